@@ -1,0 +1,28 @@
+//! Nupub's test kit: starts the real third-party peers the tests talk to, on
+//! 127.0.0.1 and free ports, and stops them (with everything they started)
+//! when the handle is dropped.
+//!
+//! | peer | what it is | module |
+//! |---|---|---|
+//! | NuGet.exe 5.8.0 under Mono | the official client: packs fixtures, pushes, installs | [`nuget_exe`] |
+//! | pynuget 0.2.5 | a real NuGet V2 server, plus a static V3 index in front of it | [`pynuget`] |
+//! | oidc-provider 9.13.3 | a real OpenID Connect provider set up like Microsoft's | [`oidc`] |
+//! | gnome-keyring | a real Secret Service in a private D-Bus session | [`secret_service`] |
+//! | the app under tauri-driver | the real window, driven over WebDriver | [`window`] |
+//!
+//! Everything is installed by `scripts/test`. When a peer is missing the kit
+//! panics with a message naming the command that installs it: a test that
+//! needs a peer never passes without it.
+#![allow(clippy::unwrap_used)]
+
+pub mod http;
+pub mod nuget_exe;
+pub mod oidc;
+pub mod paths;
+pub mod process;
+pub mod pynuget;
+pub mod secret_service;
+pub mod window;
+
+pub use paths::{artifacts_dir, fixture, fixtures_dir, repo_root, tools_dir};
+pub use process::{free_port, PeerProcess};
