@@ -25,9 +25,8 @@ fn version_and_help() {
     );
     let out = nupub(&["--help"]);
     assert!(out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("what nuget.org would reject before anything is sent")
-    );
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("what nuget.org would reject before anything is sent"));
 }
 
 #[test]
