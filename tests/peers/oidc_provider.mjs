@@ -3,19 +3,24 @@
 //
 //   node oidc_provider.mjs PORT
 //
-// Environment: NUPUB_TEST_CLIENT_ID (default "nupub-test-client").
-// Binds to 127.0.0.1 only. State is in memory and the signing keys are the
-// package's development keys: test use only.
+// Environment: NUPUB_TEST_CLIENT_ID (default "nupub-test-client"),
+// NUPUB_TEST_OTHER_CLIENT_ID (a second app, default "nupub-other-client").
+// Binds to 127.0.0.1 only. State is in memory and the RSA signing key is
+// generated at start: test use only.
 //
 // How it mirrors Microsoft's behaviour:
 // - one public client (no secret) for a native app; PKCE with S256 is required;
 // - loopback redirects on any port (RFC 8252 section 7.3) for http://localhost and http://127.0.0.1;
-// - scopes openid profile email offline_access; a refresh token is issued for
-//   offline_access without prompt=consent, and every refresh rotates it (reuse is refused);
+// - scopes openid profile email offline_access; a refresh token is issued without
+//   prompt=consent (as Entra does), and every refresh rotates it (reuse is refused);
+// - each instance signs with its own fresh RSA key; NUPUB_TEST_TENANT_PATHS=1 lays it
+//   out like login.microsoftonline.com (see below);
 // - id_tokens carry profile claims, `tid` (a fixed tenant id) and `amr`;
 //   a login name ending in "+mfa" signs in with amr ["pwd","mfa"], any other with ["pwd"];
 // - the device authorization grant (RFC 8628) is enabled.
 // Login and consent use the package's built-in pages (any login name, any password).
+import crypto from "node:crypto";
+import http from "node:http";
 import Provider from "oidc-provider";
 
 const port = Number(process.argv[2]);
@@ -23,8 +28,21 @@ if (!Number.isInteger(port) || port <= 0) {
   console.error("usage: node oidc_provider.mjs PORT");
   process.exit(2);
 }
-const issuer = `http://127.0.0.1:${port}`;
+// Microsoft-style tenant paths (NUPUB_TEST_TENANT_PATHS=1): the provider lives
+// under /<tenant id>/v2.0, and /common/v2.0 serves the same discovery document
+// with Microsoft's multi-tenant issuer template "{tenantid}".
+const tenantPaths = process.env.NUPUB_TEST_TENANT_PATHS === "1";
+const TENANT_PREFIX = "/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0";
+const origin = `http://127.0.0.1:${port}`;
+const issuer = tenantPaths ? `${origin}${TENANT_PREFIX}` : origin;
 const clientId = process.env.NUPUB_TEST_CLIENT_ID || "nupub-test-client";
+// A second registered app, so tests can obtain real tokens issued to another audience.
+const otherClientId = process.env.NUPUB_TEST_OTHER_CLIENT_ID || "nupub-other-client";
+
+// Every instance signs with its own fresh RSA key (not the package's shared
+// development key), so two providers never accept each other's tokens.
+const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+const signingKey = { ...privateKey.export({ format: "jwk" }), kid: crypto.randomUUID(), alg: "RS256", use: "sig" };
 const TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"; // Microsoft's id for the consumer tenant
 
 function profileOf(accountId) {
@@ -42,17 +60,16 @@ function profileOf(accountId) {
 }
 
 const provider = new Provider(issuer, {
-  clients: [
-    {
-      client_id: clientId,
-      client_name: "Nupub (tests)",
-      application_type: "native",
-      token_endpoint_auth_method: "none",
-      response_types: ["code"],
-      grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
-      redirect_uris: ["http://localhost", "http://localhost/callback", "http://127.0.0.1", "http://127.0.0.1/callback"],
-    },
-  ],
+  clients: [clientId, otherClientId].map((id) => ({
+    client_id: id,
+    client_name: id === clientId ? "Nupub (tests)" : "Another app (tests)",
+    application_type: "native",
+    token_endpoint_auth_method: "none",
+    response_types: ["code"],
+    grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
+    redirect_uris: ["http://localhost", "http://localhost/callback", "http://127.0.0.1", "http://127.0.0.1/callback"],
+  })),
+  jwks: { keys: [signingKey] },
   scopes: ["openid", "profile", "email", "offline_access"],
   claims: {
     openid: ["sub", "tid", "amr", "acr", "auth_time"],
@@ -69,8 +86,9 @@ const provider = new Provider(issuer, {
   },
   pkce: { required: () => true },
   rotateRefreshToken: true,
-  issueRefreshToken: async (_ctx, client, code) =>
-    client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
+  // oidc-provider drops offline_access from a code grant without prompt=consent
+  // (OIDC Core 11); Entra does not, so every client allowed the refresh grant gets one.
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
   ttl: {
     AccessToken: 3600,
     IdToken: 3600,
@@ -97,4 +115,25 @@ provider.interactionFinished = async (req, res, result, options) => {
 };
 provider.on("server_error", (_ctx, error) => console.error("server_error", error));
 
-provider.listen(port, "127.0.0.1", () => console.log(`oidc-provider ready: ${issuer}`));
+if (!tenantPaths) {
+  provider.listen(port, "127.0.0.1", () => console.log(`oidc-provider ready: ${issuer}`));
+} else {
+  const handle = provider.callback();
+  const server = http.createServer(async (req, res) => {
+    if (req.url === "/common/v2.0/.well-known/openid-configuration") {
+      const doc = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+      doc.issuer = `${origin}/{tenantid}/v2.0`;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(doc));
+    } else if (req.url.startsWith(TENANT_PREFIX + "/")) {
+      // Mounted the way express mounts it: the provider sees the path below the prefix.
+      req.originalUrl = req.url;
+      req.url = req.url.slice(TENANT_PREFIX.length);
+      handle(req, res);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  server.listen(port, "127.0.0.1", () => console.log(`oidc-provider ready: ${issuer}`));
+}

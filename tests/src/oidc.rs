@@ -9,14 +9,46 @@ use std::time::Duration;
 
 /// The client id the provider knows.
 pub const CLIENT_ID: &str = "nupub-test-client";
+/// A second app registered at the provider (for tokens issued to another audience).
+pub const OTHER_CLIENT_ID: &str = "nupub-other-client";
+
+/// `tests/peers/oidc_browser.py`: a headless browser to set as `BROWSER`. It logs in
+/// as `NUPUB_TEST_LOGIN` (a name ending in `+mfa` gets amr mfa), and
+/// `NUPUB_TEST_TAMPER` makes it break the flow on purpose (see the script).
+pub fn browser_script() -> std::path::PathBuf {
+    require(
+        peers_dir().join("oidc_browser.py"),
+        "the headless browser script tests/peers/oidc_browser.py",
+    )
+}
+
+/// The command line that runs [`browser_script`] (python3 and the script).
+pub fn browser_command() -> Vec<String> {
+    vec!["python3".into(), browser_script().display().to_string()]
+}
 
 pub struct OidcProvider {
     process: PeerProcess,
     port: u16,
+    tenant_paths: bool,
 }
+
+/// The tenant id the provider puts in `tid` (Microsoft's consumer tenant).
+pub const TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 impl OidcProvider {
     pub fn start() -> OidcProvider {
+        Self::start_with(false)
+    }
+
+    /// A provider laid out like Microsoft's: it lives under `/<tenant id>/v2.0`,
+    /// and [`OidcProvider::common_authority`] serves discovery with the
+    /// multi-tenant issuer template `http://127.0.0.1:PORT/{tenantid}/v2.0`.
+    pub fn start_with_tenant_paths() -> OidcProvider {
+        Self::start_with(true)
+    }
+
+    fn start_with(tenant_paths: bool) -> OidcProvider {
         require(
             peers_dir().join("node_modules/oidc-provider/package.json"),
             "oidc-provider (npm package in tests/peers)",
@@ -27,18 +59,43 @@ impl OidcProvider {
             .arg(peers_dir().join("oidc_provider.mjs"))
             .arg(port.to_string())
             .env("NUPUB_TEST_CLIENT_ID", CLIENT_ID)
+            .env("NUPUB_TEST_OTHER_CLIENT_ID", OTHER_CLIENT_ID)
+            .env(
+                "NUPUB_TEST_TENANT_PATHS",
+                if tenant_paths { "1" } else { "0" },
+            )
             .env("NODE_ENV", "test");
-        let mut process = PeerProcess::spawn("oidc-provider", command);
-        let discovery = format!("http://127.0.0.1:{port}/.well-known/openid-configuration");
+        let process = PeerProcess::spawn("oidc-provider", command);
+        let provider = OidcProvider {
+            process,
+            port,
+            tenant_paths,
+        };
+        let discovery = provider.discovery_url();
+        let mut process = provider.process;
         process.wait_until(Duration::from_secs(30), || {
             matches!(crate::http::get(&discovery), Ok((200, _)))
         });
-        OidcProvider { process, port }
+        OidcProvider {
+            process,
+            port,
+            tenant_paths,
+        }
     }
 
-    /// The issuer URL (`http://127.0.0.1:PORT`), exactly as the provider writes it in tokens.
+    /// The issuer URL exactly as the provider writes it in tokens
+    /// (`http://127.0.0.1:PORT`, or `.../<tenant id>/v2.0` with tenant paths).
     pub fn issuer(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        if self.tenant_paths {
+            format!("http://127.0.0.1:{}/{TENANT_ID}/v2.0", self.port)
+        } else {
+            format!("http://127.0.0.1:{}", self.port)
+        }
+    }
+
+    /// With tenant paths: the `common` authority, whose discovery names the `{tenantid}` template.
+    pub fn common_authority(&self) -> String {
+        format!("http://127.0.0.1:{}/common/v2.0", self.port)
     }
 
     pub fn discovery_url(&self) -> String {

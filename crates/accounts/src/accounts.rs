@@ -1,0 +1,588 @@
+//! Signed-in accounts: sign-in (browser with PKCE, or a device code), refresh
+//! with rotation, tokens for other resources (Azure DevOps), sign-out, and the
+//! status the window and `nupub account status` show.
+
+use crate::browser::Browser;
+use crate::error::AccountError;
+use crate::loopback::LoopbackListener;
+use crate::oidc::{self, Expected, IdClaims, Provider, SignInConfig};
+use crate::secret::Secret;
+use crate::settings::{self, AccountRecord};
+use crate::vault::{now_rfc3339, Vault};
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, CsrfToken, DeviceAuthorizationUrl, EndpointNotSet,
+    EndpointSet, ExtraTokenFields, PkceCodeChallenge, RedirectUrl, RefreshToken, RequestTokenError,
+    Scope, StandardDeviceAuthorizationResponse, StandardRevocableToken, StandardTokenResponse,
+    TokenResponse, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use ts_rs::TS;
+
+/// Personal Microsoft account, or one from an organization's tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum AccountKind {
+    Personal,
+    WorkOrSchool,
+    Unknown,
+}
+
+/// What the sign-in shows about two-step verification. Nupub never claims it is off:
+/// without `mfa` in `amr` it only says the provider did not show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MfaEvidence {
+    pub verified: bool,
+    /// "two-step sign-in verified" or "not shown by the provider".
+    pub text: String,
+}
+
+impl MfaEvidence {
+    pub fn from_amr(amr: &[String]) -> MfaEvidence {
+        let verified = amr.iter().any(|m| m == "mfa");
+        MfaEvidence {
+            verified,
+            text: if verified {
+                "two-step sign-in verified"
+            } else {
+                "not shown by the provider"
+            }
+            .into(),
+        }
+    }
+}
+
+/// An account as the window and `nupub account status` show it. Never a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AccountStatus {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub kind: AccountKind,
+    pub mfa: MfaEvidence,
+    pub tenant_id: Option<String>,
+    pub issuer: String,
+    pub signed_in_at: String,
+    /// When the last access token expires (RFC 3339).
+    pub access_token_expires_at: Option<String>,
+    pub active: bool,
+    /// The provider refused the stored sign-in: sign in again.
+    pub needs_sign_in: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AccountsStatus {
+    pub active: Option<String>,
+    pub accounts: Vec<AccountStatus>,
+}
+
+/// What to show the user during a device sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeviceCodePrompt {
+    pub user_code: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: Option<String>,
+    pub expires_in_seconds: u64,
+}
+
+/// The id_token field of a token response (its `Debug` hides it).
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct IdTokenField {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+}
+
+impl fmt::Debug for IdTokenField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IdTokenField(***)")
+    }
+}
+
+impl ExtraTokenFields for IdTokenField {}
+
+type OidcTokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
+type OidcClient = oauth2::Client<
+    BasicErrorResponse,
+    OidcTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+>;
+/// A client with its authorization and token endpoints set.
+type ReadyClient = oauth2::Client<
+    BasicErrorResponse,
+    OidcTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// The accounts on this computer.
+pub struct Accounts {
+    vault: Vault,
+    http: reqwest::Client,
+}
+
+impl Accounts {
+    pub fn new(vault: Vault) -> Result<Accounts, AccountError> {
+        Ok(Accounts {
+            vault,
+            http: oidc::http_client()?,
+        })
+    }
+
+    /// The system vault and the default settings folder.
+    pub fn system() -> Result<Accounts, AccountError> {
+        Accounts::new(Vault::system()?)
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// The client id saved in the settings file, if any.
+    pub fn saved_client_id(&self) -> Result<Option<String>, AccountError> {
+        Ok(settings::load(self.vault.config_dir())?.client_id)
+    }
+
+    /// Saves the client id for later sign-ins.
+    pub fn save_client_id(&self, client_id: &str) -> Result<(), AccountError> {
+        settings::update(self.vault.config_dir(), |s| {
+            s.client_id = Some(client_id.to_string());
+            Ok(())
+        })
+    }
+
+    pub fn status(&self) -> Result<AccountsStatus, AccountError> {
+        let s = settings::load(self.vault.config_dir())?;
+        let active = s.active_account.clone();
+        Ok(AccountsStatus {
+            accounts: s
+                .accounts
+                .iter()
+                .map(|r| status_of(r, active.as_deref() == Some(r.id.as_str())))
+                .collect(),
+            active,
+        })
+    }
+
+    /// Signs in through the browser: authorization code with PKCE S256 and a loopback redirect.
+    pub async fn sign_in_browser(
+        &self,
+        config: &SignInConfig,
+        browser: &Browser,
+    ) -> Result<AccountStatus, AccountError> {
+        let provider = oidc::discover(&self.http, &config.authority).await?;
+        let listener = LoopbackListener::bind(&config.redirect_template).await?;
+        let redirect = RedirectUrl::new(listener.redirect_uri().to_string()).map_err(|e| {
+            AccountError::RedirectNotLoopback {
+                template: config.redirect_template.clone(),
+                reason: e.to_string(),
+            }
+        })?;
+        let client = client_for(config, &provider)?.set_redirect_uri(redirect);
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let nonce = CsrfToken::new_random();
+        let (url, state) = client
+            .authorize_url(CsrfToken::new_random)
+            .add_scopes(oidc::SIGN_IN_SCOPES.map(|s| Scope::new(s.to_string())))
+            .add_extra_param("nonce", nonce.secret())
+            .set_pkce_challenge(challenge)
+            .url();
+        browser.open(url.as_str())?;
+        let callback = listener
+            .wait(state.secret(), config.browser_timeout)
+            .await?;
+        // RFC 9207: when the provider names itself, it must be the one we asked.
+        if let Some(iss) = &callback.iss {
+            if !provider.issuer.contains("{tenantid}") && iss != &provider.issuer {
+                return Err(AccountError::IssuerMismatch {
+                    expected: provider.issuer.clone(),
+                    got: iss.chars().take(300).collect(),
+                });
+            }
+        }
+        let response = client
+            .exchange_code(AuthorizationCode::new(callback.code.expose().to_string()))
+            .set_pkce_verifier(verifier)
+            .request_async(&self.http)
+            .await
+            .map_err(token_error)?;
+        self.finish_sign_in(config, &provider, &response, Some(nonce.secret()))
+            .await
+    }
+
+    /// Signs in with a code entered on another device (RFC 8628). `show` is called
+    /// once with the code and address to show the user; polling follows the server's interval.
+    pub async fn sign_in_device(
+        &self,
+        config: &SignInConfig,
+        show: impl FnOnce(&DeviceCodePrompt),
+    ) -> Result<AccountStatus, AccountError> {
+        let provider = oidc::discover(&self.http, &config.authority).await?;
+        let device_url = provider
+            .device_authorization_endpoint
+            .clone()
+            .ok_or(AccountError::DeviceFlowUnsupported)?;
+        let client = client_for(config, &provider)?
+            .set_device_authorization_url(DeviceAuthorizationUrl::from_url(device_url));
+        let details: StandardDeviceAuthorizationResponse = client
+            .exchange_device_code()
+            .add_scopes(oidc::SIGN_IN_SCOPES.map(|s| Scope::new(s.to_string())))
+            .request_async(&self.http)
+            .await
+            .map_err(token_error)?;
+        let prompt = DeviceCodePrompt {
+            user_code: details.user_code().secret().clone(),
+            verification_uri: details.verification_uri().to_string(),
+            verification_uri_complete: details
+                .verification_uri_complete()
+                .map(|u| u.secret().clone()),
+            expires_in_seconds: details.expires_in().as_secs(),
+        };
+        for uri in std::iter::once(&prompt.verification_uri)
+            .chain(prompt.verification_uri_complete.as_ref())
+        {
+            oidc::check_url(uri)?;
+        }
+        show(&prompt);
+        let response = client
+            .exchange_device_access_token(&details)
+            .request_async(&self.http, tokio::time::sleep, None)
+            .await
+            .map_err(|e| match &e {
+                RequestTokenError::ServerResponse(r)
+                    if *r.error() == oauth2::DeviceCodeErrorResponseType::ExpiredToken =>
+                {
+                    AccountError::DeviceCodeExpired {
+                        user_code: prompt.user_code.clone(),
+                    }
+                }
+                _ => token_error(e),
+            })?;
+        self.finish_sign_in(config, &provider, &response, None)
+            .await
+    }
+
+    async fn finish_sign_in(
+        &self,
+        config: &SignInConfig,
+        provider: &Provider,
+        response: &OidcTokenResponse,
+        nonce: Option<&str>,
+    ) -> Result<AccountStatus, AccountError> {
+        let id_token = response.extra_fields().id_token.as_deref().ok_or_else(|| {
+            AccountError::BadProviderAnswer {
+                url: provider.token_endpoint.to_string(),
+                detail: "it sent no id_token".into(),
+            }
+        })?;
+        let keys = oidc::fetch_jwks(&self.http, &provider.jwks_uri).await?;
+        let claims = oidc::verify_id_token(
+            id_token,
+            &keys,
+            Expected {
+                issuer: &provider.issuer,
+                client_id: &config.client_id,
+                nonce,
+            },
+        )?;
+        let record = AccountRecord {
+            id: account_id(&claims),
+            issuer: provider.issuer.clone(),
+            client_id: config.client_id.clone(),
+            token_endpoint: provider.token_endpoint.to_string(),
+            jwks_uri: Some(provider.jwks_uri.to_string()),
+            subject: claims.sub.clone(),
+            tenant_id: claims.tid.clone(),
+            display_name: claims.name.clone(),
+            username: claims.preferred_username.clone(),
+            email: claims.email.clone(),
+            amr: claims.amr.clone(),
+            signed_in_at: now_rfc3339(),
+            access_token_expires_at: expiry_of(response),
+            needs_sign_in: false,
+        };
+        // Refuse a broken settings file before anything is stored.
+        settings::load(self.vault.config_dir())?;
+        match response.refresh_token() {
+            Some(token) => self
+                .vault
+                .set_refresh_token(&record.id, &Secret::new(token.secret().clone()))?,
+            None => {
+                self.vault.remove_refresh_token(&record.id)?;
+            }
+        }
+        let id = record.id.clone();
+        settings::update(self.vault.config_dir(), |s| {
+            s.accounts.retain(|a| a.id != id);
+            s.accounts.push(record.clone());
+            s.active_account = Some(id.clone());
+            Ok(())
+        })?;
+        Ok(status_of(&record, true))
+    }
+
+    /// Finds an account by id, username or e-mail; `None` means the active one.
+    fn find(&self, selector: Option<&str>) -> Result<AccountRecord, AccountError> {
+        let s = settings::load(self.vault.config_dir())?;
+        let found = match selector {
+            None => {
+                let active = s.active_account.clone().ok_or(AccountError::NotSignedIn)?;
+                s.accounts.into_iter().find(|a| a.id == active)
+            }
+            Some(sel) => s.accounts.into_iter().find(|a| {
+                a.id == sel
+                    || a.username
+                        .as_deref()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(sel))
+                    || a.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(sel))
+            }),
+        };
+        found.ok_or_else(|| match selector {
+            Some(sel) => AccountError::UnknownAccount(sel.chars().take(200).collect()),
+            None => AccountError::NotSignedIn,
+        })
+    }
+
+    /// Makes an account the active one.
+    pub fn set_active(&self, selector: &str) -> Result<AccountStatus, AccountError> {
+        let record = self.find(Some(selector))?;
+        let id = record.id.clone();
+        settings::update(self.vault.config_dir(), |s| {
+            s.active_account = Some(id);
+            Ok(())
+        })?;
+        Ok(status_of(&record, true))
+    }
+
+    /// Uses the refresh token for a new access token (the stored refresh token is
+    /// replaced by the rotated one). `scope` asks for another resource, such as
+    /// [`oidc::AZURE_DEVOPS_SCOPE`]. A refused refresh token is removed and the
+    /// account marked "sign in again".
+    pub async fn access_token(
+        &self,
+        selector: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<Secret, AccountError> {
+        let record = self.find(selector)?;
+        let sign_in_again = || AccountError::SignInAgain {
+            account: record.username.clone().unwrap_or_else(|| record.id.clone()),
+        };
+        let refresh = match self.vault.refresh_token(&record.id)? {
+            Some(token) => token,
+            None => {
+                self.mark_needs_sign_in(&record.id)?;
+                return Err(sign_in_again());
+            }
+        };
+        let token_url = oidc::check_url(&record.token_endpoint)?;
+        let client = OidcClient::new(ClientId::new(record.client_id.clone()))
+            .set_token_uri(TokenUrl::from_url(token_url));
+        let refresh_token = RefreshToken::new(refresh.expose().to_string());
+        let mut request = client.exchange_refresh_token(&refresh_token);
+        if let Some(scope) = scope {
+            request = request.add_scope(Scope::new(scope.to_string()));
+        }
+        let response = match request.request_async(&self.http).await {
+            Ok(response) => response,
+            Err(RequestTokenError::ServerResponse(e))
+                if *e.error() == oauth2::basic::BasicErrorResponseType::InvalidGrant =>
+            {
+                self.vault.remove_refresh_token(&record.id)?;
+                self.mark_needs_sign_in(&record.id)?;
+                return Err(sign_in_again());
+            }
+            Err(e) => return Err(token_error(e)),
+        };
+        if let (Some(id_token), Some(jwks_uri)) = (
+            response.extra_fields().id_token.as_deref(),
+            &record.jwks_uri,
+        ) {
+            let keys = oidc::fetch_jwks(&self.http, &oidc::check_url(jwks_uri)?).await?;
+            let claims = oidc::verify_id_token(
+                id_token,
+                &keys,
+                Expected {
+                    issuer: &record.issuer,
+                    client_id: &record.client_id,
+                    nonce: None,
+                },
+            )?;
+            if claims.sub != record.subject {
+                return Err(AccountError::IdTokenInvalid {
+                    reason: "the refreshed sign-in belongs to another user".into(),
+                });
+            }
+        }
+        if let Some(rotated) = response.refresh_token() {
+            self.vault
+                .set_refresh_token(&record.id, &Secret::new(rotated.secret().clone()))?;
+        }
+        let expires = expiry_of(&response);
+        let id = record.id.clone();
+        settings::update(self.vault.config_dir(), |s| {
+            if let Some(a) = s.accounts.iter_mut().find(|a| a.id == id) {
+                a.access_token_expires_at = expires;
+                a.needs_sign_in = false;
+            }
+            Ok(())
+        })?;
+        Ok(Secret::new(response.access_token().secret().clone()))
+    }
+
+    /// A token for Azure DevOps (Azure Artifacts feeds), from the refresh token.
+    pub async fn azure_devops_token(&self, selector: Option<&str>) -> Result<Secret, AccountError> {
+        self.access_token(selector, Some(oidc::AZURE_DEVOPS_SCOPE))
+            .await
+    }
+
+    fn mark_needs_sign_in(&self, id: &str) -> Result<(), AccountError> {
+        settings::update(self.vault.config_dir(), |s| {
+            if let Some(a) = s.accounts.iter_mut().find(|a| a.id == id) {
+                a.needs_sign_in = true;
+            }
+            Ok(())
+        })
+    }
+
+    /// Signs an account out (the active one when `selector` is `None`): its
+    /// tokens leave the vault and its record the settings file.
+    pub fn sign_out(&self, selector: Option<&str>) -> Result<AccountStatus, AccountError> {
+        let record = self.find(selector)?;
+        self.vault.remove_refresh_token(&record.id)?;
+        let id = record.id.clone();
+        settings::update(self.vault.config_dir(), |s| {
+            s.accounts.retain(|a| a.id != id);
+            if s.active_account.as_deref() == Some(id.as_str()) {
+                s.active_account = s.accounts.first().map(|a| a.id.clone());
+            }
+            Ok(())
+        })?;
+        Ok(status_of(&record, false))
+    }
+}
+
+fn client_for(config: &SignInConfig, provider: &Provider) -> Result<ReadyClient, AccountError> {
+    // Same typestate for every flow: the caller adds the redirect or device endpoint.
+    Ok(OidcClient::new(ClientId::new(config.client_id.clone()))
+        .set_auth_uri(AuthUrl::from_url(provider.authorization_endpoint.clone()))
+        .set_token_uri(TokenUrl::from_url(provider.token_endpoint.clone())))
+}
+
+/// `{oid or sub}.{tid}`, like Microsoft's home account id.
+fn account_id(claims: &IdClaims) -> String {
+    let who = claims.oid.as_deref().unwrap_or(&claims.sub);
+    match claims.tid.as_deref() {
+        Some(tid) => format!("{who}.{tid}"),
+        None => who.to_string(),
+    }
+}
+
+fn expiry_of(response: &OidcTokenResponse) -> Option<String> {
+    let seconds = response.expires_in()?.as_secs().min(10 * 365 * 86400);
+    let at = chrono::Utc::now() + chrono::Duration::seconds(i64::try_from(seconds).ok()?);
+    Some(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+fn status_of(record: &AccountRecord, active: bool) -> AccountStatus {
+    let kind = match record.tenant_id.as_deref() {
+        Some(oidc::CONSUMER_TENANT_ID) => AccountKind::Personal,
+        Some(_) => AccountKind::WorkOrSchool,
+        None => AccountKind::Unknown,
+    };
+    AccountStatus {
+        id: record.id.clone(),
+        display_name: record.display_name.clone(),
+        username: record.username.clone(),
+        email: record.email.clone(),
+        kind,
+        mfa: MfaEvidence::from_amr(&record.amr),
+        tenant_id: record.tenant_id.clone(),
+        issuer: record.issuer.clone(),
+        signed_in_at: record.signed_in_at.clone(),
+        access_token_expires_at: record.access_token_expires_at.clone(),
+        active,
+        needs_sign_in: record.needs_sign_in,
+    }
+}
+
+/// Maps a token endpoint failure; the provider's body is never copied (it could hold a token).
+fn token_error<RE: std::error::Error + 'static, T: oauth2::ErrorResponse + 'static>(
+    error: RequestTokenError<RE, T>,
+) -> AccountError {
+    match error {
+        RequestTokenError::ServerResponse(response) => {
+            let json = serde_json::to_value(&response).unwrap_or_default();
+            let text = |key: &str| {
+                json.get(key).and_then(|v| v.as_str()).map(|s| {
+                    s.chars()
+                        .filter(|c| !c.is_control())
+                        .take(300)
+                        .collect::<String>()
+                })
+            };
+            AccountError::ProviderRefused {
+                error: text("error").unwrap_or_else(|| "unknown_error".into()),
+                description: text("error_description"),
+            }
+        }
+        RequestTokenError::Request(e) => AccountError::Network {
+            url: "the token endpoint".into(),
+            detail: e.to_string(),
+        },
+        RequestTokenError::Parse(e, _body) => AccountError::BadProviderAnswer {
+            url: "the token endpoint".into(),
+            detail: format!("the answer could not be read ({})", e.path()),
+        },
+        RequestTokenError::Other(detail) => AccountError::BadProviderAnswer {
+            url: "the token endpoint".into(),
+            detail: detail.chars().take(300).collect(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mfa_evidence_never_claims_it_is_off() {
+        let on = MfaEvidence::from_amr(&["pwd".into(), "mfa".into()]);
+        assert!(on.verified);
+        assert_eq!(on.text, "two-step sign-in verified");
+        let unknown = MfaEvidence::from_amr(&["pwd".into()]);
+        assert!(!unknown.verified);
+        assert_eq!(unknown.text, "not shown by the provider");
+        assert_eq!(MfaEvidence::from_amr(&[]).text, "not shown by the provider");
+    }
+
+    #[test]
+    fn id_token_field_debug_hides_the_token() {
+        let field = IdTokenField {
+            id_token: Some("eyJhbGciOi.secret.part".into()),
+        };
+        assert!(!format!("{field:?}").contains("eyJ"));
+    }
+}

@@ -1,0 +1,262 @@
+//! The accounts settings file: everything about accounts and feed keys that
+//! is not secret (who is signed in, which account is active, the label, scope,
+//! glob and dates of each stored key, the sign-in app's client id).
+//!
+//! It lives at `<config dir>/accounts.json` (`~/.config/nupub/accounts.json` on
+//! Linux; `NUPUB_CONFIG_DIR` overrides the folder). It is written atomically
+//! (a temporary file in the same folder, then a rename), and a file Nupub
+//! cannot read is reported and left untouched, never replaced.
+
+use crate::error::AccountError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The file name inside the config folder.
+pub const FILE_NAME: &str = "accounts.json";
+/// A settings file larger than this is not Nupub's.
+const MAX_SIZE: u64 = 1024 * 1024;
+
+/// Nupub's config folder: `NUPUB_CONFIG_DIR`, else the platform's (for example `~/.config/nupub`).
+pub fn config_dir() -> Result<PathBuf, AccountError> {
+    if let Some(dir) = std::env::var_os("NUPUB_CONFIG_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("org", "Nupub", "Nupub")
+        .map(|dirs| dirs.config_dir().to_path_buf())
+        .ok_or(AccountError::NoConfigDir)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// The sign-in app's client id, when the user saved one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_account: Option<String>,
+    #[serde(default)]
+    pub accounts: Vec<AccountRecord>,
+    /// Feed key facts by feed name.
+    #[serde(default)]
+    pub feed_keys: BTreeMap<String, FeedKeyRecord>,
+}
+
+/// What Nupub remembers about a signed-in account (never a token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRecord {
+    pub id: String,
+    pub issuer: String,
+    pub client_id: String,
+    /// The token endpoint, so a refresh needs no discovery round trip.
+    pub token_endpoint: String,
+    /// The provider's key set, to check id_tokens that come with a refresh.
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
+    pub subject: String,
+    #[serde(default)]
+    pub tenant_id: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub amr: Vec<String>,
+    /// RFC 3339.
+    pub signed_in_at: String,
+    /// When the last access token expires (RFC 3339).
+    #[serde(default)]
+    pub access_token_expires_at: Option<String>,
+    /// The provider refused the stored refresh token: the user must sign in again.
+    #[serde(default)]
+    pub needs_sign_in: bool,
+}
+
+/// What Nupub remembers about a stored feed key (never the key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedKeyRecord {
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub glob: Option<String>,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub expires: Option<String>,
+    /// RFC 3339.
+    pub created: String,
+}
+
+/// Reads the settings file in `dir`; a missing file is empty settings.
+pub fn load(dir: &Path) -> Result<Settings, AccountError> {
+    let path = dir.join(FILE_NAME);
+    let unreadable = |detail: String| AccountError::SettingsUnreadable {
+        path: path.clone(),
+        detail,
+    };
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+        Err(e) => return Err(unreadable(e.to_string())),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_SIZE {
+        return Err(unreadable(format!(
+            "it is larger than {} KB",
+            MAX_SIZE / 1024
+        )));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Settings::default());
+    }
+    serde_json::from_slice(&bytes).map_err(|e| unreadable(format!("it is not valid: {e}")))
+}
+
+/// Writes the settings file in `dir` atomically (owner-only permissions on Unix).
+pub fn save(dir: &Path, settings: &Settings) -> Result<(), AccountError> {
+    let path = dir.join(FILE_NAME);
+    let unwritable = |detail: String| AccountError::SettingsUnwritable {
+        path: path.clone(),
+        detail,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| unwritable(e.to_string()))?;
+    let mut json = serde_json::to_vec_pretty(settings).map_err(|e| unwritable(e.to_string()))?;
+    json.push(b'\n');
+    let mut file = tempfile::Builder::new()
+        .prefix(".accounts.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| unwritable(e.to_string()))?;
+    file.write_all(&json)
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| unwritable(e.to_string()))?;
+    file.persist(&path)
+        .map_err(|e| unwritable(e.error.to_string()))?;
+    Ok(())
+}
+
+/// Loads, changes and saves the settings in one step.
+pub fn update<T>(
+    dir: &Path,
+    change: impl FnOnce(&mut Settings) -> Result<T, AccountError>,
+) -> Result<T, AccountError> {
+    let mut settings = load(dir)?;
+    let result = change(&mut settings)?;
+    save(dir, &settings)?;
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> FeedKeyRecord {
+        FeedKeyRecord {
+            label: Some("CI key".into()),
+            scopes: vec!["push".into()],
+            glob: Some("Contoso.*".into()),
+            expires: Some("2027-01-31".into()),
+            created: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn missing_or_blank_file_is_empty_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load(dir.path()).unwrap(), Settings::default());
+        std::fs::write(dir.path().join(FILE_NAME), " \n").unwrap();
+        assert_eq!(load(dir.path()).unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn round_trip_in_camel_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::default();
+        settings.feed_keys.insert("nuget.org".into(), record());
+        settings.active_account = Some("a.b".into());
+        save(dir.path(), &settings).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(FILE_NAME)).unwrap();
+        assert!(text.contains("\"feedKeys\""), "{text}");
+        assert!(text.contains("\"activeAccount\""), "{text}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(FILE_NAME))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "settings readable by others: {mode:o}");
+        }
+        assert_eq!(load(dir.path()).unwrap(), settings);
+        // Only the settings file is left: the temporary file was renamed.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(FILE_NAME)]);
+    }
+
+    #[test]
+    fn hostile_files_are_reported_and_left_unchanged() {
+        let cases: Vec<Vec<u8>> = vec![
+            b"{not json".to_vec(),
+            b"[1,2,3]".to_vec(),
+            b"{\"accounts\": 5}".to_vec(),
+            b"{\"feedKeys\": {\"x\": {\"created\": 7}}}".to_vec(),
+            vec![0xff, 0xfe, 0x00, 0x7b],
+            b"\"".repeat(10),
+            vec![b' '; (MAX_SIZE + 10) as usize],
+            format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+        ];
+        for bytes in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(FILE_NAME);
+            std::fs::write(&path, &bytes).unwrap();
+            let error = load(dir.path()).unwrap_err();
+            assert!(
+                matches!(error, AccountError::SettingsUnreadable { .. }),
+                "{error:?}"
+            );
+            assert!(error.to_string().contains("accounts.json"), "{error}");
+            // update() refuses too, and the file keeps its bytes.
+            let changed = update(dir.path(), |s| {
+                s.client_id = Some("x".into());
+                Ok(())
+            });
+            assert!(changed.is_err());
+            assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_tolerated() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            r#"{"futureField": true, "clientId": "abc", "feedKeys": {}}"#,
+        )
+        .unwrap();
+        assert_eq!(load(dir.path()).unwrap().client_id.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn unwritable_folder_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, b"x").unwrap();
+        let error = save(&blocker.join("sub"), &Settings::default()).unwrap_err();
+        assert!(
+            matches!(error, AccountError::SettingsUnwritable { .. }),
+            "{error:?}"
+        );
+    }
+}
