@@ -1,0 +1,299 @@
+//! The one step that reads files. Everything the pure rules need beyond the
+//! package model is gathered here, bounded, and never fails: a part that
+//! cannot be read is recorded as such and becomes a finding.
+
+use crate::assembly::{self, PdbFacts, PeFacts};
+use nupub_package::{IntegrityReport, Package};
+use std::collections::BTreeMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Files the licence, icon, readme and MCP rules read are read up to this size (1 MiB + 1).
+pub const MAX_SMALL_FILE: u64 = 1024 * 1024 + 1;
+/// Largest assembly or PDB read for the health checks.
+pub const MAX_BINARY: u64 = 256 * 1024 * 1024;
+
+/// One small file read from the package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileBytes {
+    Read(Vec<u8>),
+    /// Its data is longer or shorter than its zip header says.
+    LengthMismatch(String),
+    /// Too large to read, or damaged.
+    Unreadable(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssemblyFacts {
+    /// Entry path as stored.
+    pub path: String,
+    pub pe: Result<PeFacts, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdbEntry {
+    pub path: String,
+    pub pdb: Result<PdbFacts, String>,
+}
+
+/// The package paired with this one: the `.snupkg` beside a `.nupkg`, or the other way round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Companion {
+    pub path: PathBuf,
+    pub assemblies: Vec<AssemblyFacts>,
+    pub pdbs: Vec<PdbEntry>,
+    /// Why it could not be read.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Facts {
+    /// Seconds since 1970 (UTC) when the facts were gathered.
+    pub now_unix: i64,
+    /// Why the archive is Zip64, when it is.
+    pub zip64: Option<String>,
+    pub integrity: Option<IntegrityReport>,
+    pub integrity_error: Option<String>,
+    /// Licence, icon, readme and `.mcp/server.json` entries, by entry path as stored.
+    pub files: BTreeMap<String, FileBytes>,
+    /// Assemblies under lib/, ref/ and runtimes/ (not runtimes/*/native, not satellites).
+    pub assemblies: Vec<AssemblyFacts>,
+    /// Every `.pdb` entry.
+    pub pdbs: Vec<PdbEntry>,
+    pub companion: Option<Companion>,
+    /// `owner/name` for the github target.
+    pub github_repository: Option<String>,
+}
+
+/// Is this entry an assembly the health checks look at?
+pub fn is_checked_assembly(path: &str) -> bool {
+    let lower = path.replace('\\', "/").to_ascii_lowercase();
+    let in_folder =
+        lower.starts_with("lib/") || lower.starts_with("ref/") || lower.starts_with("runtimes/");
+    let native = lower.starts_with("runtimes/") && lower.split('/').nth(2) == Some("native");
+    in_folder
+        && !native
+        && (lower.ends_with(".dll") || lower.ends_with(".exe"))
+        && !lower.ends_with(".resources.dll")
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+impl Facts {
+    /// Reads what the rules need. `verify` streams every entry through its CRC check.
+    pub fn gather(package: &Package, verify: bool) -> Facts {
+        let mut facts = Facts {
+            now_unix: now_unix(),
+            zip64: zip64_reason(package.path()).unwrap_or(None),
+            ..Facts::default()
+        };
+        if verify {
+            match package.verify_integrity() {
+                Ok(report) => facts.integrity = Some(report),
+                Err(e) => facts.integrity_error = Some(e.to_string()),
+            }
+        }
+        let nuspec = package.nuspec();
+        let mut wanted: Vec<String> = Vec::new();
+        if let Some(l) = nuspec
+            .license
+            .as_ref()
+            .filter(|l| l.kind.as_deref() == Some("file"))
+        {
+            wanted.push(l.value.clone());
+        }
+        wanted.extend(nuspec.icon.as_ref().map(|i| i.value.clone()));
+        wanted.extend(nuspec.readme.as_ref().map(|r| r.value.clone()));
+        wanted.push(".mcp/server.json".into());
+        for want in wanted {
+            let normalized = crate::rules::normalize_path(&want);
+            let Some(entry) = package
+                .entries()
+                .iter()
+                .find(|e| crate::rules::normalize_path(&e.path) == normalized)
+            else {
+                continue;
+            };
+            let bytes = if entry.size > MAX_SMALL_FILE {
+                FileBytes::Unreadable(format!("it is {} bytes", entry.size))
+            } else {
+                match package.read_entry(&entry.path, MAX_SMALL_FILE) {
+                    Ok(b) => FileBytes::Read(b),
+                    Err(e) => {
+                        let text = e.to_string();
+                        if text.contains("unpacks to") {
+                            FileBytes::LengthMismatch(text)
+                        } else {
+                            FileBytes::Unreadable(text)
+                        }
+                    }
+                }
+            };
+            facts.files.insert(entry.path.clone(), bytes);
+        }
+        let (assemblies, pdbs) = binaries(package);
+        facts.assemblies = assemblies;
+        facts.pdbs = pdbs;
+        facts.companion = companion_of(package);
+        facts
+    }
+}
+
+fn binaries(package: &Package) -> (Vec<AssemblyFacts>, Vec<PdbEntry>) {
+    let mut assemblies = Vec::new();
+    let mut pdbs = Vec::new();
+    for entry in package.entries() {
+        let lower = entry.path.to_ascii_lowercase();
+        let read = || {
+            if entry.size > MAX_BINARY {
+                Err(format!(
+                    "it is {} bytes; Nupub reads at most {MAX_BINARY}",
+                    entry.size
+                ))
+            } else {
+                package
+                    .read_entry(&entry.path, MAX_BINARY)
+                    .map_err(|e| e.to_string())
+            }
+        };
+        if is_checked_assembly(&entry.path) {
+            assemblies.push(AssemblyFacts {
+                path: entry.path.clone(),
+                pe: read().and_then(|b| assembly::read_pe(&b)),
+            });
+        } else if lower.ends_with(".pdb") && !entry.is_directory {
+            pdbs.push(PdbEntry {
+                path: entry.path.clone(),
+                pdb: read().and_then(|b| assembly::read_pdb(&b)),
+            });
+        }
+    }
+    (assemblies, pdbs)
+}
+
+/// The `.snupkg` beside a `.nupkg` (or the `.nupkg` beside a `.snupkg`), same name.
+pub fn companion_path(path: &Path) -> Option<PathBuf> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    let other = match ext.as_str() {
+        "nupkg" => "snupkg",
+        "snupkg" => "nupkg",
+        _ => return None,
+    };
+    let candidate = path.with_extension(other);
+    candidate.is_file().then_some(candidate)
+}
+
+fn companion_of(package: &Package) -> Option<Companion> {
+    let path = companion_path(package.path())?;
+    Some(match Package::open(&path) {
+        Ok(other) => {
+            let (assemblies, pdbs) = binaries(&other);
+            Companion {
+                path,
+                assemblies,
+                pdbs,
+                error: None,
+            }
+        }
+        Err(e) => Companion {
+            path,
+            assemblies: Vec::new(),
+            pdbs: Vec::new(),
+            error: Some(e.to_string()),
+        },
+    })
+}
+
+/// Zip64 as NuGet's `SignedPackageArchiveUtility.IsZip64` sees it: a Zip64
+/// end-of-central-directory locator right before the end record, or a Zip64
+/// extra field (0x0001) in any central or local header.
+pub fn zip64_reason(path: &Path) -> std::io::Result<Option<String>> {
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let tail_len = len.min(65_557 + 20);
+    file.seek(SeekFrom::Start(len - tail_len))?;
+    let mut tail = vec![0u8; usize::try_from(tail_len).unwrap_or(0)];
+    file.read_exact(&mut tail)?;
+    let Some(eocd) = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail.get(i..i + 4) == Some(&[0x50, 0x4b, 0x05, 0x06][..]))
+    else {
+        return Ok(None);
+    };
+    if eocd >= 20 && tail.get(eocd - 20..eocd - 16) == Some(&[0x50, 0x4b, 0x06, 0x07][..]) {
+        return Ok(Some(
+            "it has a Zip64 end-of-central-directory locator".into(),
+        ));
+    }
+    let u16_at = |b: &[u8], at: usize| {
+        b.get(at..at + 2)
+            .map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
+    };
+    let u32_at = |b: &[u8], at: usize| {
+        b.get(at..at + 4)
+            .map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    let cd_size = u64::from(u32_at(&tail, eocd + 12));
+    let cd_offset = u64::from(u32_at(&tail, eocd + 16));
+    if cd_offset.saturating_add(cd_size) > len || cd_size > 64 * 1024 * 1024 {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::Start(cd_offset))?;
+    let mut cd = vec![0u8; usize::try_from(cd_size).unwrap_or(0)];
+    file.read_exact(&mut cd)?;
+    let has_zip64_extra = |extra: &[u8]| {
+        let mut at = 0;
+        while at + 4 <= extra.len() {
+            if u16_at(extra, at) == 0x0001 {
+                return true;
+            }
+            at += 4 + usize::from(u16_at(extra, at + 2));
+        }
+        false
+    };
+    let mut at = 0usize;
+    let mut local_offsets = Vec::new();
+    while u32_at(&cd, at) == 0x0201_4b50 {
+        let name_len = usize::from(u16_at(&cd, at + 28));
+        let extra_len = usize::from(u16_at(&cd, at + 30));
+        let comment_len = usize::from(u16_at(&cd, at + 32));
+        let extra = cd
+            .get(at + 46 + name_len..at + 46 + name_len + extra_len)
+            .unwrap_or(&[]);
+        let name = String::from_utf8_lossy(cd.get(at + 46..at + 46 + name_len).unwrap_or(&[]))
+            .into_owned();
+        if has_zip64_extra(extra) {
+            return Ok(Some(format!(
+                "the central directory record of {name} has a Zip64 extra field"
+            )));
+        }
+        local_offsets.push((u64::from(u32_at(&cd, at + 42)), name));
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    let mut header = [0u8; 30];
+    for (offset, name) in local_offsets {
+        if file.seek(SeekFrom::Start(offset)).is_err() || file.read_exact(&mut header).is_err() {
+            continue;
+        }
+        let name_len = u64::from(u16_at(&header, 26));
+        let extra_len = usize::from(u16_at(&header, 28));
+        if extra_len == 0 {
+            continue;
+        }
+        let mut extra = vec![0u8; extra_len];
+        if file.seek(SeekFrom::Current(name_len as i64)).is_ok()
+            && file.read_exact(&mut extra).is_ok()
+            && has_zip64_extra(&extra)
+        {
+            return Ok(Some(format!(
+                "the local header of {name} has a Zip64 extra field"
+            )));
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,321 @@
+//! `nupub-rules`: what nuget.org (or another feed) would say about a package,
+//! told before anything is sent, in plain words and with the fix.
+//!
+//! - [`catalogue`]: every rule Nupub knows, with its stable code, severity,
+//!   title, fix and nuget.org's exact text. `docs/rules.md` in this crate is
+//!   generated from it (a test keeps the two in sync).
+//! - [`facts`]: the one step that reads files: it gathers what the rules need
+//!   from the package (licence/icon/readme bytes, assemblies and PDBs, the
+//!   Zip64 markers, the paired symbol package) into [`facts::Facts`].
+//! - The rule modules are pure functions `(&Package, &Facts) -> Vec<Finding>`,
+//!   each with its tests beside it.
+//! - [`feed`]: rules over facts a feed answers (version exists, owners,
+//!   reserved prefix, previous signature); the caller looks them up.
+//! - [`Target`]: which feed the package goes to; [`apply_target`] keeps,
+//!   drops or softens findings for it.
+//!
+//! An unreadable or hostile package is not an error of this crate: it is an
+//! error [`Finding`] like any other.
+
+pub mod assembly;
+pub mod catalogue;
+pub mod facts;
+pub mod feed;
+mod rules;
+#[cfg(test)]
+pub(crate) mod testutil;
+
+pub use catalogue::{Rule, Scope, CATALOGUE};
+pub use facts::Facts;
+pub use feed::FeedFacts;
+
+use nupub_package::Package;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use ts_rs::TS;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Severity {
+    /// The feed would refuse the package, or fail it after the upload.
+    Error,
+    /// Accepted, but the feed or NuGet warns, or users will have a worse time.
+    Warning,
+    /// Worth knowing; nothing to fix for this target.
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Where the package is going.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Target {
+    /// nuget.org: every rule.
+    #[serde(rename = "nuget.org")]
+    #[ts(rename = "nuget.org")]
+    NugetOrg,
+    Myget,
+    /// GitHub Packages: the generic rules plus "the repository URL names the target repository".
+    Github,
+    Azure,
+    /// Any other feed: protocol-level rules; nuget.org-only rules become `info`.
+    Generic,
+    /// A folder feed: integrity rules only.
+    Local,
+}
+
+impl Target {
+    pub const ALL: [Target; 6] = [
+        Target::NugetOrg,
+        Target::Myget,
+        Target::Github,
+        Target::Azure,
+        Target::Generic,
+        Target::Local,
+    ];
+
+    /// The name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::NugetOrg => "nuget.org",
+            Target::Myget => "myget",
+            Target::Github => "github",
+            Target::Azure => "azure",
+            Target::Generic => "generic",
+            Target::Local => "local",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Target, RulesError> {
+        let wanted = text.trim().to_ascii_lowercase();
+        Target::ALL
+            .into_iter()
+            .find(|t| t.as_str() == wanted || (wanted == "nugetorg" && *t == Target::NugetOrg))
+            .ok_or_else(|| RulesError::UnknownTarget {
+                value: text.to_string(),
+            })
+    }
+}
+
+/// Errors of this crate: only bad options (a bad package is a finding, not an error).
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{value:?} is not a target Nupub knows")]
+    UnknownTarget { value: String },
+}
+
+impl nupub_error::Coded for RulesError {
+    fn code(&self) -> &'static str {
+        match self {
+            RulesError::UnknownTarget { .. } => "rules.unknown_target",
+        }
+    }
+    fn hint(&self) -> Option<String> {
+        Some(format!(
+            "use one of: {}",
+            Target::ALL.map(Target::as_str).join(", ")
+        ))
+    }
+}
+
+/// One thing the rules found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Finding {
+    /// Stable code (`license.file_missing`); listed in `docs/rules.md`.
+    pub code: String,
+    pub severity: Severity,
+    /// Short title of the rule.
+    pub title: String,
+    /// What is wrong, in plain words, naming the field or file.
+    pub message: String,
+    /// How to fix it: the csproj property and the nuspec element.
+    pub hint: Option<String>,
+    /// nuget.org's exact text, when the rule mirrors a server check.
+    pub server_message: Option<String>,
+    /// The file or element concerned.
+    pub path: Option<String>,
+    /// Where to read more.
+    pub docs: Option<String>,
+}
+
+/// The package a report is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PackageIdentity {
+    pub id: String,
+    /// The version as nuget.org shows it (normalized, with build metadata).
+    pub version: String,
+}
+
+/// Everything `nupub validate` says about one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Report {
+    /// `None` when the package could not be read far enough to know it.
+    pub package: Option<PackageIdentity>,
+    pub target: Target,
+    /// Errors first, then warnings, then info.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// What to validate against.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub target: Target,
+    /// Stream every entry through its CRC check (as `nupub inspect` does).
+    pub verify_integrity: bool,
+    /// The GitHub repository the package goes to (`owner/name`), for the `github` target.
+    pub github_repository: Option<String>,
+    /// Facts a feed answered, when the caller looked them up.
+    pub feed: Option<FeedFacts>,
+}
+
+impl Options {
+    pub fn for_target(target: Target) -> Options {
+        Options {
+            target,
+            verify_integrity: true,
+            github_repository: None,
+            feed: None,
+        }
+    }
+}
+
+/// Opens, gathers and checks one package file. Never fails: a package that
+/// cannot be read is reported as an error finding.
+pub fn validate_file(path: &Path, options: &Options) -> Report {
+    let package = match Package::open(path) {
+        Ok(p) => p,
+        Err(e) => {
+            let findings = apply_target(rules::open_error(&e), options.target);
+            return finish(None, options.target, findings);
+        }
+    };
+    let mut facts = Facts::gather(&package, options.verify_integrity);
+    facts.github_repository = options.github_repository.clone();
+    validate_package(&package, &facts, options)
+}
+
+/// Checks an opened package with gathered facts (pure).
+pub fn validate_package(package: &Package, facts: &Facts, options: &Options) -> Report {
+    let mut findings = check(package, facts);
+    if let Some(feed) = &options.feed {
+        findings.extend(feed::check(package, feed));
+    }
+    let findings = apply_target(findings, options.target);
+    finish(
+        Some(PackageIdentity {
+            id: package.id().to_string(),
+            version: package.version().full(),
+        }),
+        options.target,
+        findings,
+    )
+}
+
+/// Every offline rule over one package, before target filtering.
+pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
+    rules::all(package, facts)
+}
+
+/// Keeps, drops or softens findings for a target (see [`Scope`]).
+pub fn apply_target(findings: Vec<Finding>, target: Target) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter_map(|mut f| {
+            let scope = catalogue::lookup(&f.code).map_or(Scope::NugetOrg, |r| r.scope);
+            match catalogue::severity_for(scope, target, f.severity) {
+                Some(severity) => {
+                    f.severity = severity;
+                    Some(f)
+                }
+                None => None,
+            }
+        })
+        .collect()
+}
+
+fn finish(package: Option<PackageIdentity>, target: Target, mut findings: Vec<Finding>) -> Report {
+    // Same finding twice (e.g. the same file reached by two rules' paths) is noise.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.code.clone(), f.path.clone(), f.message.clone())));
+    findings.sort_by_key(|f| f.severity);
+    Report {
+        package,
+        target,
+        findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse_and_print() {
+        for t in Target::ALL {
+            assert_eq!(Target::parse(t.as_str()).unwrap(), t);
+        }
+        assert_eq!(Target::parse("NuGet.org").unwrap(), Target::NugetOrg);
+        let err = Target::parse("pypi").unwrap_err();
+        let info = nupub_error::Coded::info(&err);
+        assert_eq!(info.code, "rules.unknown_target");
+        assert!(info.hint.unwrap().contains("github"));
+    }
+
+    #[test]
+    fn finding_and_target_serialize_in_camel_case() {
+        let f = catalogue::LICENSE_MISSING.finding("no licence");
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(json["code"], "license.missing");
+        assert_eq!(json["severity"], "warning");
+        assert!(json["serverMessage"]
+            .as_str()
+            .unwrap()
+            .starts_with("License missing."));
+        assert_eq!(serde_json::to_value(Target::NugetOrg).unwrap(), "nuget.org");
+        assert_eq!(serde_json::to_value(Target::Github).unwrap(), "github");
+    }
+
+    #[test]
+    fn nuget_org_only_rules_become_info_elsewhere_and_vanish_locally() {
+        let f = catalogue::LICENSE_FILE_MISSING.finding("gone");
+        let integrity = catalogue::ZIP_UNREADABLE.finding("broken");
+        let out = apply_target(vec![f.clone(), integrity.clone()], Target::Generic);
+        assert_eq!(out[0].severity, Severity::Info);
+        assert_eq!(out[1].severity, Severity::Error);
+        let out = apply_target(vec![f.clone(), integrity.clone()], Target::Local);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, "zip.unreadable");
+        let out = apply_target(vec![f], Target::NugetOrg);
+        assert_eq!(out[0].severity, Severity::Error);
+    }
+}
