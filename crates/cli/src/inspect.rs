@@ -1,0 +1,373 @@
+//! `nupub inspect FILE [--json]`: what is inside a package, for a maintainer.
+
+use clap::Args;
+use nupub_error::Coded;
+use nupub_package::signature::SignatureKind;
+use nupub_package::{Inspection, Package};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The package file (.nupkg or .snupkg).
+    pub file: PathBuf,
+    /// Print the inspection as JSON (camelCase) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Skip the CRC check of every entry (faster on very large packages).
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+/// Exit codes: 0 success, 1 the package cannot be read or is damaged (explained on stderr).
+pub fn run(args: InspectArgs) -> ExitCode {
+    let package = match Package::open(&args.file) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("nupub: {}", e.info());
+            return ExitCode::from(1);
+        }
+    };
+    let mut inspection = package.inspect();
+    if !args.no_verify {
+        match package.verify_integrity() {
+            Ok(report) => inspection.integrity = Some(report),
+            Err(e) => {
+                eprintln!("nupub: {}", e.info());
+                return ExitCode::from(1);
+            }
+        }
+    }
+    if args.json {
+        match serde_json::to_string_pretty(&inspection) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("nupub: could not write the JSON: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        print!("{}", human(&inspection));
+    }
+    match inspection
+        .integrity
+        .as_ref()
+        .and_then(|r| r.damaged.first())
+    {
+        Some(first) => {
+            let count = inspection.integrity.as_ref().map_or(0, |r| r.damaged.len());
+            let err = nupub_package::PackageError::EntryCorrupt {
+                entry: first.path.clone(),
+                detail: format!("{} ({count} damaged entries in all)", first.detail),
+            };
+            eprintln!("nupub: {}", err.info());
+            ExitCode::from(1)
+        }
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// Sizes as a maintainer reads them: 512 B, 8.7 KB, 2.3 MB (powers of 1024).
+pub fn size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB {
+        format!("{bytes} B")
+    } else if b < KB * KB {
+        format!("{:.1} KB", b / KB)
+    } else if b < KB * KB * KB {
+        format!("{:.1} MB", b / KB / KB)
+    } else {
+        format!("{:.2} GB", b / KB / KB / KB)
+    }
+}
+
+fn first_line(text: &str, max: usize) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if line.chars().count() > max {
+        format!("{}…", line.chars().take(max).collect::<String>())
+    } else if text.trim().lines().count() > 1 {
+        format!("{line} …")
+    } else {
+        line.to_string()
+    }
+}
+
+struct Out(String);
+
+impl Out {
+    fn row(&mut self, label: &str, value: impl AsRef<str>) {
+        let mut lines = value.as_ref().lines();
+        let first = lines.next().unwrap_or("");
+        self.0.push_str(&format!("  {label:<14} {first}\n"));
+        for line in lines {
+            self.0.push_str(&format!("  {:<14} {line}\n", ""));
+        }
+    }
+}
+
+fn signature_kind(kind: SignatureKind) -> &'static str {
+    match kind {
+        SignatureKind::Author => "author signature",
+        SignatureKind::Repository => "repository signature",
+        SignatureKind::AuthorWithRepositoryCountersignature => {
+            "author signature + repository countersignature"
+        }
+        SignatureKind::Unknown => "signature of an unknown kind",
+        SignatureKind::Unreadable => "signature file present but unreadable",
+    }
+}
+
+/// The text report.
+pub fn human(i: &Inspection) -> String {
+    let mut o = Out(String::new());
+    o.0.push_str(&format!("{} {}", i.id, i.normalized_version));
+    if i.full_version != i.normalized_version {
+        o.0.push_str(&format!(" (written {})", i.version));
+    } else if i.version != i.normalized_version {
+        o.0.push_str(&format!(" (written {})", i.version));
+    }
+    let mut flags = Vec::new();
+    if i.is_prerelease {
+        flags.push("prerelease");
+    }
+    if i.is_semver2 {
+        flags.push("SemVer 2.0");
+    }
+    if i.is_symbols_package {
+        flags.push("symbols package");
+    }
+    if !flags.is_empty() {
+        o.0.push_str(&format!("  [{}]", flags.join(", ")));
+    }
+    o.0.push('\n');
+    if let Some(t) = &i.title {
+        o.row("Title", t);
+    }
+    if !i.authors.is_empty() {
+        o.row("Authors", i.authors.join(", "));
+    }
+    if !i.owners.is_empty() {
+        o.row("Owners", i.owners.join(", "));
+    }
+    if let Some(d) = &i.description {
+        o.row("Description", first_line(d, 100));
+    }
+    match &i.license {
+        Some(l) => {
+            let text = match l.kind.as_str() {
+                "expression" => {
+                    let mut t = format!("{} (licence expression", l.value);
+                    if let Some(err) = &l.expression_error {
+                        t.push_str(&format!("; does not parse: {err}"));
+                    } else if !l.ids.is_empty() {
+                        let osi = l.ids.iter().all(|x| x.osi_approved);
+                        t.push_str(if osi {
+                            "; OSI approved"
+                        } else {
+                            "; not all OSI approved"
+                        });
+                    }
+                    t.push(')');
+                    t
+                }
+                "file" if l.file_missing => {
+                    format!("{} (licence file, missing from the package)", l.value)
+                }
+                "file" => format!("{} (licence file)", l.value),
+                "url" => format!("{} (licence URL only)", l.value),
+                other => format!("{} (type {other:?})", l.value),
+            };
+            o.row("License", text);
+        }
+        None => o.row("License", "none declared"),
+    }
+    if let Some(u) = &i.project_url {
+        o.row("Project", u);
+    }
+    if let Some(r) = &i.repository {
+        let mut t = format!(
+            "{} {}",
+            r.kind.as_deref().unwrap_or("repository"),
+            r.url.as_deref().unwrap_or("(no url)")
+        );
+        if let Some(b) = &r.branch {
+            t.push_str(&format!(" branch {b}"));
+        }
+        if let Some(c) = &r.commit {
+            t.push_str(&format!(" commit {}", c.get(..12).unwrap_or(c)));
+        }
+        o.row("Repository", t);
+    }
+    match (&i.icon, &i.icon_url) {
+        (Some(icon), _) => {
+            let t = match &icon.error {
+                Some(e) => format!("{} ({e})", icon.path),
+                None => format!(
+                    "{} ({}{}, {})",
+                    icon.path,
+                    icon.format
+                        .as_deref()
+                        .unwrap_or("unknown format")
+                        .to_uppercase(),
+                    match (icon.width, icon.height) {
+                        (Some(w), Some(h)) => format!(" {w}×{h}"),
+                        _ => String::new(),
+                    },
+                    size(icon.bytes.unwrap_or(0))
+                ),
+            };
+            o.row("Icon", t);
+        }
+        (None, Some(url)) => o.row("Icon", format!("{url} (icon URL only)")),
+        _ => {}
+    }
+    if let Some(r) = &i.readme {
+        let t = match &r.error {
+            Some(e) => format!("{} ({e})", r.path),
+            None => {
+                let mut t = format!("{} ({})", r.path, size(r.bytes.unwrap_or(0)));
+                if !r.remote_images.is_empty() {
+                    t.push_str(&format!(", {} remote images", r.remote_images.len()));
+                }
+                if !r.missing_images.is_empty() {
+                    t.push_str(&format!(", {} images missing", r.missing_images.len()));
+                }
+                t
+            }
+        };
+        o.row("Readme", t);
+    }
+    if let Some(m) = &i.min_client_version {
+        o.row("Min. client", m);
+    }
+    if !i.package_types.is_empty() {
+        o.row(
+            "Package types",
+            i.package_types
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    if !i.frameworks.is_empty() {
+        let names: Vec<String> = i
+            .frameworks
+            .iter()
+            .map(|f| {
+                if f.unsupported {
+                    format!("{} (unsupported)", f.short_name)
+                } else {
+                    f.short_name.clone()
+                }
+            })
+            .collect();
+        o.row("Frameworks", names.join(", "));
+    }
+    if i.dependency_groups.is_empty() {
+        o.row("Dependencies", "none");
+    } else {
+        let mut t = String::new();
+        for g in &i.dependency_groups {
+            let name = g.target_framework.as_deref().unwrap_or("all frameworks");
+            let deps = if g.dependencies.is_empty() {
+                "no dependencies".to_string()
+            } else {
+                g.dependencies
+                    .iter()
+                    .map(|d| {
+                        if d.range.is_empty() {
+                            d.id.clone()
+                        } else {
+                            format!("{} {}", d.id, d.range)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            t.push_str(&format!("{name:<18} {deps}\n"));
+        }
+        o.row("Dependencies", t.trim_end());
+    }
+    if !i.framework_assemblies.is_empty() {
+        o.row(
+            "Fx assemblies",
+            i.framework_assemblies
+                .iter()
+                .map(|a| a.assembly_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    o.row(
+        "Files",
+        format!(
+            "{} files, {} unpacked ({} package)",
+            i.file_count,
+            size(i.total_size),
+            size(i.package_size)
+        ),
+    );
+    match &i.signature {
+        None => o.row("Signature", "not signed"),
+        Some(s) => {
+            let mut t = signature_kind(s.kind).to_string();
+            if let Some(e) = &s.error {
+                t.push_str(&format!("\n{e}"));
+            }
+            if let Some(subject) = &s.subject {
+                t.push_str(&format!("\nsigner     {subject}"));
+            }
+            if let Some(issuer) = &s.issuer {
+                t.push_str(&format!("\nissuer     {issuer}"));
+            }
+            if let (Some(a), Some(b)) = (&s.not_before, &s.not_after) {
+                t.push_str(&format!("\nvalid      {a} → {b}"));
+            }
+            if let Some(sha) = &s.sha256 {
+                t.push_str(&format!("\nSHA-256    {sha}"));
+            }
+            t.push_str(&format!(
+                "\ntimestamp  {}",
+                s.timestamp_time.as_deref().unwrap_or("none")
+            ));
+            if let Some(c) = &s.repository_countersignature {
+                t.push_str(&format!(
+                    "\ncountersigned by {}",
+                    c.subject.as_deref().unwrap_or("an unknown certificate")
+                ));
+            }
+            if let Some(url) = &s.service_index_url {
+                t.push_str(&format!("\nrepository {url}"));
+            }
+            if !s.repository_owners.is_empty() {
+                t.push_str(&format!("\nowners     {}", s.repository_owners.join(", ")));
+            }
+            o.row("Signature", t);
+        }
+    }
+    match &i.integrity {
+        None => o.row("Integrity", "not checked (--no-verify)"),
+        Some(r) if r.damaged.is_empty() => o.row(
+            "Integrity",
+            format!("all {} entries pass their CRC check", r.entries_checked),
+        ),
+        Some(r) => {
+            let mut t = format!(
+                "WARNING: {} of {} entries are damaged; do not publish this file",
+                r.damaged.len(),
+                r.entries_checked
+            );
+            for d in &r.damaged {
+                t.push_str(&format!("\n{}: {}", d.path, d.detail));
+            }
+            o.row("Integrity", t);
+        }
+    }
+    o.0
+}

@@ -1,0 +1,382 @@
+//! `nupub-package`: a faithful, read-only model of a NuGet package.
+//!
+//! [`Package::open`] reads the zip central directory and the few entries the
+//! model needs (nuspec, signature, readme, icon, licence file), never the
+//! whole file, and never writes to it. [`Package::verify_integrity`] streams
+//! every entry through its CRC-32 check as a separate step, so a window can
+//! show the package before the (longer) check ends.
+//!
+//! The model keeps raw details (entry names as stored, nuspec bytes, element
+//! casing, duplicates, raw boolean text) so the validation rules can be
+//! checked without reading the zip again; interpretation lives in clearly
+//! named methods.
+
+mod archive;
+mod error;
+pub mod files;
+pub mod framework;
+pub mod media;
+pub mod nuspec;
+pub mod report;
+pub mod signature;
+pub mod version;
+
+pub use archive::{DamagedEntry, Entry, IntegrityReport, Limits};
+pub use error::PackageError;
+pub use media::{IconInfo, LicenseInfo, ReadmeInfo};
+pub use nuspec::Nuspec;
+pub use report::Inspection;
+pub use signature::{SignatureInfo, SignatureKind};
+pub use version::{FloatBehavior, NuGetVersion, VersionParseError, VersionRange};
+
+use std::path::{Path, PathBuf};
+
+/// A package opened for reading.
+#[derive(Debug, Clone)]
+pub struct Package {
+    path: PathBuf,
+    file_size: u64,
+    entries: Vec<Entry>,
+    nuspec_index: usize,
+    nuspec_raw: Vec<u8>,
+    nuspec: Nuspec,
+    id: String,
+    version: NuGetVersion,
+    signature: Option<SignatureInfo>,
+    readme: Option<ReadmeInfo>,
+    icon: Option<IconInfo>,
+    license: Option<LicenseInfo>,
+}
+
+/// Largest licence file text kept.
+const MAX_LICENSE_TEXT: u64 = 1024 * 1024;
+
+impl Package {
+    /// Opens a package with the default [`Limits`].
+    pub fn open(path: &Path) -> Result<Package, PackageError> {
+        Package::open_with_limits(path, &Limits::default())
+    }
+
+    pub fn open_with_limits(path: &Path, limits: &Limits) -> Result<Package, PackageError> {
+        let mut dir = archive::read_directory(path, limits)?;
+        let nuspecs: Vec<usize> = dir
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| is_root_nuspec(&e.path))
+            .map(|(i, _)| i)
+            .collect();
+        let nuspec_index = match nuspecs.as_slice() {
+            [] => return Err(PackageError::NoNuspec),
+            [one] => *one,
+            many => {
+                return Err(PackageError::MultipleNuspecs {
+                    names: many
+                        .iter()
+                        .filter_map(|i| dir.entries.get(*i))
+                        .map(|e| e.path.clone())
+                        .collect(),
+                })
+            }
+        };
+        let entry = dir
+            .entries
+            .get(nuspec_index)
+            .cloned()
+            .ok_or(PackageError::NoNuspec)?;
+        if entry.size > limits.max_nuspec_bytes {
+            return Err(PackageError::NuspecTooLarge {
+                entry: entry.path.clone(),
+                size: entry.size,
+                limit: limits.max_nuspec_bytes,
+            });
+        }
+        let nuspec_raw = archive::read_entry_bytes(
+            &mut dir.archive,
+            nuspec_index,
+            &entry,
+            limits.max_nuspec_bytes,
+        )?;
+        let nuspec = nuspec::parse(&entry.path, &nuspec_raw)?;
+        let id = nuspec
+            .id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| PackageError::MissingField {
+                entry: entry.path.clone(),
+                field: "id",
+            })?
+            .to_string();
+        let version_text = nuspec
+            .version
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| PackageError::MissingField {
+                entry: entry.path.clone(),
+                field: "version",
+            })?;
+        let version =
+            NuGetVersion::parse(version_text).map_err(|e| PackageError::InvalidVersion {
+                entry: entry.path.clone(),
+                value: version_text.to_string(),
+                reason: e.to_string(),
+            })?;
+        let mut package = Package {
+            path: path.to_path_buf(),
+            file_size: dir.file_size,
+            entries: dir.entries,
+            nuspec_index,
+            nuspec_raw,
+            nuspec,
+            id,
+            version,
+            signature: None,
+            readme: None,
+            icon: None,
+            license: None,
+        };
+        package.read_embedded(&mut dir.archive, limits);
+        Ok(package)
+    }
+
+    /// Reads the signature, readme, icon and licence file (each bounded). A
+    /// problem with one of them is recorded on it, never fatal to the package.
+    fn read_embedded(
+        &mut self,
+        archive: &mut zip::ZipArchive<std::io::BufReader<std::fs::File>>,
+        limits: &Limits,
+    ) {
+        let max = limits.max_embedded_file_bytes;
+        let mut load = |entries: &[Entry],
+                        name: &str,
+                        limit: u64|
+         -> (Option<Entry>, Result<Vec<u8>, String>) {
+            let wanted = name.trim().replace('\\', "/");
+            let found = entries
+                .iter()
+                .position(|e| e.normalized_path() == wanted)
+                .or_else(|| {
+                    entries
+                        .iter()
+                        .position(|e| e.normalized_path().eq_ignore_ascii_case(&wanted))
+                });
+            match found.and_then(|i| entries.get(i).map(|e| (i, e.clone()))) {
+                Some((i, entry)) => {
+                    let data = archive::read_entry_bytes(archive, i, &entry, limit)
+                        .map_err(|e| e.to_string());
+                    (Some(entry), data)
+                }
+                None => (None, Err(format!("{name} is not in the package"))),
+            }
+        };
+        if let (Some(_), data) = load(&self.entries, ".signature.p7s", max.min(8 * 1024 * 1024)) {
+            self.signature = Some(match data {
+                Ok(bytes) => signature::parse(&bytes),
+                Err(e) => signature::parse_failed(e),
+            });
+        }
+        if let Some(icon) = self.nuspec.icon.clone() {
+            let (entry, data) = load(&self.entries, &icon.normalized(), max);
+            self.icon = Some(IconInfo::describe(
+                &icon.value,
+                entry.as_ref().map(|e| e.path.clone()),
+                entry.as_ref().map(|e| e.size),
+                data,
+            ));
+        }
+        if let Some(readme) = self.nuspec.readme.clone() {
+            let readme_path = readme.normalized();
+            let (entry, data) = load(&self.entries, &readme_path, max);
+            let mut info = ReadmeInfo {
+                path: readme.value.clone(),
+                entry: entry.as_ref().map(|e| e.path.clone()),
+                bytes: entry.as_ref().map(|e| e.size),
+                html: None,
+                remote_images: Vec::new(),
+                missing_images: Vec::new(),
+                error: None,
+            };
+            match data {
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    let entries = self.entries.clone();
+                    let (html, remote, missing) = media::render_readme(&readme_path, &text, |p| {
+                        load(&entries, p, media::MAX_README_IMAGE_BYTES).1.ok()
+                    });
+                    info.html = Some(html);
+                    info.remote_images = remote;
+                    info.missing_images = missing;
+                }
+                Err(e) => info.error = Some(e),
+            }
+            self.readme = Some(info);
+        }
+        let license = match (&self.nuspec.license, &self.nuspec.license_url) {
+            (Some(l), _) => {
+                let kind = l.kind.clone().unwrap_or_default();
+                let value = l.value.trim().to_string();
+                let mut info = LicenseInfo {
+                    kind: kind.clone(),
+                    value: value.clone(),
+                    version: l.version.clone(),
+                    ids: Vec::new(),
+                    exceptions: Vec::new(),
+                    expression_error: None,
+                    file_text: None,
+                    file_missing: false,
+                };
+                if kind == "expression" {
+                    let (ids, exceptions, error) = media::parse_expression(&value);
+                    info.ids = ids;
+                    info.exceptions = exceptions;
+                    info.expression_error = error;
+                } else if kind == "file" {
+                    match load(&self.entries, &value, MAX_LICENSE_TEXT) {
+                        (Some(_), Ok(bytes)) => {
+                            info.file_text = Some(String::from_utf8_lossy(&bytes).into_owned())
+                        }
+                        (Some(_), Err(_)) => {}
+                        (None, _) => info.file_missing = true,
+                    }
+                }
+                Some(info)
+            }
+            (None, Some(url)) if !url.trim().is_empty() => Some(LicenseInfo {
+                kind: "url".into(),
+                value: url.trim().to_string(),
+                version: None,
+                ids: Vec::new(),
+                exceptions: Vec::new(),
+                expression_error: None,
+                file_text: None,
+                file_missing: false,
+            }),
+            _ => None,
+        };
+        self.license = license;
+    }
+
+    /// The signature, when `.signature.p7s` is present.
+    pub fn signature(&self) -> Option<&SignatureInfo> {
+        self.signature.as_ref()
+    }
+    /// `.signature.p7s` is present.
+    pub fn is_signed(&self) -> bool {
+        self.signature.is_some()
+    }
+    pub fn readme(&self) -> Option<&ReadmeInfo> {
+        self.readme.as_ref()
+    }
+    pub fn icon(&self) -> Option<&IconInfo> {
+        self.icon.as_ref()
+    }
+    /// The licence from `<license>`, or from `<licenseUrl>` when there is no `<license>`.
+    pub fn license(&self) -> Option<&LicenseInfo> {
+        self.license.as_ref()
+    }
+    /// The summary `nupub inspect` prints.
+    pub fn inspect(&self) -> Inspection {
+        Inspection::of(self)
+    }
+
+    /// The file this package was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    /// Size of the package file in bytes.
+    pub fn file_size(&self) -> u64 {
+        self.file_size
+    }
+    /// The package id (trimmed `<id>` text).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn version(&self) -> &NuGetVersion {
+        &self.version
+    }
+    /// The nuspec entry's bytes exactly as stored (BOM included).
+    pub fn nuspec_raw(&self) -> &[u8] {
+        &self.nuspec_raw
+    }
+    /// The nuspec entry's name as stored (casing kept).
+    pub fn nuspec_entry_name(&self) -> &str {
+        self.entries
+            .get(self.nuspec_index)
+            .map(|e| e.path.as_str())
+            .unwrap_or_default()
+    }
+    pub fn nuspec(&self) -> &Nuspec {
+        &self.nuspec
+    }
+    /// Every central-directory record in stored order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+    /// An entry by path, compared as NuGet does (`\` as `/`, case-insensitive).
+    pub fn find_entry(&self, path: &str) -> Option<&Entry> {
+        let wanted = path.trim().replace('\\', "/");
+        let wanted = wanted.trim_start_matches("./");
+        self.entries
+            .iter()
+            .find(|e| e.normalized_path() == wanted)
+            .or_else(|| {
+                self.entries
+                    .iter()
+                    .find(|e| e.normalized_path().eq_ignore_ascii_case(wanted))
+            })
+    }
+
+    /// A symbols package: package type `SymbolsPackage`, or a `.snupkg` file.
+    pub fn is_symbols_package(&self) -> bool {
+        self.nuspec
+            .package_types
+            .iter()
+            .any(|t| t.name.trim().eq_ignore_ascii_case("SymbolsPackage"))
+            || self
+                .path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("snupkg"))
+    }
+
+    /// Streams every entry through inflate and its CRC-32 check with bounded memory.
+    /// Damaged entries are listed in the report; an unreadable file is an error.
+    pub fn verify_integrity(&self) -> Result<IntegrityReport, PackageError> {
+        archive::verify(&self.path, &self.entries)
+    }
+
+    /// Reads one entry's bytes (at most `limit`), checking its CRC.
+    pub fn read_entry(&self, path: &str, limit: u64) -> Result<Vec<u8>, PackageError> {
+        let index = self
+            .find_entry(path)
+            .and_then(|e| self.entries.iter().position(|x| x.path == e.path))
+            .ok_or_else(|| PackageError::NoSuchEntry {
+                entry: path.to_string(),
+            })?;
+        let entry = self
+            .entries
+            .get(index)
+            .cloned()
+            .ok_or_else(|| PackageError::NoSuchEntry {
+                entry: path.to_string(),
+            })?;
+        let (file, _) = archive::open_file(&self.path)?;
+        let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| {
+            PackageError::NotAZip {
+                path: self.path.clone(),
+                detail: e.to_string(),
+            }
+        })?;
+        archive::read_entry_bytes(&mut zip, index, &entry, limit)
+    }
+}
+
+/// A `.nuspec` file at the root of the archive (no folder part).
+fn is_root_nuspec(name: &str) -> bool {
+    !name.contains('/')
+        && !name.contains('\\')
+        && name.len() > 7
+        && name
+            .get(name.len() - 7..)
+            .is_some_and(|ext| ext.eq_ignore_ascii_case(".nuspec"))
+}
