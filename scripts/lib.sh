@@ -7,6 +7,7 @@
 NUPUB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$NUPUB_ROOT/.tools"
 TAURI_DRIVER_VERSION=2.1.0
+CARGO_FUZZ_VERSION=0.13.2
 NUGET_EXE_SHA256=5c5b9c96165d3283b2cb9e5b65825d343e0e7139b9e70a250b4bb24c2285f3ba
 
 PHASE_REPORT=""
@@ -129,5 +130,12 @@ install_peers() {
     cargo install --quiet --locked --root "$TOOLS/cargo" tauri-driver --version "$TAURI_DRIVER_VERSION"
   else
     echo "tauri-driver $TAURI_DRIVER_VERSION present"
+  fi
+  # cargo-fuzz, to prove the fuzz targets build (they run on stable with -s none).
+  if [ ! -x "$TOOLS/cargo/bin/cargo-fuzz" ] ||
+    ! grep -q "\"cargo-fuzz $CARGO_FUZZ_VERSION " "$TOOLS/cargo/.crates.toml" 2>/dev/null; then
+    cargo install --quiet --locked --root "$TOOLS/cargo" cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+  else
+    echo "cargo-fuzz $CARGO_FUZZ_VERSION present"
   fi
 }
