@@ -9,20 +9,24 @@
 //! | oidc-provider 9.13.3 | a real OpenID Connect provider set up like Microsoft's | [`oidc`] |
 //! | gnome-keyring | a real Secret Service in a private D-Bus session | [`secret_service`] |
 //! | the app under tauri-driver | the real window, driven over WebDriver | [`window`] |
+//! | capture server, fault-injecting proxy | fakes by necessity (no real peer records or breaks requests) | [`wire`] |
 //!
 //! Everything is installed by `scripts/test`. When a peer is missing the kit
 //! panics with a message naming the command that installs it: a test that
 //! needs a peer never passes without it.
 #![allow(clippy::unwrap_used)]
 
+pub mod account_window;
 pub mod http;
 pub mod nuget_exe;
 pub mod oidc;
+pub mod packages;
 pub mod paths;
 pub mod process;
 pub mod pynuget;
 pub mod secret_service;
 pub mod window;
+pub mod wire;
 
 pub use paths::{artifacts_dir, fixture, fixtures_dir, repo_root, tools_dir};
 pub use process::{free_port, PeerProcess};

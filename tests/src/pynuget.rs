@@ -48,6 +48,11 @@ impl PyNuGet {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// The port pynuget listens on (127.0.0.1).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// The V2 push URL, as users give it to NuGet.exe.
     pub fn push_url(&self) -> String {
         format!("{}/api/v2/package", self.base_url())

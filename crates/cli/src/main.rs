@@ -4,6 +4,13 @@
 //! stderr), 2 usage error (clap's own), and command-specific codes documented
 //! on the command (for example 3 from `push` when the version already exists).
 
+mod account;
+mod inspect;
+mod key;
+mod push;
+mod sources;
+mod validate;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -25,6 +32,23 @@ struct Cli {
 enum Command {
     /// Print Nupub's version.
     Version,
+    /// Show what is inside a .nupkg: identity, licence, frameworks, dependencies, files, signature.
+    Inspect(inspect::InspectArgs),
+    /// Tell what nuget.org (or another feed) would reject or warn about, before anything is sent.
+    Validate(validate::ValidateArgs),
+    /// Sign in with your Microsoft account, see who is signed in, sign out.
+    Account(account::AccountArgs),
+    /// Store, list and remove feed API keys (kept in the OS keyring).
+    Key(key::KeyArgs),
+    /// Publish a .nupkg (and its .snupkg) to a feed or a folder. Exit 0 published,
+    /// 3 the version already exists, 1 failed (explained), 2 usage.
+    Push(push::PushArgs),
+    /// Unlist a version on a feed (on a folder feed: remove it, after confirmation).
+    Unlist(push::ListingArgs),
+    /// Relist a version that was unlisted on a feed.
+    Relist(push::ListingArgs),
+    /// List the package sources from your nuget.config files, as NuGet reads them.
+    Sources(sources::SourcesArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,5 +58,13 @@ fn main() -> ExitCode {
             println!("nupub {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
+        Command::Inspect(args) => inspect::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Account(args) => account::run(args),
+        Command::Key(args) => key::run(args),
+        Command::Push(args) => push::run_push(args),
+        Command::Unlist(args) => push::run_listing(args, false),
+        Command::Relist(args) => push::run_listing(args, true),
+        Command::Sources(args) => sources::run(args),
     }
 }

@@ -1,22 +1,40 @@
-//! Package sources: where a package can be published.
+//! Package sources: where a package can be published, and publishing to them.
 //!
-//! Today this crate knows the one source that needs no account and no
-//! network: the local folder feed under the user's data directory, which is
-//! the default target of a fresh installation.
+//! - [`source`]: the kinds of sources (nuget.org, MyGet, GitHub Packages,
+//!   Azure Artifacts, any V2/V3 URL, a local folder) and what `--source` may name.
+//! - [`config`]: the user's nuget.config hierarchy, read as NuGet reads it.
+//! - [`index`]: V3 service index resources.
+//! - [`client::FeedClient`]: pushes ([`push`]), existence checks, unlist and relist.
+//! - [`local`]: folder feeds.
+//! - [`plan`]: what is pushed and what comes back (progress, report).
+//!
+//! The fresh-install default stays the local folder feed under the user's
+//! data directory ([`default_target`]).
 
-use nupub_error::Coded;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod index;
+pub mod local;
+pub mod plan;
+pub mod push;
+pub mod secret;
+pub mod source;
+
+pub use client::{Auth, Endpoints, Existence, FeedClient};
+pub use config::{ConfigLocations, NuGetConfig};
+pub use error::FeedError;
+pub use plan::{
+    no_progress, plan_for, PackageRef, ProgressSink, PushEvent, PushOptions, PushPlan, PushReport,
+    SymbolsCheck, SymbolsChoice, SymbolsOutcome, SymbolsRef, Visibility,
+};
+pub use secret::{ApiKey, Credentials};
+pub use source::{FeedKind, Protocol, Source, SourceInfo};
+pub use tokio_util::sync::CancellationToken;
+
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
-
-/// The kind of a package source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum FeedKind {
-    /// A folder on this computer (or a network share).
-    Local,
-}
 
 /// A source a package can be published to, as shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -28,29 +46,6 @@ pub struct FeedTarget {
     pub name: String,
     /// Folder path or URL.
     pub location: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum FeedError {
-    #[error("Nupub could not find a home folder for its data on this computer")]
-    NoDataDir,
-}
-
-impl Coded for FeedError {
-    fn code(&self) -> &'static str {
-        match self {
-            FeedError::NoDataDir => "feed.no_data_dir",
-        }
-    }
-
-    fn hint(&self) -> Option<String> {
-        match self {
-            FeedError::NoDataDir => Some(
-                "set the HOME environment variable (or XDG_DATA_HOME on Linux) to a folder you can write to"
-                    .into(),
-            ),
-        }
-    }
 }
 
 /// Nupub's data directory (for example `~/.local/share/nupub` on Linux).
@@ -74,9 +69,19 @@ pub fn default_target() -> Result<FeedTarget, FeedError> {
     Ok(default_local_feed_in(&data_dir()?))
 }
 
+/// A tokio runtime for callers without one (the CLI); the window's async
+/// commands call the async API directly.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nupub_error::Coded;
 
     #[test]
     fn default_feed_is_a_folder_under_the_data_dir() {

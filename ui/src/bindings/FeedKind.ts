@@ -3,4 +3,4 @@
 /**
  * The kind of a package source.
  */
-export type FeedKind = "local";
+export type FeedKind = "local" | "nugetOrg" | "myGet" | "gitHubPackages" | "azureArtifacts" | "v3" | "v2";

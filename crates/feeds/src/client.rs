@@ -1,0 +1,904 @@
+//! The HTTP side of feeds: one [`FeedClient`] holds the connection pool and
+//! the service index cache; it resolves endpoints, asks whether a version
+//! exists, and unlists or relists.
+
+use crate::error::FeedError;
+use crate::index::ServiceIndex;
+use crate::secret::ApiKey;
+use crate::source::{package_endpoint, push_endpoint, FeedKind, Location, Protocol, Source};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::StatusCode;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// The official client keeps a loaded service index for 40 minutes.
+const INDEX_TTL: Duration = Duration::from_secs(40 * 60);
+/// Limit for reading small answers (indexes, error bodies, feeds).
+pub(crate) const SMALL_BODY_LIMIT: usize = 8 * 1024 * 1024;
+pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Authentication sent to a feed. Never logged: the fields redact.
+#[derive(Debug, Clone, Default)]
+pub struct Auth {
+    /// `X-NuGet-ApiKey`; omitted when `None` or empty, as the official client does.
+    pub api_key: Option<ApiKey>,
+    /// `Authorization: Bearer` (Azure Artifacts when signed in).
+    pub bearer_token: Option<ApiKey>,
+}
+
+impl Auth {
+    pub fn key(key: ApiKey) -> Auth {
+        Auth {
+            api_key: Some(key),
+            bearer_token: None,
+        }
+    }
+}
+
+/// The URLs Nupub uses for one source.
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    /// PUT target, with the trailing slash (`…/api/v2/package/`).
+    pub publish: Url,
+    pub symbols: Option<Url>,
+    /// V3 flat container.
+    pub base_address: Option<Url>,
+    /// Candidate V2 feed roots for `FindPackagesById()`, best first.
+    pub v2_roots: Vec<Url>,
+}
+
+/// Does an exact version exist on the feed?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Existence {
+    Present,
+    Absent,
+    /// The feed could not tell; the text says why.
+    Unknown(String),
+}
+
+pub struct FeedClient {
+    pub(crate) http: reqwest::Client,
+    index_cache: Mutex<HashMap<String, (Instant, ServiceIndex)>>,
+}
+
+impl std::fmt::Debug for FeedClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeedClient").finish_non_exhaustive()
+    }
+}
+
+/// `Nupub/<version> (<OS>)`.
+pub fn user_agent() -> String {
+    format!(
+        "Nupub/{} ({})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS
+    )
+}
+
+impl FeedClient {
+    pub fn new() -> Result<FeedClient, FeedError> {
+        // reqwest is built without a default crypto provider (see Cargo.toml);
+        // installing ring fails harmlessly when another part already installed one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent())
+            .connect_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| FeedError::Network {
+                feed: "(none)".into(),
+                what: "preparing the HTTP client".into(),
+                detail: e.to_string(),
+            })?;
+        Ok(FeedClient {
+            http,
+            index_cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Loads (or takes from the cache) a V3 service index.
+    pub async fn service_index(&self, source: &Source) -> Result<ServiceIndex, FeedError> {
+        let url = source.url().ok_or_else(|| FeedError::InvalidUrl {
+            given: source.location.display(),
+            reason: "a folder has no service index".into(),
+        })?;
+        source.check_transport(url)?;
+        let key = url.to_string();
+        if let Ok(cache) = self.index_cache.lock() {
+            if let Some((at, index)) = cache.get(&key) {
+                if at.elapsed() < INDEX_TTL {
+                    return Ok(index.clone());
+                }
+            }
+        }
+        let unreachable = |detail: String| FeedError::IndexUnreachable {
+            url: key.clone(),
+            detail,
+        };
+        let mut request = self.http.get(url.clone()).timeout(Duration::from_secs(100));
+        request = with_credentials(request, source, url);
+        let response = request
+            .send()
+            .await
+            .map_err(|e| unreachable(describe(&e)))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(unreachable(format!(
+                "the server answered {} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or_default()
+            )));
+        }
+        let body = read_limited(response, SMALL_BODY_LIMIT)
+            .await
+            .map_err(unreachable)?;
+        let index = ServiceIndex::parse(&key, &body)?;
+        if let Ok(mut cache) = self.index_cache.lock() {
+            cache.insert(key, (Instant::now(), index.clone()));
+        }
+        Ok(index)
+    }
+
+    /// The endpoints of an HTTP source.
+    pub async fn endpoints(&self, source: &Source) -> Result<Endpoints, FeedError> {
+        let url = match &source.location {
+            Location::Url(url) => url.clone(),
+            Location::Folder(path) => {
+                return Err(FeedError::InvalidUrl {
+                    given: path.display().to_string(),
+                    reason: "a folder feed has no HTTP endpoints".into(),
+                })
+            }
+        };
+        source.check_transport(&url)?;
+        match source.protocol {
+            Protocol::V3 => {
+                let index = self.service_index(source).await?;
+                let publish = index
+                    .package_publish
+                    .as_deref()
+                    .and_then(|u| Url::parse(u).ok())
+                    .ok_or_else(|| FeedError::NoPublishResource {
+                        url: url.to_string(),
+                    })?;
+                source.check_transport(&publish)?;
+                let parse = |u: &Option<String>| {
+                    u.as_deref()
+                        .and_then(|u| Url::parse(u).ok())
+                        .filter(|u| source.check_transport(u).is_ok())
+                };
+                Ok(Endpoints {
+                    v2_roots: v2_roots(&publish),
+                    publish: push_endpoint(&publish),
+                    symbols: parse(&index.symbol_package_publish).map(|u| push_endpoint(&u)),
+                    base_address: parse(&index.package_base_address),
+                })
+            }
+            Protocol::V2 | Protocol::Folder => Ok(Endpoints {
+                v2_roots: v2_roots(&url),
+                publish: push_endpoint(&url),
+                symbols: None,
+                base_address: None,
+            }),
+        }
+    }
+
+    /// Asks the feed whether `id` `version` exists: the V3 flat container when
+    /// the index has one, else the V2 `FindPackagesById()` query.
+    pub async fn exists(
+        &self,
+        source: &Source,
+        endpoints: &Endpoints,
+        id: &str,
+        version: &str,
+        original_version: &str,
+    ) -> Existence {
+        if let Some(base) = &endpoints.base_address {
+            return self.exists_v3(source, base, id, version).await;
+        }
+        let mut last = String::from("the feed offers no way to look a version up");
+        for root in &endpoints.v2_roots {
+            match self
+                .exists_v2(source, root, id, version, original_version)
+                .await
+            {
+                V2Answer::Known(existence) => return existence,
+                V2Answer::NoSuchRoute(detail) | V2Answer::Failed(detail) => last = detail,
+            }
+        }
+        Existence::Unknown(last)
+    }
+
+    async fn exists_v3(&self, source: &Source, base: &Url, id: &str, version: &str) -> Existence {
+        let lid = id.to_lowercase();
+        let lver = version.to_lowercase();
+        let base = base.as_str().trim_end_matches('/');
+        let Ok(url) = Url::parse(&format!("{base}/{lid}/{lver}/{lid}.nuspec")) else {
+            return Existence::Unknown("the flat container address is not valid".into());
+        };
+        let request = with_credentials(
+            self.http.head(url.clone()).timeout(Duration::from_secs(60)),
+            source,
+            &url,
+        );
+        match request.send().await {
+            Ok(r) if r.status().is_success() => Existence::Present,
+            Ok(r) if r.status() == StatusCode::NOT_FOUND => Existence::Absent,
+            Ok(r) => Existence::Unknown(format!("{url} answered {}", r.status().as_u16())),
+            Err(e) => Existence::Unknown(format!("{url}: {}", describe(&e))),
+        }
+    }
+
+    async fn exists_v2(
+        &self,
+        source: &Source,
+        root: &Url,
+        id: &str,
+        version: &str,
+        original_version: &str,
+    ) -> V2Answer {
+        let base = root.as_str().trim_end_matches('/');
+        let quoted = id.replace('\'', "''");
+        let first = format!("{base}/FindPackagesById()?id='{quoted}'&semVerLevel=2.0.0");
+        let mut next = Url::parse(&first).ok();
+        let mut pages = 0;
+        let wanted = [
+            strip_metadata(version).to_lowercase(),
+            strip_metadata(original_version).to_lowercase(),
+        ];
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > 50 {
+                return V2Answer::Failed(format!("{first} has more than 50 pages"));
+            }
+            if source.check_transport(&url).is_err() {
+                return V2Answer::Failed(format!("{url} is not https"));
+            }
+            let request = with_credentials(
+                self.http.get(url.clone()).timeout(Duration::from_secs(60)),
+                source,
+                &url,
+            );
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) => return V2Answer::Failed(format!("{url}: {}", describe(&e))),
+            };
+            let status = response.status();
+            if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+                return V2Answer::NoSuchRoute(format!("{url} answered {}", status.as_u16()));
+            }
+            if !status.is_success() {
+                return V2Answer::Failed(format!("{url} answered {}", status.as_u16()));
+            }
+            let body = match read_limited(response, SMALL_BODY_LIMIT).await {
+                Ok(b) => b,
+                Err(e) => return V2Answer::Failed(format!("{url}: {e}")),
+            };
+            let page = match parse_v2_feed(&body) {
+                Ok(page) => page,
+                Err(e) => return V2Answer::NoSuchRoute(format!("{url} is not a V2 feed ({e})")),
+            };
+            if page
+                .versions
+                .iter()
+                .any(|v| wanted.contains(&strip_metadata(v).to_lowercase()))
+            {
+                return V2Answer::Known(Existence::Present);
+            }
+            next = page.next.and_then(|n| url.join(&n).ok());
+        }
+        V2Answer::Known(Existence::Absent)
+    }
+
+    /// Unlists (DELETE) a version on an HTTP feed.
+    pub async fn unlist(
+        &self,
+        source: &Source,
+        id: &str,
+        version: &str,
+        auth: &Auth,
+    ) -> Result<(), FeedError> {
+        self.listing(
+            source,
+            id,
+            version,
+            auth,
+            reqwest::Method::DELETE,
+            "unlisting",
+        )
+        .await
+    }
+
+    /// Relists (POST) a version on an HTTP feed.
+    pub async fn relist(
+        &self,
+        source: &Source,
+        id: &str,
+        version: &str,
+        auth: &Auth,
+    ) -> Result<(), FeedError> {
+        self.listing(
+            source,
+            id,
+            version,
+            auth,
+            reqwest::Method::POST,
+            "relisting",
+        )
+        .await
+    }
+
+    async fn listing(
+        &self,
+        source: &Source,
+        id: &str,
+        version: &str,
+        auth: &Auth,
+        method: reqwest::Method,
+        what: &str,
+    ) -> Result<(), FeedError> {
+        let endpoints = self.endpoints(source).await?;
+        let url = package_endpoint(&endpoints.publish, id, version);
+        let feed = source.label();
+        let request = self
+            .http
+            .request(method, url.clone())
+            .header(reqwest::header::CONTENT_LENGTH, "0")
+            .timeout(Duration::from_secs(100));
+        let request = with_auth(with_credentials(request, source, &url), auth, source);
+        let response = request.send().await.map_err(|e| FeedError::Network {
+            feed: feed.clone(),
+            what: format!("{what} {id} {version}"),
+            detail: describe(&e),
+        })?;
+        let answer = Answer::read(response).await;
+        if answer.status.is_success() {
+            return Ok(());
+        }
+        if answer.status == StatusCode::NOT_FOUND {
+            return Err(FeedError::NotFound {
+                feed,
+                id: id.into(),
+                version: version.into(),
+            });
+        }
+        Err(answer.error(
+            &feed,
+            source,
+            id,
+            version,
+            &format!("{what} {id} {version}"),
+            auth,
+        ))
+    }
+}
+
+enum V2Answer {
+    Known(Existence),
+    NoSuchRoute(String),
+    Failed(String),
+}
+
+fn strip_metadata(version: &str) -> &str {
+    version.split('+').next().unwrap_or(version).trim()
+}
+
+/// V2 feed roots to query, derived from a push URL: `…/api/v2/package` →
+/// `…/api/v2/`, then the host root (servers such as pynuget serve their
+/// OData feed there).
+pub fn v2_roots(push: &Url) -> Vec<Url> {
+    let mut roots = Vec::new();
+    let path = push.path().trim_end_matches('/');
+    let mut base = push.clone();
+    base.set_query(None);
+    base.set_fragment(None);
+    if let Some(parent) = path.strip_suffix("/package") {
+        base.set_path(&format!("{parent}/"));
+    } else if path.is_empty() {
+        base.set_path("/api/v2/");
+    } else {
+        base.set_path(&format!("{path}/"));
+    }
+    roots.push(base.clone());
+    let mut host_root = base;
+    host_root.set_path("/");
+    if !roots.contains(&host_root) {
+        roots.push(host_root);
+    }
+    roots
+}
+
+pub(crate) struct FeedPage {
+    pub versions: Vec<String>,
+    pub next: Option<String>,
+}
+
+/// Reads the `Version` properties and the `next` link of an OData Atom feed.
+pub(crate) fn parse_v2_feed(body: &[u8]) -> Result<FeedPage, String> {
+    let text = std::str::from_utf8(body).map_err(|_| "not UTF-8".to_string())?;
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(true);
+    let mut versions = Vec::new();
+    let mut next = None;
+    let mut in_version = false;
+    let mut saw_feed = false;
+    loop {
+        match reader.read_event().map_err(|e| e.to_string())? {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = e.local_name();
+                match name.as_ref() {
+                    "feed" => saw_feed = true,
+                    "Version" => in_version = true,
+                    "link" => {
+                        let mut rel = None;
+                        let mut href = None;
+                        for attr in e.attributes().flatten() {
+                            let value = attr
+                                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .map(|v| v.into_owned())
+                                .ok();
+                            match attr.key.as_ref() {
+                                "rel" => rel = value,
+                                "href" => href = value,
+                                _ => {}
+                            }
+                        }
+                        if rel.as_deref() == Some("next") {
+                            next = href;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_version => {
+                versions.push(
+                    t.xml_content(quick_xml::XmlVersion::Implicit1_0)
+                        .into_owned(),
+                );
+            }
+            Event::End(_) => in_version = false,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !saw_feed {
+        return Err("no <feed> element".into());
+    }
+    Ok(FeedPage { versions, next })
+}
+
+/// Adds `packageSourceCredentials` as Basic authentication, only for URLs on
+/// the source's own host (credentials never go to another host).
+pub(crate) fn with_credentials(
+    request: reqwest::RequestBuilder,
+    source: &Source,
+    url: &Url,
+) -> reqwest::RequestBuilder {
+    let same_host = source.url().is_some_and(|s| s.host_str() == url.host_str());
+    match (&source.credentials, same_host) {
+        (Some(c), true) => request.basic_auth(&c.username, Some(c.password())),
+        _ => request,
+    }
+}
+
+/// Adds the API key (never when empty) and the bearer token.
+pub(crate) fn with_auth(
+    mut request: reqwest::RequestBuilder,
+    auth: &Auth,
+    source: &Source,
+) -> reqwest::RequestBuilder {
+    let key = match (&auth.api_key, source.kind) {
+        (Some(key), _) if !key.is_empty() => Some(key.expose().to_string()),
+        // Azure Artifacts requires the header but ignores its value (its docs use "AZ").
+        (_, FeedKind::AzureArtifacts) => Some("AZ".to_string()),
+        _ => None,
+    };
+    if let Some(key) = key {
+        if let Ok(mut value) = HeaderValue::from_str(&key) {
+            value.set_sensitive(true);
+            request = request.header("X-NuGet-ApiKey", value);
+        }
+    }
+    if let Some(token) = &auth.bearer_token {
+        if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
+            value.set_sensitive(true);
+            request = request.header(reqwest::header::AUTHORIZATION, value);
+        }
+    }
+    request
+}
+
+/// A transport error in plain words, without URLs' query strings or secrets.
+pub(crate) fn describe(error: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut text = if error.is_timeout() {
+        "the request timed out".to_string()
+    } else if error.is_connect() {
+        "the connection could not be made".to_string()
+    } else {
+        "the connection failed".to_string()
+    };
+    let mut source = error.source();
+    let mut seen = 0;
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !cause_text.is_empty() && !text.contains(&cause_text) && seen < 3 {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+            seen += 1;
+        }
+        source = cause.source();
+    }
+    text
+}
+
+pub(crate) async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(format!("the answer is larger than {limit} bytes"));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => return Err(describe(&e)),
+        }
+    }
+}
+
+/// A feed's answer, read into memory (status, reason phrase, body text, headers of interest).
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub reason: Option<String>,
+    pub body: String,
+    pub warnings: Vec<String>,
+    pub retry_after: Option<Duration>,
+}
+
+impl Answer {
+    pub async fn read(response: reqwest::Response) -> Answer {
+        let status = response.status();
+        let reason = response
+            .extensions()
+            .get::<hyper::ext::ReasonPhrase>()
+            .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned());
+        let headers = response.headers().clone();
+        let body = tokio::time::timeout(
+            Duration::from_secs(60),
+            read_limited(response, ERROR_BODY_LIMIT),
+        )
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+        Answer {
+            status,
+            reason,
+            body,
+            warnings: warnings(&headers),
+            retry_after: retry_after(&headers),
+        }
+    }
+
+    /// The server's own words: the reason phrase when it is not the standard
+    /// one, else the body (plain text, first lines), else the standard phrase.
+    pub fn message(&self) -> String {
+        let canonical = self.status.canonical_reason().unwrap_or_default();
+        if let Some(reason) = &self.reason {
+            if !reason.trim().is_empty() && !reason.trim().eq_ignore_ascii_case(canonical) {
+                return reason.trim().to_string();
+            }
+        }
+        let body = plain_text(&self.body);
+        if !body.is_empty() {
+            return body;
+        }
+        format!("{} {canonical}", self.status.as_u16())
+    }
+
+    /// Maps a failed answer to the error that explains it (protocol reference §3.3).
+    pub fn error(
+        &self,
+        feed: &str,
+        source: &Source,
+        id: &str,
+        version: &str,
+        what: &str,
+        auth: &Auth,
+    ) -> FeedError {
+        let server = self.message();
+        let lower = server.to_lowercase();
+        let nuget_org = source.kind == FeedKind::NugetOrg;
+        let feed = feed.to_string();
+        let (id, version) = (id.to_string(), version.to_string());
+        match self.status.as_u16() {
+            400 => FeedError::Rejected {
+                feed,
+                id,
+                version,
+                server,
+            },
+            401 | 403 => {
+                let no_key = auth.api_key.as_ref().is_none_or(ApiKey::is_empty)
+                    && auth.bearer_token.is_none()
+                    && source.credentials.is_none();
+                if lower.contains("owner that is unconfirmed") {
+                    FeedError::OwnerUnconfirmed { feed, server }
+                } else if lower.contains("owner that is locked") {
+                    FeedError::OwnerLocked { feed, server }
+                } else if lower.contains("has been locked") {
+                    FeedError::PackageLocked { feed, id, server }
+                } else if no_key || lower.contains("must be provided") {
+                    FeedError::NoApiKey { feed, server }
+                } else {
+                    FeedError::KeyRefused {
+                        feed,
+                        id,
+                        version,
+                        status: self.status.as_u16(),
+                        server,
+                        nuget_org,
+                    }
+                }
+            }
+            409 if lower.contains("reserved") => FeedError::ReservedPrefix { feed, id, server },
+            409 => FeedError::VersionExists {
+                feed,
+                id,
+                version,
+                detail: format!(" (the feed says: {server})"),
+                nuget_org,
+            },
+            413 => FeedError::TooLarge {
+                feed,
+                file: what.to_string(),
+                server,
+            },
+            status => FeedError::HttpStatus {
+                feed,
+                what: what.to_string(),
+                status,
+                server,
+            },
+        }
+    }
+}
+
+/// The body as one or a few plain lines (HTML tags dropped, at most 500 characters).
+fn plain_text(body: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() > 500 {
+        let cut: String = collapsed.chars().take(497).collect();
+        format!("{cut}...")
+    } else {
+        collapsed
+    }
+}
+
+fn warnings(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all("X-NuGet-Warning")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// `Retry-After` in seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
+}
+
+/// The warning about the key's expiry, among the feed's warnings.
+pub(crate) fn key_warning(warnings: &[String]) -> Option<String> {
+    warnings
+        .iter()
+        .find(|w| {
+            let l = w.to_lowercase();
+            l.contains("api key expires") || l.contains("api key has expired")
+        })
+        .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v2_roots_from_push_urls() {
+        let roots = |s: &str| -> Vec<String> {
+            v2_roots(&Url::parse(s).unwrap())
+                .iter()
+                .map(|u| u.to_string())
+                .collect()
+        };
+        assert_eq!(
+            roots("http://127.0.0.1:5/api/v2/package"),
+            ["http://127.0.0.1:5/api/v2/", "http://127.0.0.1:5/"]
+        );
+        assert_eq!(
+            roots("https://www.myget.org/F/x/api/v2/package/"),
+            [
+                "https://www.myget.org/F/x/api/v2/",
+                "https://www.myget.org/"
+            ]
+        );
+        assert_eq!(roots("http://h:1"), ["http://h:1/api/v2/", "http://h:1/"]);
+        assert_eq!(roots("http://h/nuget"), ["http://h/nuget/", "http://h/"]);
+    }
+
+    #[test]
+    fn v2_feed_versions_and_next_link() {
+        let body = br#"<?xml version="1.0" encoding="utf-8"?>
+<feed xml:base="https://www.nuget.org/api/v2/" xmlns="http://www.w3.org/2005/Atom"
+ xmlns:d="http://schemas.microsoft.com/ado/2007/08/dataservices" xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata">
+ <entry><m:properties><d:Id>A</d:Id><d:Version>1.0</d:Version></m:properties></entry>
+ <entry><m:properties><d:Version>2.0.0+meta</d:Version><d:NormalizedVersion>2.0.0</d:NormalizedVersion></m:properties></entry>
+ <link rel="next" href="https://www.nuget.org/api/v2/FindPackagesById?id='A'&amp;$skiptoken='x'"/>
+</feed>"#;
+        let page = parse_v2_feed(body).unwrap();
+        assert_eq!(page.versions, ["1.0", "2.0.0+meta"]);
+        assert_eq!(
+            page.next.as_deref(),
+            Some("https://www.nuget.org/api/v2/FindPackagesById?id='A'&$skiptoken='x'")
+        );
+        assert!(parse_v2_feed(b"<html><body>hi</body></html>").is_err());
+        assert!(parse_v2_feed(b"\xff\xfe").is_err());
+        assert!(
+            parse_v2_feed(b"<feed><entry>").is_ok() || parse_v2_feed(b"<feed><entry>").is_err()
+        );
+        assert!(parse_v2_feed(b"").is_err());
+    }
+
+    #[test]
+    fn server_text_is_kept_plain_and_short() {
+        assert_eq!(
+            plain_text("<html><b>Bad</b>  package</html>"),
+            "Bad package"
+        );
+        assert_eq!(plain_text(&"x".repeat(600)).chars().count(), 500);
+        assert_eq!(plain_text(""), "");
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert(
+            "retry-after",
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        h.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h), None);
+    }
+
+    fn answer(status: u16, reason: Option<&str>, body: &str) -> Answer {
+        Answer {
+            status: StatusCode::from_u16(status).unwrap(),
+            reason: reason.map(str::to_string),
+            body: body.to_string(),
+            warnings: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    fn classify(status: u16, text: &str, key: bool) -> FeedError {
+        let source = Source::nuget_org();
+        let auth = if key {
+            Auth::key(ApiKey::new("k"))
+        } else {
+            Auth::default()
+        };
+        answer(status, Some(text), "").error(
+            "nuget.org",
+            &source,
+            "Contoso.Lib",
+            "1.0.0",
+            "the push",
+            &auth,
+        )
+    }
+
+    #[test]
+    fn nuget_org_answers_map_to_plain_explanations() {
+        use nupub_error::Coded;
+        let cases = [
+            (400, "A client version '4.1.0' or higher is required to be able to push packages. Please contact support@nuget.org to get more details.", true, "feed.push.rejected"),
+            (401, "An API key must be provided in the 'X-NuGet-ApiKey' header to use this service", false, "feed.auth.no_key"),
+            (403, "The specified API key is invalid, has expired, or does not have permission to access the specified package.", true, "feed.auth.key_refused"),
+            (401, "The specified API key is invalid, has expired, or does not have permission to access the specified package.", true, "feed.auth.key_refused"),
+            (401, "The specified API key is scoped to an owner that is unconfirmed. You must confirm the owner that this API key is scoped to before you can use it.", true, "feed.auth.owner_unconfirmed"),
+            (403, "The specified API key is scoped to an owner that is locked. Please contact support@nuget.org.", true, "feed.auth.owner_locked"),
+            (403, "Package 'Contoso.Lib' has been locked. This means you cannot publish a new version or change the listing status of a published package version. Please contact support@nuget.org.", true, "feed.auth.package_locked"),
+            (409, "This package ID has been reserved. Please request access to upload to this reserved namespace from the owner of the reserved prefix, or re-upload the package with a different ID.", true, "feed.push.reserved_prefix"),
+            (409, "The package ID is reserved. You can upload your package with a different package ID. Reach out to support@nuget.org if you have questions.", true, "feed.push.reserved_prefix"),
+            (409, "A package with ID 'Contoso.Lib' and version '1.0.0' already exists and cannot be modified.", true, "feed.push.version_exists"),
+            (413, "The package file exceeds the size limit. Please try again.", true, "feed.push.too_large"),
+            (418, "I'm a teapot today", true, "feed.http_status"),
+        ];
+        for (status, text, key, expected) in cases {
+            let error = classify(status, text, key);
+            assert_eq!(error.code(), expected, "{status} {text}");
+            // The server's own words are kept, and the hint says what to do.
+            assert!(error.to_string().contains(text), "{error}");
+            assert!(error.hint().is_some());
+        }
+        let refused = classify(403, "The specified API key is invalid, has expired, or does not have permission to access the specified package.", true);
+        let hint = refused.hint().unwrap();
+        assert!(
+            hint.contains("glob pattern matches 'Contoso.Lib'"),
+            "{hint}"
+        );
+        assert!(hint.contains("owner"), "{hint}");
+        let exists = classify(409, "A package with ID 'Contoso.Lib' and version '1.0.0' already exists and cannot be modified.", true);
+        assert!(exists.hint().unwrap().contains("can never be replaced"));
+    }
+
+    #[test]
+    fn server_message_comes_from_reason_then_body_then_status() {
+        assert_eq!(
+            answer(409, Some("Already there"), "api_error: exists").message(),
+            "Already there"
+        );
+        assert_eq!(
+            answer(409, Some("CONFLICT"), "api_error: exists").message(),
+            "api_error: exists"
+        );
+        assert_eq!(
+            answer(409, Some("Conflict"), "api_error: exists").message(),
+            "api_error: exists"
+        );
+        assert_eq!(answer(409, None, "<p>exists</p>").message(), "exists");
+        assert_eq!(answer(500, None, "").message(), "500 Internal Server Error");
+    }
+
+    #[test]
+    fn key_expiry_warning_is_found() {
+        let w = vec![
+            "Something else".to_string(),
+            "Your API key expires in 3 days. Visit https://www.nuget.org/account/apikeys to regenerate your API key."
+                .to_string(),
+        ];
+        assert!(key_warning(&w).unwrap().contains("3 days"));
+        assert_eq!(key_warning(&w[..1]), None);
+    }
+}

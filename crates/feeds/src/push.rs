@@ -1,0 +1,755 @@
+//! Pushing to HTTP feeds: the request exactly as the official client builds
+//! it (protocol reference §2.1), streamed from disk with a Content-Length,
+//! and retries that never send a second PUT for a version the feed may
+//! already hold without asking the feed first.
+
+use crate::client::{
+    describe, key_warning, with_auth, with_credentials, Answer, Auth, Endpoints, Existence,
+    FeedClient,
+};
+use crate::error::FeedError;
+use crate::plan::{
+    PackageRef, ProgressSink, PushEvent, PushOptions, PushPlan, PushReport, SymbolsOutcome,
+    SymbolsRef, Visibility,
+};
+use crate::source::{FeedKind, Location, Source};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use nupub_error::Coded;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+/// The header nuget.org requires from third-party clients (protocol reference §2.2).
+pub const PROTOCOL_VERSION: &str = "4.1.0";
+const READ_CHUNK: usize = 1024 * 1024;
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+impl FeedClient {
+    /// Publishes the plan to `source` (an HTTP feed or a folder).
+    pub async fn push(
+        &self,
+        source: &Source,
+        plan: &PushPlan,
+        auth: &Auth,
+        options: &PushOptions,
+        progress: &ProgressSink,
+        cancel: &CancellationToken,
+    ) -> Result<PushReport, FeedError> {
+        let symbols = check_symbols(plan, options)?;
+        check_github_repository(source, &plan.package)?;
+        if let Location::Folder(root) = &source.location {
+            return crate::local::push_to_folder(source, root, plan, symbols.as_ref(), cancel)
+                .await;
+        }
+        progress(PushEvent::Resolving {
+            feed: source.label(),
+        });
+        let endpoints = self.endpoints(source).await?;
+        let feed = source.label();
+        let package = &plan.package;
+        let outcome = self
+            .push_file(
+                source,
+                &endpoints,
+                &endpoints.publish,
+                &package.path,
+                package,
+                auth,
+                options,
+                progress,
+                cancel,
+            )
+            .await?;
+        let symbols = match symbols {
+            None => SymbolsOutcome::None,
+            Some(symbols) => {
+                let file = symbols.path.display().to_string();
+                match &endpoints.symbols {
+                    None => SymbolsOutcome::NotSupported { file },
+                    Some(url) => {
+                        match self
+                            .push_symbols(source, url, &symbols, auth, options, progress, cancel)
+                            .await
+                        {
+                            Ok(()) => SymbolsOutcome::Pushed { file },
+                            Err(e) => SymbolsOutcome::Failed {
+                                file,
+                                error: e.info(),
+                            },
+                        }
+                    }
+                }
+            }
+        };
+        let visibility = if outcome.visible_already {
+            Visibility::Available
+        } else {
+            self.wait_visible(source, &endpoints, package, options, progress)
+                .await
+        };
+        Ok(PushReport {
+            feed,
+            id: package.id.clone(),
+            version: package.version.clone(),
+            answer_lost: outcome.answer_lost,
+            visibility,
+            key_warning: key_warning(&outcome.warnings),
+            warnings: outcome.warnings,
+            symbols,
+            location: None,
+            attempts: outcome.attempts,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn push_symbols(
+        &self,
+        source: &Source,
+        url: &Url,
+        symbols: &SymbolsRef,
+        auth: &Auth,
+        options: &PushOptions,
+        progress: &ProgressSink,
+        cancel: &CancellationToken,
+    ) -> Result<(), FeedError> {
+        // A symbol package cannot be looked up on its own, so a lost answer
+        // is reported as unknown instead of being retried blindly.
+        let feed = source.label();
+        let mut attempt = 0;
+        let mut retry_after;
+        loop {
+            attempt += 1;
+            retry_after = None;
+            let result = self
+                .put_once(
+                    source,
+                    url,
+                    &symbols.path,
+                    auth,
+                    options,
+                    progress,
+                    cancel,
+                    attempt,
+                )
+                .await;
+            let what = format!("the symbol package {}", symbols.path.display());
+            match result {
+                Attempt::Answer(answer) if answer.status.is_success() => return Ok(()),
+                // 408 and 429 come before the server took the file; a 5xx may come
+                // after it stored it, and a symbol package cannot be looked up, so no retry.
+                Attempt::Answer(answer) if matches!(answer.status.as_u16(), 408 | 429) => {
+                    if attempt >= options.max_attempts
+                        || answer
+                            .retry_after
+                            .is_some_and(|w| w > options.max_retry_after)
+                    {
+                        return Err(answer.error(
+                            &feed,
+                            source,
+                            &symbols.id,
+                            &symbols.version,
+                            &what,
+                            auth,
+                        ));
+                    }
+                    retry_after = answer.retry_after;
+                }
+                Attempt::Answer(answer) => {
+                    return Err(answer.error(
+                        &feed,
+                        source,
+                        &symbols.id,
+                        &symbols.version,
+                        &what,
+                        auth,
+                    ))
+                }
+                Attempt::Cancelled => {
+                    return Err(FeedError::Cancelled {
+                        feed,
+                        id: symbols.id.clone(),
+                        version: symbols.version.clone(),
+                    })
+                }
+                Attempt::Failed {
+                    body_complete: false,
+                    detail,
+                    timed_out,
+                } => {
+                    if attempt >= options.max_attempts {
+                        return Err(transport_error(&feed, &what, detail, timed_out, options));
+                    }
+                }
+                Attempt::Failed {
+                    body_complete: true,
+                    detail,
+                    ..
+                } => {
+                    return Err(FeedError::OutcomeUnknown {
+                        feed,
+                        id: symbols.id.clone(),
+                        version: format!("{} (symbols)", symbols.version),
+                        detail: format!(
+                            "the symbol package was sent but the feed's answer was lost ({detail})"
+                        ),
+                    })
+                }
+            }
+            backoff(
+                attempt,
+                retry_after,
+                options,
+                progress,
+                "the feed did not take the symbol package",
+            )
+            .await;
+        }
+    }
+
+    /// One file, with retries and existence checks.
+    #[allow(clippy::too_many_arguments)]
+    async fn push_file(
+        &self,
+        source: &Source,
+        endpoints: &Endpoints,
+        url: &Url,
+        path: &Path,
+        package: &PackageRef,
+        auth: &Auth,
+        options: &PushOptions,
+        progress: &ProgressSink,
+        cancel: &CancellationToken,
+    ) -> Result<FileOutcome, FeedError> {
+        let feed = source.label();
+        let what = format!("the push of {} {}", package.id, package.version);
+        let mut earlier_body_complete = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self
+                .put_once(source, url, path, auth, options, progress, cancel, attempt)
+                .await;
+            let (body_complete, reason, retry_after, final_error) = match result {
+                Attempt::Answer(answer) if answer.status.is_success() => {
+                    return Ok(FileOutcome {
+                        answer_lost: false,
+                        visible_already: false,
+                        warnings: answer.warnings,
+                        attempts: attempt,
+                    });
+                }
+                Attempt::Answer(answer) if answer.status.as_u16() == 409 => {
+                    let mut error =
+                        answer.error(&feed, source, &package.id, &package.version, &what, auth);
+                    if let FeedError::VersionExists { detail, .. } = &mut error {
+                        if earlier_body_complete {
+                            detail.push_str(
+                                "; an earlier attempt of this push was fully sent and its answer was lost, so that attempt may be what stored it",
+                            );
+                        }
+                    }
+                    return Err(error);
+                }
+                Attempt::Answer(answer) if is_retryable(answer.status) => {
+                    let reason = format!(
+                        "the feed answered {} ({})",
+                        answer.status.as_u16(),
+                        answer.message()
+                    );
+                    let error =
+                        answer.error(&feed, source, &package.id, &package.version, &what, auth);
+                    // A 5xx may come after the server stored the package; 408/429 come before.
+                    let maybe_stored = answer.status.is_server_error();
+                    (maybe_stored, reason, answer.retry_after, error)
+                }
+                Attempt::Answer(answer) => {
+                    return Err(answer.error(
+                        &feed,
+                        source,
+                        &package.id,
+                        &package.version,
+                        &what,
+                        auth,
+                    ))
+                }
+                Attempt::Cancelled => {
+                    return Err(FeedError::Cancelled {
+                        feed,
+                        id: package.id.clone(),
+                        version: package.version.clone(),
+                    })
+                }
+                Attempt::Failed {
+                    body_complete,
+                    detail,
+                    timed_out,
+                } => {
+                    let reason = if timed_out {
+                        format!("no answer within {} s", options.timeout.as_secs())
+                    } else {
+                        detail.clone()
+                    };
+                    let error = transport_error(&feed, &what, detail, timed_out, options);
+                    (body_complete, reason, None, error)
+                }
+            };
+            earlier_body_complete |= body_complete;
+            if body_complete {
+                progress(PushEvent::Checking {
+                    reason: format!(
+                        "{reason} after the whole package was sent; asking the feed whether {} {} arrived",
+                        package.id, package.version
+                    ),
+                });
+                match self
+                    .exists(
+                        source,
+                        endpoints,
+                        &package.id,
+                        &package.version,
+                        &package.original_version,
+                    )
+                    .await
+                {
+                    Existence::Present => {
+                        return Ok(FileOutcome {
+                            answer_lost: true,
+                            visible_already: true,
+                            warnings: Vec::new(),
+                            attempts: attempt,
+                        })
+                    }
+                    Existence::Absent => {}
+                    Existence::Unknown(detail) => {
+                        return Err(FeedError::OutcomeUnknown {
+                            feed,
+                            id: package.id.clone(),
+                            version: package.version.clone(),
+                            detail: format!(
+                                "{reason} after the whole package was sent, and the feed could not be asked whether the version arrived ({detail}); Nupub did not send it again"
+                            ),
+                        });
+                    }
+                }
+            }
+            if attempt >= options.max_attempts {
+                return Err(final_error);
+            }
+            if let Some(wait) = retry_after {
+                if wait > options.max_retry_after {
+                    return Err(final_error);
+                }
+            }
+            tokio::select! {
+                _ = backoff(attempt, retry_after, options, progress, &reason) => {}
+                _ = cancel.cancelled() => {
+                    return Err(FeedError::Cancelled {
+                        feed,
+                        id: package.id.clone(),
+                        version: package.version.clone(),
+                    })
+                }
+            }
+        }
+    }
+
+    /// One PUT of one file.
+    #[allow(clippy::too_many_arguments)]
+    async fn put_once(
+        &self,
+        source: &Source,
+        url: &Url,
+        path: &Path,
+        auth: &Auth,
+        options: &PushOptions,
+        progress: &ProgressSink,
+        cancel: &CancellationToken,
+        attempt: u32,
+    ) -> Attempt {
+        let file_label = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let body = match MultipartFile::open(path, file_label.clone(), progress.clone()).await {
+            Ok(body) => body,
+            Err(detail) => {
+                return Attempt::Failed {
+                    body_complete: false,
+                    detail,
+                    timed_out: false,
+                }
+            }
+        };
+        progress(PushEvent::Started {
+            file: file_label.clone(),
+            feed: source.label(),
+            total_bytes: body.total,
+            attempt,
+        });
+        let done = body.done.clone();
+        let content_type = body.content_type();
+        let total = body.total;
+        let timeout = if options.timeout.is_zero() {
+            Duration::from_secs(300)
+        } else {
+            options.timeout
+        };
+        let request = self
+            .http
+            .put(url.clone())
+            .header("X-NuGet-Protocol-Version", PROTOCOL_VERSION)
+            .header(CONTENT_TYPE, content_type)
+            .header(CONTENT_LENGTH, total)
+            .timeout(timeout)
+            .body(reqwest::Body::wrap_stream(body.stream()));
+        let request = with_auth(with_credentials(request, source, url), auth, source);
+        let send = request.send();
+        tokio::pin!(send);
+        let mut cancel_ignored = false;
+        let result = loop {
+            tokio::select! {
+                result = &mut send => break result,
+                _ = cancel.cancelled(), if !cancel_ignored => {
+                    if done.load(Ordering::SeqCst) {
+                        // The body is complete: stopping now would leave the outcome unknown.
+                        cancel_ignored = true;
+                    } else {
+                        return Attempt::Cancelled;
+                    }
+                }
+            }
+        };
+        let body_complete = done.load(Ordering::SeqCst);
+        match result {
+            Ok(response) => Attempt::Answer(Answer::read(response).await),
+            Err(e) => Attempt::Failed {
+                body_complete,
+                timed_out: e.is_timeout(),
+                detail: describe(&e),
+            },
+        }
+    }
+
+    async fn wait_visible(
+        &self,
+        source: &Source,
+        endpoints: &Endpoints,
+        package: &PackageRef,
+        options: &PushOptions,
+        progress: &ProgressSink,
+    ) -> Visibility {
+        if options.visibility_wait.is_zero() {
+            return Visibility::NotChecked;
+        }
+        let start = Instant::now();
+        loop {
+            match self
+                .exists(
+                    source,
+                    endpoints,
+                    &package.id,
+                    &package.version,
+                    &package.original_version,
+                )
+                .await
+            {
+                Existence::Present => return Visibility::Available,
+                Existence::Unknown(_) => return Visibility::NotChecked,
+                Existence::Absent => {}
+            }
+            let elapsed = start.elapsed();
+            if elapsed >= options.visibility_wait {
+                return Visibility::StillProcessing;
+            }
+            progress(PushEvent::WaitingForVisibility {
+                elapsed_seconds: elapsed.as_secs_f64(),
+                limit_seconds: options.visibility_wait.as_secs_f64(),
+            });
+            tokio::time::sleep(options.poll_interval).await;
+        }
+    }
+}
+
+struct FileOutcome {
+    answer_lost: bool,
+    visible_already: bool,
+    warnings: Vec<String>,
+    attempts: u32,
+}
+
+enum Attempt {
+    Answer(Answer),
+    Failed {
+        body_complete: bool,
+        detail: String,
+        timed_out: bool,
+    },
+    Cancelled,
+}
+
+fn is_retryable(status: reqwest::StatusCode) -> bool {
+    status.is_server_error() || status.as_u16() == 408 || status.as_u16() == 429
+}
+
+fn transport_error(
+    feed: &str,
+    what: &str,
+    detail: String,
+    timed_out: bool,
+    options: &PushOptions,
+) -> FeedError {
+    if timed_out {
+        FeedError::Timeout {
+            feed: feed.to_string(),
+            what: what.to_string(),
+            seconds: options.timeout.as_secs(),
+        }
+    } else {
+        FeedError::Network {
+            feed: feed.to_string(),
+            what: what.to_string(),
+            detail,
+        }
+    }
+}
+
+/// Waits before the next attempt: `Retry-After` when the feed sent one,
+/// else `2^attempt × base` plus up to 200 ms (the official client's enhanced retry).
+async fn backoff(
+    attempt: u32,
+    retry_after: Option<Duration>,
+    options: &PushOptions,
+    progress: &ProgressSink,
+    reason: &str,
+) {
+    let wait = retry_after.unwrap_or_else(|| {
+        let jitter =
+            Duration::from_millis(u64::from(uuid::Uuid::new_v4().as_bytes()[0]) * 200 / 255);
+        options.backoff_base * 2u32.saturating_pow(attempt.min(10)) + jitter
+    });
+    progress(PushEvent::Retrying {
+        attempt: attempt + 1,
+        wait_seconds: wait.as_secs_f64(),
+        reason: reason.to_string(),
+    });
+    tokio::time::sleep(wait).await;
+}
+
+/// The symbol package is checked before anything is sent.
+fn check_symbols(plan: &PushPlan, options: &PushOptions) -> Result<Option<SymbolsRef>, FeedError> {
+    let Some(symbols) = &plan.symbols else {
+        return Ok(None);
+    };
+    let package = &plan.package;
+    let fail = |detail: String| FeedError::SymbolsInvalid {
+        path: symbols.path.display().to_string(),
+        id: package.id.clone(),
+        version: package.version.clone(),
+        detail,
+    };
+    if !symbols.is_symbols_package {
+        return Err(fail(
+            "its nuspec does not declare the SymbolsPackage package type".into(),
+        ));
+    }
+    if !symbols.id.eq_ignore_ascii_case(&package.id) {
+        return Err(fail(format!("it is for the package id '{}'", symbols.id)));
+    }
+    if !symbols.version.eq_ignore_ascii_case(&package.version) {
+        return Err(fail(format!("it is for version {}", symbols.version)));
+    }
+    if let Some(check) = &options.symbols_check {
+        check.check(symbols, package).map_err(fail)?;
+    }
+    Ok(Some(symbols.clone()))
+}
+
+/// GitHub Packages refuses a package whose repository URL does not name a
+/// repository of the feed's owner (protocol reference §13.2).
+fn check_github_repository(source: &Source, package: &PackageRef) -> Result<(), FeedError> {
+    if source.kind != FeedKind::GitHubPackages {
+        return Ok(());
+    }
+    let Some(owner) = &source.github_owner else {
+        return Ok(());
+    };
+    let feed = source.label();
+    let fail = |server: String| FeedError::Rejected {
+        feed: feed.clone(),
+        id: package.id.clone(),
+        version: package.version.clone(),
+        server,
+    };
+    let Some(repo) = package
+        .repository_url
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+    else {
+        return Err(fail(format!(
+            "GitHub Packages needs the package's repository URL (nuspec <repository url=\"https://github.com/{owner}/REPOSITORY\"/>), and this package has none; nothing was sent"
+        )));
+    };
+    let parsed = Url::parse(repo.trim()).ok();
+    let repo_owner = parsed
+        .as_ref()
+        .filter(|u| {
+            u.host_str()
+                .is_some_and(|h| h.eq_ignore_ascii_case("github.com"))
+        })
+        .and_then(|u| u.path_segments())
+        .and_then(|mut s| s.next().map(str::to_string));
+    match repo_owner {
+        Some(o) if o.eq_ignore_ascii_case(owner) => Ok(()),
+        _ => Err(fail(format!(
+            "GitHub Packages accepts only packages whose repository URL is a repository of '{owner}' (https://github.com/{owner}/…), and this package names {repo}; nothing was sent"
+        ))),
+    }
+}
+
+/// A multipart/form-data body with one part, streamed from the file.
+///
+/// Written by hand rather than with reqwest's `multipart` form because the
+/// part must look exactly like the official client's (.NET writes the part
+/// `Content-Type` first and unquoted `name`/`filename` plus `filename*`) and
+/// the request must carry a Content-Length while the file is streamed.
+struct MultipartFile {
+    head: Bytes,
+    tail: Bytes,
+    file: std::fs::File,
+    boundary: String,
+    total: u64,
+    done: Arc<AtomicBool>,
+    label: String,
+    progress: ProgressSink,
+}
+
+impl MultipartFile {
+    async fn open(
+        path: &Path,
+        label: String,
+        progress: ProgressSink,
+    ) -> Result<MultipartFile, String> {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format!("{} could not be opened: {e}", path.display()))?;
+        let len = file
+            .metadata()
+            .map_err(|e| format!("{} could not be read: {e}", path.display()))?
+            .len();
+        let boundary = uuid::Uuid::new_v4().to_string();
+        let head = Bytes::from(format!(
+            "--{boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name=package; filename=package.nupkg; filename*=utf-8''package.nupkg\r\n\r\n"
+        ));
+        let tail = Bytes::from(format!("\r\n--{boundary}--\r\n"));
+        let total = head.len() as u64 + len + tail.len() as u64;
+        Ok(MultipartFile {
+            head,
+            tail,
+            file,
+            boundary,
+            total,
+            done: Arc::new(AtomicBool::new(false)),
+            label,
+            progress,
+        })
+    }
+
+    fn content_type(&self) -> String {
+        format!("multipart/form-data; boundary=\"{}\"", self.boundary)
+    }
+
+    fn stream(
+        self,
+    ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+        let MultipartFile {
+            head,
+            tail,
+            file,
+            total,
+            done,
+            label,
+            progress,
+            ..
+        } = self;
+        let sent = Arc::new(AtomicU64::new(0));
+        let start = Instant::now();
+        let last = Arc::new(Mutex::new(Instant::now() - PROGRESS_EVERY));
+        // The file is read on its own thread in large blocks and handed over
+        // through a small bounded channel: reads overlap the upload, and at most
+        // a few blocks are in memory whatever the package size.
+        let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut file = file;
+            loop {
+                let mut block = vec![0u8; READ_CHUNK];
+                let item = match file.read(&mut block) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        block.truncate(n);
+                        Ok(Bytes::from(block))
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => Err(e),
+                };
+                let failed = item.is_err();
+                // A closed channel means the request was dropped (cancelled or failed).
+                if sender.blocking_send(item).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let file_stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|item| (item, receiver))
+        });
+        let parts = futures_util::stream::once(async move { Ok(head) })
+            .chain(file_stream)
+            .chain(futures_util::stream::once(async move { Ok(tail) }));
+        parts.map(move |chunk| {
+            let chunk = chunk?;
+            let now_sent =
+                sent.fetch_add(chunk.len() as u64, Ordering::SeqCst) + chunk.len() as u64;
+            let finished = now_sent >= total;
+            if finished {
+                done.store(true, Ordering::SeqCst);
+            }
+            let due = last
+                .lock()
+                .map(|mut at| {
+                    if finished || at.elapsed() >= PROGRESS_EVERY {
+                        *at = Instant::now();
+                        true
+                    } else {
+                        false
+                    }
+                })
+                .unwrap_or(finished);
+            if due {
+                let secs = start.elapsed().as_secs_f64();
+                let rate = if secs > 0.0 {
+                    now_sent as f64 / secs
+                } else {
+                    0.0
+                };
+                let eta = (rate > 0.0).then(|| total.saturating_sub(now_sent) as f64 / rate);
+                progress(PushEvent::Uploading {
+                    file: label.clone(),
+                    sent_bytes: now_sent,
+                    total_bytes: total,
+                    bytes_per_second: rate,
+                    eta_seconds: eta,
+                });
+                if finished {
+                    progress(PushEvent::Sent {
+                        file: label.clone(),
+                    });
+                }
+            }
+            Ok(chunk)
+        })
+    }
+}

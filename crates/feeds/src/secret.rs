@@ -1,0 +1,79 @@
+//! Secrets in memory: API keys and feed passwords. They are held in
+//! `secrecy::SecretString` (zeroed on drop) and their `Debug` shows only
+//! `[redacted]`; they are never serialized, logged or put in an error.
+
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+
+/// An API key (or a personal access token used as one).
+#[derive(Clone)]
+pub struct ApiKey(SecretString);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> ApiKey {
+        ApiKey(SecretString::from(key.into()))
+    }
+
+    /// The key itself, for the one place that needs it: the request header.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.expose_secret().trim().is_empty()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
+/// A user name and password for a feed (nuget.config `packageSourceCredentials`
+/// or the `NuGetPackageSourceCredentials_{name}` environment variable).
+#[derive(Clone)]
+pub struct Credentials {
+    pub username: String,
+    password: SecretString,
+}
+
+impl Credentials {
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> Credentials {
+        Credentials {
+            username: username.into(),
+            password: SecretString::from(password.into()),
+        }
+    }
+
+    pub fn password(&self) -> &str {
+        self.password.expose_secret()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let key = ApiKey::new("oy2-very-secret-key");
+        assert_eq!(format!("{key:?}"), "ApiKey([redacted])");
+        assert_eq!(key.expose(), "oy2-very-secret-key");
+        let creds = Credentials::new("ann", "hunter2");
+        let text = format!("{creds:?}");
+        assert!(text.contains("ann"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert_eq!(creds.password(), "hunter2");
+        assert!(ApiKey::new("  ").is_empty());
+    }
+}
