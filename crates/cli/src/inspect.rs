@@ -126,9 +126,7 @@ fn signature_kind(kind: SignatureKind) -> &'static str {
 pub fn human(i: &Inspection) -> String {
     let mut o = Out(String::new());
     o.0.push_str(&format!("{} {}", i.id, i.normalized_version));
-    if i.full_version != i.normalized_version {
-        o.0.push_str(&format!(" (written {})", i.version));
-    } else if i.version != i.normalized_version {
+    if i.full_version != i.normalized_version || i.version != i.normalized_version {
         o.0.push_str(&format!(" (written {})", i.version));
     }
     let mut flags = Vec::new();
