@@ -3,8 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 use nupub_testkit::oidc::{browser_script, OidcProvider, CLIENT_ID};
+use nupub_testkit::packages::make_nupkg;
 use nupub_testkit::paths::peers_dir;
 use nupub_testkit::process::PeerProcess;
+use nupub_testkit::pynuget::PyNuGet;
 use nupub_testkit::secret_service::SecretService;
 use std::io::Write;
 use std::path::Path;
@@ -125,7 +127,7 @@ fn login_without_a_client_id_is_an_actionable_error() {
 }
 
 #[test]
-fn full_login_and_key_save_leave_no_secret_in_any_file_or_output() {
+fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
     let service = SecretService::start();
     let provider = OidcProvider::start();
     let home = tempfile::tempdir().unwrap();
@@ -199,6 +201,38 @@ fn full_login_and_key_save_leave_no_secret_in_any_file_or_output() {
     );
     outputs.push(text(&list));
 
+    // A push that takes its API key from the keyring (no --api-key, no NUGET_API_KEY).
+    let feed_key = "pynuget-secret-key-9abc";
+    let server = PyNuGet::start(feed_key);
+    let set = nupub(
+        home.path(),
+        &env,
+        &["key", "set", "--source", &server.push_url()],
+        &format!("{feed_key}\n"),
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    outputs.push(text(&set));
+    let package = make_nupkg(&home.path().join("work"), "Nupub.NoSecrets", "1.0.0", "", 0);
+    let push = nupub(
+        home.path(),
+        &env,
+        &[
+            "push",
+            &package.to_string_lossy(),
+            "--source",
+            &server.push_url(),
+            "--yes",
+        ],
+        "",
+    );
+    assert!(push.status.success(), "{}", text(&push));
+    assert!(
+        server.stored_package("Nupub.NoSecrets", "1.0.0").is_some(),
+        "pynuget did not store the package pushed with the keyring's key"
+    );
+    outputs.push(text(&push));
+    std::fs::remove_dir_all(home.path().join("work")).unwrap();
+
     // The secrets, as the real keyring holds them.
     let lookup = |user: &str| {
         let out = Command::new("secret-tool")
@@ -220,7 +254,7 @@ fn full_login_and_key_save_leave_no_secret_in_any_file_or_output() {
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         let content = String::from_utf8_lossy(&bytes);
-        for secret in [key, refresh.as_str()] {
+        for secret in [key, feed_key, refresh.as_str()] {
             assert!(
                 !content.contains(secret),
                 "{} holds a secret",
@@ -230,7 +264,7 @@ fn full_login_and_key_save_leave_no_secret_in_any_file_or_output() {
     }
     for output in &outputs {
         assert!(
-            !output.contains(key) && !output.contains(&refresh),
+            !output.contains(key) && !output.contains(feed_key) && !output.contains(&refresh),
             "{output}"
         );
     }
