@@ -88,6 +88,15 @@ pub struct AccountsStatus {
     pub accounts: Vec<AccountStatus>,
 }
 
+/// Where a browser sign-in is (see [`Accounts::sign_in_browser_with_progress`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInStep {
+    /// The sign-in page was handed to the browser; waiting for the user to finish there.
+    WaitingForBrowser,
+    /// The browser came back with a code; it is being exchanged for tokens and checked.
+    ExchangingCode,
+}
+
 /// What to show the user during a device sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -191,6 +200,18 @@ impl Accounts {
         config: &SignInConfig,
         browser: &Browser,
     ) -> Result<AccountStatus, AccountError> {
+        self.sign_in_browser_with_progress(config, browser, |_| {})
+            .await
+    }
+
+    /// [`Accounts::sign_in_browser`], telling `progress` when the browser was
+    /// opened and when the code came back (for a window that shows each step).
+    pub async fn sign_in_browser_with_progress(
+        &self,
+        config: &SignInConfig,
+        browser: &Browser,
+        progress: impl Fn(SignInStep),
+    ) -> Result<AccountStatus, AccountError> {
         let provider = oidc::discover(&self.http, &config.authority).await?;
         let listener = LoopbackListener::bind(&config.redirect_template).await?;
         let redirect = RedirectUrl::new(listener.redirect_uri().to_string()).map_err(|e| {
@@ -209,9 +230,11 @@ impl Accounts {
             .set_pkce_challenge(challenge)
             .url();
         browser.open(url.as_str())?;
+        progress(SignInStep::WaitingForBrowser);
         let callback = listener
             .wait(state.secret(), config.browser_timeout)
             .await?;
+        progress(SignInStep::ExchangingCode);
         // RFC 9207: when the provider names itself, it must be the one we asked.
         if let Some(iss) = &callback.iss {
             if !provider.issuer.contains("{tenantid}") && iss != &provider.issuer {

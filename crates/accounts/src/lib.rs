@@ -18,7 +18,7 @@ pub mod settings;
 pub mod vault;
 
 pub use accounts::{
-    AccountKind, AccountStatus, Accounts, AccountsStatus, DeviceCodePrompt, MfaEvidence,
+    AccountKind, AccountStatus, Accounts, AccountsStatus, DeviceCodePrompt, MfaEvidence, SignInStep,
 };
 pub use browser::Browser;
 pub use error::AccountError;

@@ -1,0 +1,792 @@
+//! Account commands for the window: Microsoft sign-in with progress events and
+//! cancellation, the signed-in accounts, feed API keys in the keyring, the
+//! first-time setup's progress, the nuget.config clear-text scan and key
+//! expiry reminders. Everything delegates to `nupub-accounts`; a key comes in
+//! once, goes straight into the keyring, and only its last four characters
+//! ever go back to the window.
+
+mod config_scan;
+mod onboarding;
+mod reminders;
+
+pub use config_scan::{ClearTextFinding, ConfigScan, SecretKind, UnreadableConfig};
+pub use onboarding::{OnboardingError, OnboardingState, OnboardingStep};
+pub use reminders::{last_four, parse_expiry_warning, reminder_for, KeyReminder, WarnedExpiry};
+
+use nupub_accounts::{
+    settings, AccountError, AccountStatus, Accounts, AccountsStatus, Browser, DeviceCodePrompt,
+    KeyMetadata, KeyScope, Secret, SignInConfig, SignInOptions, SignInStep, Vault,
+};
+use nupub_error::{Coded, ErrorInfo};
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tauri::{AppHandle, Emitter, Runtime};
+use ts_rs::TS;
+
+/// The event the sign-in progress is sent on.
+pub const SIGN_IN_EVENT: &str = "account:sign-in";
+/// nuget.org keys last at most 365 days.
+pub const MAX_KEY_DAYS: i64 = 365;
+const MAX_KEY_LENGTH: usize = 1024;
+
+/// Progress of a sign-in, sent on [`SIGN_IN_EVENT`].
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+#[ts(export)]
+pub enum SignInEvent {
+    /// Reading the sign-in service's settings.
+    Starting {
+        device: bool,
+    },
+    /// The sign-in page is open in the browser.
+    WaitingForBrowser,
+    /// Device flow: show this code and address.
+    DeviceCode {
+        prompt: DeviceCodePrompt,
+    },
+    /// The browser came back; the code is being exchanged and the identity checked.
+    ExchangingCode,
+    Done {
+        account: AccountStatus,
+    },
+    Failed {
+        error: ErrorInfo,
+    },
+    Cancelled,
+}
+
+/// A stored feed key as the window shows it: facts and the last four characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StoredKey {
+    pub source: String,
+    /// The key's last four characters (`None` when it is too short to show any, or missing).
+    pub last4: Option<String>,
+    pub label: Option<String>,
+    pub scopes: Vec<KeyScope>,
+    pub glob: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub expires: Option<String>,
+    #[ts(type = "number | null")]
+    pub expires_in_days: Option<i64>,
+    pub created: String,
+    /// False when the keyring no longer holds the key (removed outside Nupub).
+    pub in_store: bool,
+}
+
+/// Everything the account view and the checklist show.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AccountOverview {
+    pub accounts: AccountsStatus,
+    pub keys: Vec<StoredKey>,
+    pub reminders: Vec<KeyReminder>,
+}
+
+/// Errors of the account commands themselves (the rest come from `nupub-accounts`).
+#[derive(Debug, thiserror::Error)]
+pub enum AccountUiError {
+    #[error("the sign-in was cancelled")]
+    SignInCancelled,
+    #[error("no sign-in with a code is waiting")]
+    NoDeviceCode,
+    #[error("the API key for {feed} contains spaces, line breaks or other invisible characters")]
+    KeyMalformed { feed: String },
+    #[error("the API key for {feed} is longer than {MAX_KEY_LENGTH} characters")]
+    KeyTooLong { feed: String },
+    #[error("the expiry date {date} is in the past: this key has already expired")]
+    ExpiryPast { date: String },
+    #[error("the expiry date {date} is more than {MAX_KEY_DAYS} days away; nuget.org keys last at most {MAX_KEY_DAYS} days")]
+    ExpiryTooFar { date: String },
+    #[error("the package pattern {glob:?} is not a nuget.org glob pattern")]
+    BadGlob { glob: String },
+    #[error("Nupub stopped while {task}: {detail}")]
+    TaskFailed { task: &'static str, detail: String },
+}
+
+impl Coded for AccountUiError {
+    fn code(&self) -> &'static str {
+        match self {
+            AccountUiError::SignInCancelled => "onboarding.sign_in_cancelled",
+            AccountUiError::NoDeviceCode => "onboarding.no_device_code",
+            AccountUiError::KeyMalformed { .. } => "onboarding.key_malformed",
+            AccountUiError::KeyTooLong { .. } => "onboarding.key_too_long",
+            AccountUiError::ExpiryPast { .. } => "onboarding.expiry_past",
+            AccountUiError::ExpiryTooFar { .. } => "onboarding.expiry_too_far",
+            AccountUiError::BadGlob { .. } => "onboarding.bad_glob",
+            AccountUiError::TaskFailed { .. } => "onboarding.task_failed",
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(
+            match self {
+                AccountUiError::SignInCancelled => "choose Sign in to start again",
+                AccountUiError::NoDeviceCode => "choose \u{201c}Use a code instead\u{201d} to get a new code",
+                AccountUiError::KeyMalformed { .. } | AccountUiError::KeyTooLong { .. } => {
+                    "copy the key again with the Copy button on the feed's API keys page and paste it alone"
+                }
+                AccountUiError::ExpiryPast { .. } => "create a new key on the feed's website and save that one",
+                AccountUiError::ExpiryTooFar { .. } => {
+                    "enter the expiry date shown next to the key on nuget.org's API keys page"
+                }
+                AccountUiError::BadGlob { .. } => {
+                    "use your package id prefix with a * wildcard, for example Contoso.*"
+                }
+                AccountUiError::TaskFailed { .. } => "try again; if it keeps happening, restart Nupub",
+            }
+            .to_string(),
+        )
+    }
+}
+
+fn info(error: impl Coded) -> ErrorInfo {
+    error.info()
+}
+
+/// Runs keyring and file work off the window's thread.
+async fn blocking<T: Send + 'static>(
+    task: &'static str,
+    work: impl FnOnce() -> Result<T, ErrorInfo> + Send + 'static,
+) -> Result<T, ErrorInfo> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| {
+            info(AccountUiError::TaskFailed {
+                task,
+                detail: e.to_string(),
+            })
+        })?
+}
+
+/// Stops a running task.
+type Abort = Box<dyn Fn() + Send + Sync>;
+
+/// The sign-in under way, so it can be cancelled, and its device-code address.
+#[derive(Default)]
+pub struct SignInTask {
+    next: AtomicU64,
+    running: Mutex<Option<(u64, Abort)>>,
+    device_url: Arc<Mutex<Option<String>>>,
+}
+
+impl SignInTask {
+    fn start(&self, abort: Abort) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Ok(mut running) = self.running.lock() {
+            // One sign-in at a time: a new one replaces the old.
+            if let Some((_, old)) = running.replace((id, abort)) {
+                old();
+            }
+        }
+        id
+    }
+
+    fn finish(&self, id: u64) {
+        if let Ok(mut running) = self.running.lock() {
+            if running.as_ref().is_some_and(|(current, _)| *current == id) {
+                *running = None;
+            }
+        }
+    }
+
+    fn cancel(&self) -> bool {
+        let taken = self.running.lock().ok().and_then(|mut r| r.take());
+        match taken {
+            Some((_, abort)) => {
+                abort();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+// ---- first-time setup ----
+
+/// The setup's progress (a first run when nothing was saved yet).
+#[tauri::command(async)]
+pub fn onboarding_state() -> Result<OnboardingState, ErrorInfo> {
+    let dir = settings::config_dir().map_err(info)?;
+    onboarding::load(&dir).map_err(info)
+}
+
+#[tauri::command(async)]
+pub fn save_onboarding(state: OnboardingState) -> Result<OnboardingState, ErrorInfo> {
+    let dir = settings::config_dir().map_err(info)?;
+    onboarding::save(&dir, &state).map_err(info)
+}
+
+// ---- accounts ----
+
+fn stored_keys(vault: &Vault) -> Result<Vec<StoredKey>, AccountError> {
+    let mut keys = Vec::new();
+    for entry in vault.feed_keys()? {
+        let last4 = if entry.in_store {
+            vault
+                .feed_key(&entry.source)?
+                .and_then(|key| last_four(key.expose()))
+        } else {
+            None
+        };
+        keys.push(StoredKey {
+            source: entry.source,
+            last4,
+            label: entry.label,
+            scopes: entry.scopes,
+            glob: entry.glob,
+            expires: entry.expires,
+            expires_in_days: entry.expires_in_days,
+            created: entry.created,
+            in_store: entry.in_store,
+        });
+    }
+    Ok(keys)
+}
+
+fn reminders_for(keys: &[StoredKey]) -> Vec<KeyReminder> {
+    let today = today();
+    keys.iter()
+        .filter_map(|key| {
+            let date = nupub_accounts::vault::parse_date(key.expires.as_deref()?).ok()?;
+            reminder_for(&key.source, key.label.as_deref(), date, today)
+        })
+        .collect()
+}
+
+fn overview() -> Result<AccountOverview, AccountError> {
+    let accounts = Accounts::system()?;
+    let keys = stored_keys(accounts.vault())?;
+    Ok(AccountOverview {
+        accounts: accounts.status()?,
+        reminders: reminders_for(&keys),
+        keys,
+    })
+}
+
+/// Accounts, stored keys (masked) and reminders.
+#[tauri::command]
+pub async fn account_overview() -> Result<AccountOverview, ErrorInfo> {
+    blocking("reading your accounts", || overview().map_err(info)).await
+}
+
+async fn run_sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    device: bool,
+    device_url: Arc<Mutex<Option<String>>>,
+) -> Result<AccountStatus, ErrorInfo> {
+    let emit = |event: SignInEvent| {
+        let _ = app.emit(SIGN_IN_EVENT, event);
+    };
+    let prepared = blocking("preparing the sign-in", || {
+        let accounts = Accounts::system().map_err(info)?;
+        let saved = accounts.saved_client_id().map_err(info)?;
+        let config =
+            SignInConfig::resolve(SignInOptions::default().with_env(), saved).map_err(info)?;
+        Ok((accounts, config))
+    })
+    .await;
+    let (accounts, config) = match prepared {
+        Ok(ready) => ready,
+        Err(error) => {
+            emit(SignInEvent::Failed {
+                error: error.clone(),
+            });
+            return Err(error);
+        }
+    };
+    emit(SignInEvent::Starting { device });
+    let result = if device {
+        accounts
+            .sign_in_device(&config, |prompt| {
+                if let Ok(mut url) = device_url.lock() {
+                    *url = Some(
+                        prompt
+                            .verification_uri_complete
+                            .clone()
+                            .unwrap_or_else(|| prompt.verification_uri.clone()),
+                    );
+                }
+                emit(SignInEvent::DeviceCode {
+                    prompt: prompt.clone(),
+                });
+            })
+            .await
+    } else {
+        accounts
+            .sign_in_browser_with_progress(&config, &Browser::System, |step| {
+                emit(match step {
+                    SignInStep::WaitingForBrowser => SignInEvent::WaitingForBrowser,
+                    SignInStep::ExchangingCode => SignInEvent::ExchangingCode,
+                })
+            })
+            .await
+    };
+    if let Ok(mut url) = device_url.lock() {
+        *url = None;
+    }
+    match result {
+        Ok(account) => {
+            emit(SignInEvent::Done {
+                account: account.clone(),
+            });
+            Ok(account)
+        }
+        Err(error) => {
+            let error = error.info();
+            emit(SignInEvent::Failed {
+                error: error.clone(),
+            });
+            Err(error)
+        }
+    }
+}
+
+/// Signs in with Microsoft: in the system browser, or with a code (`device`).
+/// Progress goes out on [`SIGN_IN_EVENT`]; [`cancel_sign_in`] stops it.
+#[tauri::command]
+pub async fn sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    task: tauri::State<'_, SignInTask>,
+    device: bool,
+) -> Result<AccountStatus, ErrorInfo> {
+    let handle = tauri::async_runtime::spawn(run_sign_in(
+        app.clone(),
+        device,
+        Arc::clone(&task.device_url),
+    ));
+    let abort = handle.inner().abort_handle();
+    let id = task.start(Box::new(move || abort.abort()));
+    let outcome = handle.await;
+    task.finish(id);
+    match outcome {
+        Ok(result) => result,
+        Err(_) => {
+            if let Ok(mut url) = task.device_url.lock() {
+                *url = None;
+            }
+            let _ = app.emit(SIGN_IN_EVENT, SignInEvent::Cancelled);
+            Err(info(AccountUiError::SignInCancelled))
+        }
+    }
+}
+
+/// Stops the sign-in under way (the local listener closes). False when none was running.
+#[tauri::command]
+pub fn cancel_sign_in(task: tauri::State<'_, SignInTask>) -> bool {
+    task.cancel()
+}
+
+/// Opens the device sign-in page the provider named, in the system browser.
+#[tauri::command(async)]
+pub fn open_device_page(task: tauri::State<'_, SignInTask>) -> Result<(), ErrorInfo> {
+    let url = task
+        .device_url
+        .lock()
+        .ok()
+        .and_then(|u| u.clone())
+        .ok_or_else(|| info(AccountUiError::NoDeviceCode))?;
+    Browser::System.open(&url).map_err(info)
+}
+
+#[tauri::command]
+pub async fn switch_account(account: String) -> Result<AccountsStatus, ErrorInfo> {
+    blocking("switching accounts", move || {
+        let accounts = Accounts::system().map_err(info)?;
+        accounts.set_active(&account).map_err(info)?;
+        accounts.status().map_err(info)
+    })
+    .await
+}
+
+/// Signs an account out: its tokens leave the keyring.
+#[tauri::command]
+pub async fn sign_out(account: String) -> Result<AccountsStatus, ErrorInfo> {
+    blocking("signing out", move || {
+        let accounts = Accounts::system().map_err(info)?;
+        accounts.sign_out(Some(&account)).map_err(info)?;
+        accounts.status().map_err(info)
+    })
+    .await
+}
+
+// ---- feed keys ----
+
+/// Checks a pasted key without ever putting it in a message.
+pub fn check_key(source: &str, key: &Secret) -> Result<(), ErrorInfo> {
+    if key.is_empty() {
+        return Err(info(AccountError::EmptySecret));
+    }
+    if key.expose().len() > MAX_KEY_LENGTH {
+        return Err(info(AccountUiError::KeyTooLong {
+            feed: source.to_string(),
+        }));
+    }
+    if key
+        .expose()
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(info(AccountUiError::KeyMalformed {
+            feed: source.to_string(),
+        }));
+    }
+    Ok(())
+}
+
+/// Checks the facts saved with a key: a glob of package id characters and `*`,
+/// an expiry date that is not past and at most [`MAX_KEY_DAYS`] away.
+pub fn check_metadata(
+    metadata: &mut KeyMetadata,
+    today: chrono::NaiveDate,
+) -> Result<(), ErrorInfo> {
+    metadata.label = metadata
+        .label
+        .take()
+        .map(|l| {
+            l.chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .filter(|l| !l.is_empty());
+    metadata.glob = metadata
+        .glob
+        .take()
+        .map(|g| g.trim().to_string())
+        .filter(|g| !g.is_empty());
+    if let Some(glob) = &metadata.glob {
+        let ok = glob.len() <= 128
+            && glob
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-*".contains(c));
+        if !ok {
+            return Err(info(AccountUiError::BadGlob {
+                glob: glob.chars().take(128).collect(),
+            }));
+        }
+    }
+    metadata.expires = metadata
+        .expires
+        .take()
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty());
+    if let Some(text) = &metadata.expires {
+        let date = nupub_accounts::vault::parse_date(text).map_err(info)?;
+        let days = (date - today).num_days();
+        if days < 0 {
+            return Err(info(AccountUiError::ExpiryPast { date: text.clone() }));
+        }
+        // One day of slack: the key was created yesterday in another time zone.
+        if days > MAX_KEY_DAYS + 1 {
+            return Err(info(AccountUiError::ExpiryTooFar { date: text.clone() }));
+        }
+    }
+    let mut scopes = Vec::new();
+    for scope in metadata.scopes.drain(..) {
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    metadata.scopes = scopes;
+    Ok(())
+}
+
+/// Stores (or replaces) a feed's API key in the keyring with its non-secret
+/// facts. The key is never sent back: the answer holds its last four characters.
+#[tauri::command]
+pub async fn save_feed_key(
+    source: String,
+    key: String,
+    metadata: KeyMetadata,
+) -> Result<StoredKey, ErrorInfo> {
+    let key = Secret::new(key);
+    blocking("saving the key", move || {
+        let mut metadata = metadata;
+        check_key(&source, &key)?;
+        check_metadata(&mut metadata, today())?;
+        let vault = Vault::system().map_err(info)?;
+        vault.set_feed_key(&source, key, metadata).map_err(info)?;
+        stored_keys(&vault)
+            .map_err(info)?
+            .into_iter()
+            .find(|k| k.source == source)
+            .ok_or_else(|| info(AccountError::NoFeedKey(source.clone())))
+    })
+    .await
+}
+
+/// Removes a feed's key from the keyring; answers with the keys left.
+#[tauri::command]
+pub async fn remove_feed_key(source: String) -> Result<Vec<StoredKey>, ErrorInfo> {
+    blocking("removing the key", move || {
+        let vault = Vault::system().map_err(info)?;
+        vault.remove_feed_key(&source).map_err(info)?;
+        stored_keys(&vault).map_err(info)
+    })
+    .await
+}
+
+/// Learns a key's expiry from a push's `X-NuGet-Warning`s: the stored facts
+/// get the date, and the reminder to show comes back (`None` when no warning was about expiry).
+#[tauri::command]
+pub async fn note_push_warnings(
+    source: String,
+    warnings: Vec<String>,
+) -> Result<Option<KeyReminder>, ErrorInfo> {
+    blocking("reading the feed's warnings", move || {
+        let dir = settings::config_dir().map_err(info)?;
+        learn_expiry(&dir, &source, &warnings, today()).map_err(info)
+    })
+    .await
+}
+
+/// [`note_push_warnings`] on a given settings folder and day.
+pub fn learn_expiry(
+    dir: &std::path::Path,
+    source: &str,
+    warnings: &[String],
+    today: chrono::NaiveDate,
+) -> Result<Option<KeyReminder>, AccountError> {
+    let Some(warned) = reminders::expiry_from_warnings(warnings) else {
+        return Ok(None);
+    };
+    let date = warned.date(today);
+    let label = settings::update(dir, |s| {
+        Ok(s.feed_keys.get_mut(source).and_then(|record| {
+            record.expires = Some(date.format("%Y-%m-%d").to_string());
+            record.label.clone()
+        }))
+    })?;
+    Ok(reminder_for(source, label.as_deref(), date, today))
+}
+
+// ---- no keys in files ----
+
+/// Scans the nuget.config files NuGet would read for `folder` (the user's
+/// home when none is given), plus the user and computer files, for secrets
+/// in clear text. Reads only; never shows a secret.
+#[tauri::command]
+pub async fn scan_nuget_configs(folder: Option<String>) -> Result<ConfigScan, ErrorInfo> {
+    blocking("checking your nuget.config files", move || {
+        let start = folder
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(std::path::PathBuf::from));
+        let locations = nupub_feeds::ConfigLocations::system(
+            start.as_deref().unwrap_or(std::path::Path::new("/")),
+        );
+        let mut user_dirs: Vec<std::path::PathBuf> = locations.user_dir.into_iter().collect();
+        if !cfg!(windows) {
+            // Both the dotnet CLI's and NuGet.exe's user files may hold secrets.
+            let home = std::env::var_os("DOTNET_CLI_HOME")
+                .or_else(|| std::env::var_os("HOME"))
+                .filter(|h| !h.is_empty())
+                .map(std::path::PathBuf::from);
+            let xdg = std::env::var_os("XDG_CONFIG_HOME")
+                .filter(|h| !h.is_empty())
+                .map(std::path::PathBuf::from)
+                .or_else(|| {
+                    std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
+                });
+            user_dirs.extend(home.map(|h| h.join(".nuget").join("NuGet")));
+            user_dirs.extend(xdg.map(|x| x.join("NuGet")));
+        }
+        let files = config_scan::candidate_files(
+            start.as_deref(),
+            &user_dirs,
+            locations.machine_dir.as_deref(),
+        );
+        Ok(config_scan::scan_files(&files))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> chrono::NaiveDate {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn codes_are_valid_and_have_hints() {
+        let all = [
+            AccountUiError::SignInCancelled,
+            AccountUiError::NoDeviceCode,
+            AccountUiError::KeyMalformed { feed: "s".into() },
+            AccountUiError::KeyTooLong { feed: "s".into() },
+            AccountUiError::ExpiryPast { date: "d".into() },
+            AccountUiError::ExpiryTooFar { date: "d".into() },
+            AccountUiError::BadGlob { glob: "g".into() },
+            AccountUiError::TaskFailed {
+                task: "t",
+                detail: "d".into(),
+            },
+        ];
+        for error in all {
+            let info = error.info();
+            assert!(nupub_error::is_valid_code(&info.code), "{}", info.code);
+            assert!(info.hint.is_some_and(|h| !h.is_empty()));
+        }
+    }
+
+    #[test]
+    fn pasted_keys_are_checked_and_never_echoed() {
+        let key = "oy2abcdefghijklmnopqrstuvwxyz0123456789abcdefg";
+        check_key("nuget.org", &Secret::new(format!("  {key}\n"))).unwrap();
+        for bad in [
+            format!("{key} {key}"),
+            format!("{key}\u{200b}x\u{0}"),
+            "x".repeat(MAX_KEY_LENGTH + 1),
+            "  ".into(),
+        ] {
+            let error = check_key("nuget.org", &Secret::new(bad.clone())).unwrap_err();
+            let shown = format!("{} {:?}", error.message, error.hint);
+            assert!(!shown.contains("oy2") && !shown.contains("xxxx"), "{shown}");
+        }
+        assert_eq!(
+            check_key("f", &Secret::new("a\tb")).unwrap_err().code,
+            "onboarding.key_malformed"
+        );
+        assert_eq!(
+            check_key("f", &Secret::new("")).unwrap_err().code,
+            "account.empty_secret"
+        );
+    }
+
+    #[test]
+    fn metadata_rules() {
+        let today = day("2026-03-01");
+        let mut ok = KeyMetadata {
+            label: Some("  CI\u{7} key ".into()),
+            scopes: vec![KeyScope::PushVersion, KeyScope::PushVersion],
+            glob: Some(" Contoso.* ".into()),
+            expires: Some("2027-03-01".into()),
+        };
+        check_metadata(&mut ok, today).unwrap();
+        assert_eq!(ok.label.as_deref(), Some("CI key"));
+        assert_eq!(ok.glob.as_deref(), Some("Contoso.*"));
+        assert_eq!(ok.scopes, vec![KeyScope::PushVersion]);
+        let code = |m: KeyMetadata| {
+            let mut m = m;
+            check_metadata(&mut m, today).unwrap_err().code
+        };
+        let with = |glob: Option<&str>, expires: Option<&str>| KeyMetadata {
+            glob: glob.map(str::to_string),
+            expires: expires.map(str::to_string),
+            ..KeyMetadata::default()
+        };
+        assert_eq!(code(with(Some("Contoso/*"), None)), "onboarding.bad_glob");
+        assert_eq!(code(with(Some("<script>"), None)), "onboarding.bad_glob");
+        assert_eq!(
+            code(with(None, Some("2026-02-28"))),
+            "onboarding.expiry_past"
+        );
+        assert_eq!(
+            code(with(None, Some("2027-03-03"))),
+            "onboarding.expiry_too_far"
+        );
+        assert_eq!(code(with(None, Some("next year"))), "account.bad_date");
+        let mut blank = with(Some("  "), Some(" "));
+        check_metadata(&mut blank, today).unwrap();
+        assert_eq!((blank.glob, blank.expires), (None, None));
+    }
+
+    #[test]
+    fn push_warnings_set_the_stored_expiry() {
+        let dir = tempfile::tempdir().unwrap();
+        let today = day("2026-03-01");
+        settings::update(dir.path(), |s| {
+            s.feed_keys.insert(
+                "nuget.org".into(),
+                settings::FeedKeyRecord {
+                    label: Some("laptop".into()),
+                    scopes: vec!["push".into()],
+                    glob: None,
+                    expires: Some("2026-12-01".into()),
+                    created: "2026-01-01T00:00:00Z".into(),
+                },
+            );
+            Ok(())
+        })
+        .unwrap();
+        let none = learn_expiry(
+            dir.path(),
+            "nuget.org",
+            &["Package is not signed".into()],
+            today,
+        )
+        .unwrap();
+        assert_eq!(none, None);
+        let warning = "Your API key expires in 5 days. Visit https://www.nuget.org/account/apikeys to regenerate your API key.";
+        let reminder = learn_expiry(dir.path(), "nuget.org", &[warning.into()], today)
+            .unwrap()
+            .unwrap();
+        assert_eq!(reminder.expires, "2026-03-06");
+        assert_eq!(reminder.days_left, 5);
+        assert_eq!(reminder.label.as_deref(), Some("laptop"));
+        let saved = settings::load(dir.path()).unwrap();
+        assert_eq!(
+            saved.feed_keys["nuget.org"].expires.as_deref(),
+            Some("2026-03-06")
+        );
+        // A feed with no stored facts still gets its reminder; nothing is invented in the file.
+        let other = learn_expiry(
+            dir.path(),
+            "other",
+            &["Your API key has expired. Visit x".into()],
+            today,
+        )
+        .unwrap()
+        .unwrap();
+        assert!(other.expired);
+        assert!(!settings::load(dir.path())
+            .unwrap()
+            .feed_keys
+            .contains_key("other"));
+        // A broken settings file is refused and kept.
+        std::fs::write(dir.path().join(settings::FILE_NAME), "{broken").unwrap();
+        assert!(learn_expiry(dir.path(), "nuget.org", &[warning.into()], today).is_err());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(settings::FILE_NAME)).unwrap(),
+            "{broken"
+        );
+    }
+
+    #[test]
+    fn sign_in_event_wire_shape() {
+        let json = serde_json::to_value(SignInEvent::WaitingForBrowser).unwrap();
+        assert_eq!(json, serde_json::json!({"kind": "waitingForBrowser"}));
+        let json = serde_json::to_value(SignInEvent::Starting { device: true }).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "starting", "device": true})
+        );
+    }
+
+    #[test]
+    fn a_new_sign_in_cancels_the_old_one() {
+        let task = SignInTask::default();
+        let hits = Arc::new(AtomicU64::new(0));
+        let h = Arc::clone(&hits);
+        let first = task.start(Box::new(move || {
+            h.fetch_add(1, Ordering::SeqCst);
+        }));
+        let second = task.start(Box::new(|| {}));
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        task.finish(first); // stale: the second stays cancellable
+        assert!(task.cancel());
+        assert!(!task.cancel());
+        task.finish(second);
+    }
+}

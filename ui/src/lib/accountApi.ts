@@ -1,0 +1,63 @@
+// Typed access to the account commands (src-tauri/src/account_commands.rs).
+// A feed key crosses IPC exactly once, in saveFeedKey; nothing returns it.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AccountOverview } from "../bindings/AccountOverview";
+import type { AccountStatus } from "../bindings/AccountStatus";
+import type { AccountsStatus } from "../bindings/AccountsStatus";
+import type { ConfigScan } from "../bindings/ConfigScan";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
+import type { KeyReminder } from "../bindings/KeyReminder";
+import type { OnboardingState } from "../bindings/OnboardingState";
+import type { SignInEvent } from "../bindings/SignInEvent";
+import type { StoredKey } from "../bindings/StoredKey";
+import { api } from "./api";
+import { CommandError, toErrorInfo } from "./errors";
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw new CommandError(toErrorInfo(error));
+  }
+}
+
+export const SIGN_IN_EVENT = "account:sign-in";
+
+export const accountApi = {
+  onboardingState: () => call<OnboardingState>("onboarding_state"),
+  saveOnboarding: (state: OnboardingState) => call<OnboardingState>("save_onboarding", { state }),
+  overview: () => call<AccountOverview>("account_overview"),
+  /** Resolves when the sign-in completes; progress arrives through {@link onSignInEvent}. */
+  signIn: (device: boolean) => call<AccountStatus>("sign_in", { device }),
+  cancelSignIn: () => call<boolean>("cancel_sign_in"),
+  openDevicePage: () => call<void>("open_device_page"),
+  switchAccount: (account: string) => call<AccountsStatus>("switch_account", { account }),
+  signOut: (account: string) => call<AccountsStatus>("sign_out", { account }),
+  /** Sends the key to the keyring; the answer carries only its last four characters. */
+  saveFeedKey: (source: string, key: string, metadata: KeyMetadata) =>
+    call<StoredKey>("save_feed_key", { source, key, metadata }),
+  removeFeedKey: (source: string) => call<StoredKey[]>("remove_feed_key", { source }),
+  /** After a push: learns the key's expiry from the feed's warnings. */
+  notePushWarnings: (source: string, warnings: string[]) =>
+    call<KeyReminder | null>("note_push_warnings", { source, warnings }),
+  scanNugetConfigs: (folder: string | null) => call<ConfigScan>("scan_nuget_configs", { folder }),
+};
+
+/** Listens for sign-in progress. Returns the unsubscribe function. */
+export function onSignInEvent(handler: (event: SignInEvent) => void): Promise<UnlistenFn> {
+  return listen<SignInEvent>(SIGN_IN_EVENT, (event) => handler(event.payload));
+}
+
+/** The pages the checklist sends the user to (all on open_link's trusted list). */
+export const PAGES = {
+  microsoftSecurity: "https://account.microsoft.com/security",
+  nugetAccount: "https://www.nuget.org/account",
+  nugetApiKeys: "https://www.nuget.org/account/apikeys",
+  trustedPublishing: "https://learn.microsoft.com/nuget/nuget-org/trusted-publishing",
+} as const;
+
+/** Opens one of {@link PAGES} in the system browser. */
+export function openPage(url: string) {
+  return api.openLink(url, null, false);
+}
