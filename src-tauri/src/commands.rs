@@ -1,10 +1,18 @@
 //! Tauri commands. Each one only translates between the window and a core
 //! crate: it holds no logic of its own, and errors leave as `{code, message, hint}`.
+//! Work that reads files runs on a blocking thread, so the window never freezes.
 
+use crate::error::AppError;
 use crate::launch::LaunchArgs;
+use crate::links::{self, LinkKind, LinkOutcome};
+use crate::preview::{self, FilePreview};
+use crate::state::{Browser, OpenPackages, Opened};
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::FeedTarget;
+use nupub_package::{Inspection, IntegrityReport, Package};
+use nupub_rules::{Finding, Report, Target};
 use serde::Serialize;
+use std::path::Path;
 use ts_rs::TS;
 
 /// What the window shows about the app itself.
@@ -34,4 +42,227 @@ pub fn launch_package(launch: tauri::State<'_, LaunchArgs>) -> Option<String> {
         .package_path
         .as_ref()
         .map(|p| p.to_string_lossy().into_owned())
+}
+
+/// The symbol package found beside a package.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SymbolsSummary {
+    pub path: String,
+    pub file_name: String,
+    pub id: String,
+    pub version: String,
+    /// Its nuspec declares the `SymbolsPackage` package type.
+    pub is_symbols_package: bool,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+/// An opened package: everything the inspector shows at once.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenedPackage {
+    /// The path as the window gave it (the key for later commands).
+    pub path: String,
+    pub file_name: String,
+    pub inspection: Inspection,
+    /// The embedded icon as a `data:` URL, when it could be read.
+    pub icon_data_url: Option<String>,
+    /// The `.snupkg` beside the package, when there is one.
+    pub symbols: Option<SymbolsSummary>,
+    /// Why the `.snupkg` beside the package could not be read.
+    pub symbols_error: Option<ErrorInfo>,
+}
+
+/// Runs file work on a blocking thread and turns a crashed task into an error.
+async fn blocking<T: Send + 'static>(
+    task: &'static str,
+    work: impl FnOnce() -> Result<T, ErrorInfo> + Send + 'static,
+) -> Result<T, ErrorInfo> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| {
+            AppError::TaskFailed {
+                task,
+                detail: e.to_string(),
+            }
+            .info()
+        })?
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn open_and_keep(packages: &OpenPackages, path: &str) -> Result<Opened, ErrorInfo> {
+    let package = Package::open(Path::new(path)).map_err(|e| e.info())?;
+    let opened = Opened::new(package);
+    packages.insert(path.to_string(), opened.clone());
+    Ok(opened)
+}
+
+fn kept_or_open(packages: &OpenPackages, path: &str) -> Result<Opened, ErrorInfo> {
+    match packages.get(path) {
+        Some(opened) => Ok(opened),
+        None => open_and_keep(packages, path),
+    }
+}
+
+/// The icon's bytes as a `data:` URL (icons are small; nuget.org allows 1 MB).
+fn icon_data_url(package: &Package) -> Option<String> {
+    let entry = package.icon()?.entry.clone()?;
+    let bytes = package.read_entry(&entry, 1024 * 1024).ok()?;
+    preview::image_data_url(&bytes).map(|(url, _)| url)
+}
+
+/// Opens a package: reads its directory, nuspec, signature, readme, icon and
+/// licence (never the whole file). The CRC check is [`verify_package`].
+#[tauri::command]
+pub async fn open_package(
+    packages: tauri::State<'_, OpenPackages>,
+    path: String,
+) -> Result<OpenedPackage, ErrorInfo> {
+    let packages = packages.inner().clone();
+    blocking("opening the package", move || {
+        let opened = open_and_keep(&packages, &path)?;
+        let (symbols, symbols_error) =
+            match nupub_feeds::plan_for(Path::new(&path), nupub_feeds::SymbolsChoice::Auto) {
+                Ok(plan) => (
+                    plan.symbols.map(|s| SymbolsSummary {
+                        file_name: file_name(&s.path),
+                        size: std::fs::metadata(&s.path).map(|m| m.len()).unwrap_or(0),
+                        path: s.path.display().to_string(),
+                        id: s.id,
+                        version: s.version,
+                        is_symbols_package: s.is_symbols_package,
+                    }),
+                    None,
+                ),
+                // The package itself opened, so a failure here is about the .snupkg.
+                Err(error) => (None, Some(error)),
+            };
+        Ok(OpenedPackage {
+            file_name: file_name(Path::new(&path)),
+            icon_data_url: icon_data_url(&opened.package),
+            inspection: (*opened.inspection).clone(),
+            symbols,
+            symbols_error,
+            path,
+        })
+    })
+    .await
+}
+
+/// Streams every entry of the package through its CRC check (slow on big packages).
+#[tauri::command]
+pub async fn verify_package(
+    packages: tauri::State<'_, OpenPackages>,
+    path: String,
+) -> Result<IntegrityReport, ErrorInfo> {
+    let packages = packages.inner().clone();
+    blocking("checking the package", move || {
+        let opened = kept_or_open(&packages, &path)?;
+        opened.integrity().clone()
+    })
+    .await
+}
+
+/// A preview of one file inside the package.
+#[tauri::command]
+pub async fn preview_entry(
+    packages: tauri::State<'_, OpenPackages>,
+    path: String,
+    entry: String,
+) -> Result<FilePreview, ErrorInfo> {
+    let packages = packages.inner().clone();
+    blocking("reading the file", move || {
+        let opened = kept_or_open(&packages, &path)?;
+        preview::preview(&opened.package, &entry).map_err(|e| e.info())
+    })
+    .await
+}
+
+/// Opens a link in the system browser: trusted pages at once, the open
+/// package's own links only when `confirmed`, nothing else (see [`links`]).
+#[tauri::command]
+pub fn open_link(
+    packages: tauri::State<'_, OpenPackages>,
+    browser: tauri::State<'_, Browser>,
+    url: String,
+    package_path: Option<String>,
+    confirmed: bool,
+) -> Result<LinkOutcome, ErrorInfo> {
+    let opened = package_path.as_deref().and_then(|p| packages.get(p));
+    let declared = opened
+        .as_ref()
+        .map(|o| links::package_links(&o.inspection))
+        .unwrap_or_default();
+    let readme = opened
+        .as_ref()
+        .and_then(|o| o.inspection.readme.as_ref())
+        .and_then(|r| r.html.as_deref());
+    let (parsed, kind) = links::classify(&url, &declared, readme).map_err(|e| e.info())?;
+    if kind == LinkKind::FromPackage && !confirmed {
+        return Ok(LinkOutcome::NeedsConfirmation {
+            host: parsed.host_str().unwrap_or_default().to_string(),
+            url: parsed.to_string(),
+        });
+    }
+    (browser.0)(parsed.as_str()).map_err(|detail| {
+        AppError::BrowserFailed {
+            url: parsed.to_string(),
+            detail,
+        }
+        .info()
+    })?;
+    Ok(LinkOutcome::Opened {
+        url: parsed.to_string(),
+    })
+}
+
+/// What the rules say about the package for a target: findings grouped by
+/// severity (errors first), each with its fix and nuget.org's own words.
+#[tauri::command]
+pub async fn check_package(
+    packages: tauri::State<'_, OpenPackages>,
+    path: String,
+    target: Target,
+) -> Result<Report, ErrorInfo> {
+    let packages = packages.inner().clone();
+    blocking("checking the package", move || {
+        let opened = kept_or_open(&packages, &path)?;
+        let options = nupub_rules::Options {
+            verify_integrity: false,
+            ..nupub_rules::Options::for_target(target)
+        };
+        Ok(nupub_rules::validate_package(
+            &opened.package,
+            opened.facts(),
+            &options,
+        ))
+    })
+    .await
+}
+
+/// The health of the package's assemblies (deterministic build, symbols,
+/// Source Link, compiler flags): the rules' `health.*` findings, for any target.
+#[tauri::command]
+pub async fn package_health(
+    packages: tauri::State<'_, OpenPackages>,
+    path: String,
+) -> Result<Vec<Finding>, ErrorInfo> {
+    let packages = packages.inner().clone();
+    blocking("checking the assemblies", move || {
+        let opened = kept_or_open(&packages, &path)?;
+        let findings = nupub_rules::check(&opened.package, opened.facts());
+        Ok(findings
+            .into_iter()
+            .filter(|f| f.code.starts_with("health."))
+            .collect())
+    })
+    .await
 }

@@ -4,8 +4,11 @@
 //! binary that the window tests in `tests/` drive.
 #![allow(clippy::unwrap_used)]
 
-use nupub_app::{setup, LaunchArgs};
+use nupub_app::{setup, setup_with_browser, Browser, LaunchArgs};
+use nupub_testkit::fixture;
+use serde_json::{json, Value};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
     get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
@@ -13,58 +16,97 @@ use tauri::test::{
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 
-fn app(launch: LaunchArgs) -> tauri::App<MockRuntime> {
-    setup(mock_builder(), launch)
-        .build(mock_context(noop_assets()))
-        .unwrap()
+/// The file's bytes, to prove commands never change the user's package.
+fn file_digest(path: &std::path::Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
 }
 
-fn invoke(
-    app: &tauri::App<MockRuntime>,
-    cmd: &str,
-) -> Result<serde_json::Value, serde_json::Value> {
-    let webview = WebviewWindowBuilder::new(app, "main", Default::default())
+struct Harness {
+    app: tauri::App<MockRuntime>,
+    webview: tauri::WebviewWindow<MockRuntime>,
+    opened: Arc<Mutex<Vec<String>>>,
+}
+
+fn harness(launch: LaunchArgs) -> Harness {
+    let opened = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&opened);
+    let browser = Browser(Arc::new(move |url: &str| {
+        record.lock().unwrap().push(url.to_string());
+        Ok(())
+    }));
+    let app = setup_with_browser(mock_builder(), launch, browser)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
-    get_ipc_response(
-        &webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::default(),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<serde_json::Value>().unwrap())
+    Harness {
+        app,
+        webview,
+        opened,
+    }
+}
+
+impl Harness {
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let _ = &self.app;
+        get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn open(&self, path: &std::path::Path) -> Result<Value, Value> {
+        self.call(
+            "open_package",
+            json!({ "path": path.display().to_string() }),
+        )
+    }
+}
+
+fn error_code(result: Result<Value, Value>) -> String {
+    let error = result.expect_err("the command should have failed");
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{error}"
+    );
+    assert!(
+        error["hint"].as_str().is_some_and(|h| !h.is_empty()),
+        "{error}"
+    );
+    error["code"].as_str().unwrap().to_string()
 }
 
 #[test]
 fn launch_package_returns_the_first_argument() {
-    let app = app(LaunchArgs {
+    let h = harness(LaunchArgs {
         package_path: Some(PathBuf::from("/tmp/My.Lib.1.0.0.nupkg")),
     });
     assert_eq!(
-        invoke(&app, "launch_package").unwrap(),
-        serde_json::json!("/tmp/My.Lib.1.0.0.nupkg")
+        h.call("launch_package", json!({})).unwrap(),
+        json!("/tmp/My.Lib.1.0.0.nupkg")
     );
 }
 
 #[test]
 fn launch_package_is_null_without_arguments() {
-    let app = app(LaunchArgs::default());
-    assert_eq!(
-        invoke(&app, "launch_package").unwrap(),
-        serde_json::Value::Null
-    );
+    let h = harness(LaunchArgs::default());
+    assert_eq!(h.call("launch_package", json!({})).unwrap(), Value::Null);
 }
 
 #[test]
 fn app_info_names_the_product_and_a_local_default_feed() {
-    let app = app(LaunchArgs::default());
-    let info = invoke(&app, "app_info").unwrap();
+    let h = harness(LaunchArgs::default());
+    let info = h.call("app_info", json!({})).unwrap();
     assert_eq!(info["productName"], "Nupub");
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(info["defaultTarget"]["kind"], "local");
@@ -74,6 +116,386 @@ fn app_info_names_the_product_and_a_local_default_feed() {
 
 #[test]
 fn unknown_commands_are_refused() {
-    let app = app(LaunchArgs::default());
-    assert!(invoke(&app, "not_a_command").is_err());
+    let h = harness(LaunchArgs::default());
+    assert!(h.call("not_a_command", json!({})).is_err());
+    // The real setup builds too (system browser).
+    let _ = setup(mock_builder(), LaunchArgs::default())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+}
+
+#[test]
+fn open_package_shows_newtonsoft_json() {
+    let h = harness(LaunchArgs::default());
+    let path = fixture("Newtonsoft.Json.13.0.3.nupkg");
+    let before = file_digest(&path);
+    let opened = h.open(&path).unwrap();
+    assert_eq!(opened["path"], path.display().to_string());
+    assert_eq!(opened["fileName"], "Newtonsoft.Json.13.0.3.nupkg");
+    let inspection = &opened["inspection"];
+    assert_eq!(inspection["id"], "Newtonsoft.Json");
+    assert_eq!(inspection["version"], "13.0.3");
+    assert_eq!(inspection["isPrerelease"], false);
+    assert_eq!(inspection["dependencyGroups"].as_array().unwrap().len(), 8);
+    assert_eq!(inspection["packageSize"], 2441966);
+    assert_eq!(
+        inspection["signature"]["kind"],
+        "authorWithRepositoryCountersignature"
+    );
+    assert_eq!(
+        inspection["integrity"],
+        Value::Null,
+        "the CRC check is a separate command"
+    );
+    let html = inspection["readme"]["html"].as_str().unwrap();
+    assert!(html.contains("<h"), "readme rendered to HTML");
+    assert!(!html.to_ascii_lowercase().contains("<script"));
+    assert!(opened["iconDataUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
+    assert_eq!(opened["symbols"], Value::Null);
+    assert_eq!(opened["symbolsError"], Value::Null);
+    assert_eq!(
+        file_digest(&path),
+        before,
+        "opening changed the package file"
+    );
+}
+
+#[test]
+fn a_snupkg_beside_the_package_is_picked_up() {
+    let h = harness(LaunchArgs::default());
+    let opened = h.open(&fixture("TestData.1.2.3.nupkg")).unwrap();
+    let symbols = &opened["symbols"];
+    assert_eq!(symbols["fileName"], "TestData.1.2.3.snupkg");
+    assert_eq!(symbols["id"], "TestData");
+    assert_eq!(symbols["version"], "1.2.3");
+    assert_eq!(symbols["isSymbolsPackage"], true);
+    assert_eq!(symbols["size"], 7419);
+}
+
+#[test]
+fn a_broken_snupkg_beside_the_package_is_reported_but_the_package_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let package = nupub_testkit::packages::make_nupkg(dir.path(), "Broken.Symbols", "1.0.0", "", 0);
+    std::fs::write(
+        dir.path().join("Broken.Symbols.1.0.0.snupkg"),
+        b"not a zip at all",
+    )
+    .unwrap();
+    let h = harness(LaunchArgs::default());
+    let opened = h.open(&package).unwrap();
+    assert_eq!(opened["inspection"]["id"], "Broken.Symbols");
+    assert_eq!(opened["symbols"], Value::Null);
+    assert_eq!(opened["symbolsError"]["code"], "package.not_a_zip");
+    assert!(opened["symbolsError"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("snupkg"));
+}
+
+#[test]
+fn hostile_or_missing_files_give_coded_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = harness(LaunchArgs::default());
+    assert_eq!(
+        error_code(h.open(&dir.path().join("nope.nupkg"))),
+        "package.not_found"
+    );
+    assert_eq!(error_code(h.open(dir.path())), "package.is_directory");
+    let text = dir.path().join("text.nupkg");
+    std::fs::write(&text, "<html>this is a web page saved as .nupkg</html>").unwrap();
+    let before = file_digest(&text);
+    assert_eq!(error_code(h.open(&text)), "package.not_a_zip");
+    assert_eq!(file_digest(&text), before);
+    let empty = dir.path().join("empty.nupkg");
+    std::fs::write(&empty, b"").unwrap();
+    assert_eq!(error_code(h.open(&empty)), "package.empty");
+    // Arguments of the wrong type are refused by the IPC layer, not a panic.
+    assert!(h.call("open_package", json!({ "path": 42 })).is_err());
+    assert!(h.call("open_package", json!({})).is_err());
+}
+
+#[test]
+fn verify_checks_every_crc_and_names_damaged_entries() {
+    let h = harness(LaunchArgs::default());
+    let good = fixture("Newtonsoft.Json.13.0.3.nupkg");
+    h.open(&good).unwrap();
+    let report = h
+        .call(
+            "verify_package",
+            json!({ "path": good.display().to_string() }),
+        )
+        .unwrap();
+    assert!(report["entriesChecked"].as_u64().unwrap() > 10);
+    assert_eq!(report["damaged"], json!([]));
+
+    // Not opened first: the command opens it itself.
+    let bad = fixture("Newtonsoft.Json.13.0.3.CORRUPT-from-sqlwinds.nupkg");
+    let before = file_digest(&bad);
+    let report = h
+        .call(
+            "verify_package",
+            json!({ "path": bad.display().to_string() }),
+        )
+        .unwrap();
+    let damaged: Vec<&str> = report["damaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(damaged.contains(&"packageIcon.png"), "{damaged:?}");
+    assert!(damaged.contains(&"README.md"), "{damaged:?}");
+    assert_eq!(file_digest(&bad), before);
+}
+
+#[test]
+fn previews_text_images_and_binaries() {
+    let h = harness(LaunchArgs::default());
+    let path = fixture("Newtonsoft.Json.13.0.3.nupkg")
+        .display()
+        .to_string();
+    h.call("open_package", json!({ "path": path })).unwrap();
+    let preview = |entry: &str| h.call("preview_entry", json!({ "path": path, "entry": entry }));
+
+    let readme = preview("README.md").unwrap();
+    assert_eq!(readme["kind"], "text");
+    assert!(readme["text"].as_str().unwrap().contains("Json.NET"));
+
+    let icon = preview("packageIcon.png").unwrap();
+    assert_eq!(icon["kind"], "image");
+    assert_eq!(icon["format"], "png");
+    assert!(icon["dataUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
+    assert!(icon["width"].as_u64().unwrap() > 0);
+
+    let dll = preview("lib/net45/Newtonsoft.Json.dll").unwrap();
+    assert_eq!(dll["kind"], "binary");
+    assert_eq!(dll["description"], ".NET assembly or native library");
+
+    // NuGet compares entry names without regard to case or slash direction.
+    assert_eq!(
+        preview("LIB\\NET45\\NEWTONSOFT.JSON.XML").unwrap()["kind"],
+        "text"
+    );
+    assert_eq!(error_code(preview("lib/none.dll")), "package.no_such_entry");
+}
+
+#[test]
+fn a_damaged_entry_preview_is_an_error_not_garbage() {
+    let h = harness(LaunchArgs::default());
+    let path = fixture("Newtonsoft.Json.13.0.3.CORRUPT-from-sqlwinds.nupkg")
+        .display()
+        .to_string();
+    let result = h.call(
+        "preview_entry",
+        json!({ "path": path, "entry": "packageIcon.png" }),
+    );
+    assert_eq!(error_code(result), "package.entry_corrupt");
+}
+
+#[test]
+fn links_open_only_when_trusted_or_confirmed() {
+    let h = harness(LaunchArgs::default());
+    let path = fixture("Newtonsoft.Json.13.0.3.nupkg")
+        .display()
+        .to_string();
+    let opened = h.call("open_package", json!({ "path": path })).unwrap();
+    let project = opened["inspection"]["projectUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(project.starts_with("https://"), "{project}");
+
+    let trusted = h
+        .call("open_link", json!({ "url": "https://www.nuget.org/packages/Newtonsoft.Json", "packagePath": null, "confirmed": false }))
+        .unwrap();
+    assert_eq!(trusted["status"], "opened");
+
+    let ask = h
+        .call(
+            "open_link",
+            json!({ "url": project, "packagePath": path, "confirmed": false }),
+        )
+        .unwrap();
+    assert_eq!(ask["status"], "needsConfirmation");
+    assert!(project.contains(ask["host"].as_str().unwrap()));
+    assert_eq!(
+        h.opened.lock().unwrap().len(),
+        1,
+        "nothing opened before the confirmation"
+    );
+
+    let yes = h
+        .call(
+            "open_link",
+            json!({ "url": project, "packagePath": path, "confirmed": true }),
+        )
+        .unwrap();
+    assert_eq!(yes["status"], "opened");
+
+    // The same link with no package open is refused, as is any other address.
+    let refused = h.call(
+        "open_link",
+        json!({ "url": project, "packagePath": null, "confirmed": true }),
+    );
+    assert_eq!(error_code(refused), "app.link_not_allowed");
+    let refused = h.call(
+        "open_link",
+        json!({ "url": "https://evil.example/", "packagePath": path, "confirmed": true }),
+    );
+    assert_eq!(error_code(refused), "app.link_not_allowed");
+    let refused = h.call(
+        "open_link",
+        json!({ "url": "file:///etc/passwd", "packagePath": path, "confirmed": true }),
+    );
+    assert_eq!(error_code(refused), "app.link_not_https");
+
+    let opened = h.opened.lock().unwrap().clone();
+    assert_eq!(opened.len(), 2);
+    assert_eq!(opened[0], "https://www.nuget.org/packages/Newtonsoft.Json");
+    assert!(opened[1].starts_with(&project));
+}
+
+fn codes(report: &Value, severity: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == severity)
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn checks_give_findings_for_the_chosen_target() {
+    let h = harness(LaunchArgs::default());
+    let path = fixture("Newtonsoft.Json.13.0.3.nupkg")
+        .display()
+        .to_string();
+    let report = h
+        .call(
+            "check_package",
+            json!({ "path": path, "target": "nuget.org" }),
+        )
+        .unwrap();
+    assert_eq!(report["target"], "nuget.org");
+    assert_eq!(report["package"]["id"], "Newtonsoft.Json");
+    // A copy downloaded from nuget.org carries its repository countersignature:
+    // nuget.org would refuse it, in its own words.
+    assert_eq!(
+        codes(&report, "error"),
+        vec!["sign.countersignatures".to_string()]
+    );
+    let error = &report["findings"][0];
+    assert_eq!(
+        error["serverMessage"],
+        "Author countersignatures and repository countersignatures are not supported."
+    );
+    assert!(error["hint"]
+        .as_str()
+        .unwrap()
+        .contains("publish the .nupkg your build produced"));
+    for finding in report["findings"].as_array().unwrap() {
+        assert!(
+            finding["title"].as_str().is_some_and(|t| !t.is_empty()),
+            "{finding}"
+        );
+        assert!(
+            finding["message"].as_str().is_some_and(|t| !t.is_empty()),
+            "{finding}"
+        );
+    }
+    let local = h
+        .call("check_package", json!({ "path": path, "target": "local" }))
+        .unwrap();
+    assert_eq!(local["target"], "local");
+    assert!(
+        codes(&local, "error").is_empty(),
+        "a folder feed takes it: {local}"
+    );
+    assert!(
+        local["findings"].as_array().unwrap().len() <= report["findings"].as_array().unwrap().len()
+    );
+    // An unknown target is refused by the IPC layer.
+    assert!(h
+        .call("check_package", json!({ "path": path, "target": "pypi" }))
+        .is_err());
+}
+
+#[test]
+fn a_defective_package_has_errors_that_block_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let defective = nupub_testkit::packages::make_nupkg(
+        dir.path(),
+        "Defective.Package",
+        "1.0.0",
+        r#"<license type="file">LICENSE.txt</license>"#,
+        0,
+    );
+    let h = harness(LaunchArgs::default());
+    let report = h
+        .call(
+            "check_package",
+            json!({ "path": defective.display().to_string(), "target": "nuget.org" }),
+        )
+        .unwrap();
+    let errors = codes(&report, "error");
+    assert!(!errors.is_empty(), "{report}");
+    let first = report["findings"]
+        .as_array()
+        .unwrap()
+        .first()
+        .unwrap()
+        .clone();
+    assert_eq!(first["severity"], "error", "errors come first");
+
+    // The damaged fixture: every target, a local folder included, refuses it.
+    let corrupt = fixture("Newtonsoft.Json.13.0.3.CORRUPT-from-sqlwinds.nupkg")
+        .display()
+        .to_string();
+    let report = h
+        .call(
+            "check_package",
+            json!({ "path": corrupt, "target": "local" }),
+        )
+        .unwrap();
+    assert!(
+        codes(&report, "error")
+            .iter()
+            .any(|c| c.starts_with("zip.")),
+        "{report}"
+    );
+}
+
+#[test]
+fn health_lists_only_assembly_health_findings() {
+    let h = harness(LaunchArgs::default());
+    let path = fixture("Newtonsoft.Json.Bson.1.0.2.nupkg")
+        .display()
+        .to_string();
+    let findings = h.call("package_health", json!({ "path": path })).unwrap();
+    for f in findings.as_array().unwrap() {
+        assert!(f["code"].as_str().unwrap().starts_with("health."), "{f}");
+        assert!(
+            f["path"].as_str().is_some(),
+            "a health finding names its file: {f}"
+        );
+    }
+    // A package with no assemblies has nothing to say about their health.
+    let dir = tempfile::tempdir().unwrap();
+    let plain = nupub_testkit::packages::make_nupkg(dir.path(), "No.Assemblies", "1.0.0", "", 0);
+    let findings = h
+        .call(
+            "package_health",
+            json!({ "path": plain.display().to_string() }),
+        )
+        .unwrap();
+    assert_eq!(findings, json!([]));
+    let missing = h.call("package_health", json!({ "path": "/nonexistent/x.nupkg" }));
+    assert_eq!(error_code(missing), "package.not_found");
 }

@@ -53,6 +53,8 @@ pub struct AppWindow {
     home: tempfile::TempDir,
     /// Time from asking for a session to a usable WebDriver session with the app started.
     pub session_started_in: Duration,
+    /// When the session was asked for (tauri-driver then launches the app).
+    pub session_requested_at: Instant,
 }
 
 impl AppWindow {
@@ -90,21 +92,34 @@ impl AppWindow {
             serde_json::json!({ "application": app, "args": launch.args }),
         );
         let started = Instant::now();
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "no WebDriver session with the app: {e}\ntauri-driver said:\n{}",
+        // tauri-driver starts WebKitWebDriver for each new session and connects
+        // to it at once; on a loaded machine that connection can come too early
+        // ("tcp connect error"). Ask again a few times before giving up.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if attempt < 5 && e.to_string().contains("did not respond") => {
+                    eprintln!("WebDriver session attempt {attempt} failed ({e}); trying again");
+                    tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
+                }
+                Err(e) => panic!(
+                    "no WebDriver session with the app after {attempt} attempts: {e}\ntauri-driver said:\n{}",
                     driver.log()
-                )
-            });
+                ),
+            }
+        };
         AppWindow {
             client: Some(client),
             driver,
             home,
             session_started_in: started.elapsed(),
+            session_requested_at: started,
         }
     }
 
@@ -150,6 +165,66 @@ impl AppWindow {
         }
     }
 
+    /// Waits (up to 10 s) for an element to be present and returns it.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client()
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// Waits for an element and clicks it.
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Polls (up to `limit`) until `script` returns `true`; panics with the last value otherwise.
+    pub async fn wait_until(&self, script: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        loop {
+            let value = self
+                .client()
+                .execute(script, vec![])
+                .await
+                .unwrap_or(serde_json::Value::Null);
+            if value == serde_json::Value::Bool(true) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!("never true within {limit:?}: {script} (last: {value})");
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Time from asking for the session to the moment `css` is present and
+    /// enabled: the cold start as a user feels it (tauri-driver launches the app).
+    pub async fn time_to_interactive(&self, css: &str) -> Duration {
+        let script = format!(
+            "const e = document.querySelector({}); return !!e && !e.disabled && e.offsetParent !== null",
+            serde_json::to_string(css).unwrap_or_default()
+        );
+        self.wait_until(&script, Duration::from_secs(20)).await;
+        self.session_requested_at.elapsed()
+    }
+
+    /// Resizes the window (the page's viewport follows; there is no window manager under Xvfb).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client()
+            .set_window_size(width, height)
+            .await
+            .unwrap_or_else(|e| panic!("resize to {width}x{height}: {e}"));
+        let script =
+            format!("return window.innerWidth === {width} && window.innerHeight === {height}");
+        self.wait_until(&script, Duration::from_secs(5)).await;
+    }
+
     /// Evaluates a script in the page and returns its result.
     pub async fn eval(&self, script: &str) -> serde_json::Value {
         self.client()
@@ -160,6 +235,15 @@ impl AppWindow {
 
     /// Saves a PNG screenshot of the window to the test artifacts folder and returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // Let the page paint what the DOM holds now: WebKit's screenshot is
+        // the last painted frame, which lags the DOM on a busy machine.
+        let _ = self
+            .client()
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))",
+                vec![],
+            )
+            .await;
         let png = self
             .client()
             .screenshot()

@@ -2,6 +2,13 @@
 // generated from the Rust types (ui/src/bindings, written by `cargo test`).
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { FilePreview } from "../bindings/FilePreview";
+import type { IntegrityReport } from "../bindings/IntegrityReport";
+import type { LinkOutcome } from "../bindings/LinkOutcome";
+import type { OpenedPackage } from "../bindings/OpenedPackage";
+import type { Finding } from "../bindings/Finding";
+import type { Report } from "../bindings/Report";
+import type { Target } from "../bindings/Target";
 import { CommandError, toErrorInfo } from "./errors";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -15,4 +22,16 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   launchPackage: () => call<string | null>("launch_package"),
+  /** Reads the package's directory and metadata (fast; never the whole file). */
+  openPackage: (path: string) => call<OpenedPackage>("open_package", { path }),
+  /** Streams every entry through its CRC check (slow on big packages). */
+  verifyPackage: (path: string) => call<IntegrityReport>("verify_package", { path }),
+  previewEntry: (path: string, entry: string) => call<FilePreview>("preview_entry", { path, entry }),
+  /** The rules' findings for a target, errors first. */
+  checkPackage: (path: string, target: Target) => call<Report>("check_package", { path, target }),
+  /** The health of the package's assemblies (the rules' health findings). */
+  packageHealth: (path: string) => call<Finding[]>("package_health", { path }),
+  /** Opens a link in the system browser; package links come back as `needsConfirmation` until `confirmed`. */
+  openLink: (url: string, packagePath: string | null, confirmed: boolean) =>
+    call<LinkOutcome>("open_link", { url, packagePath, confirmed }),
 };

@@ -1,0 +1,16 @@
+// The feeds a package can be checked for, as the window names them.
+import type { Target } from "../bindings/Target";
+
+/** `label` for lists; `phrase` inside a sentence ("publishing to a local folder feed"). */
+export const TARGETS: readonly { id: Target; label: string; phrase: string }[] = [
+  { id: "nuget.org", label: "nuget.org", phrase: "nuget.org" },
+  { id: "github", label: "GitHub Packages", phrase: "GitHub Packages" },
+  { id: "azure", label: "Azure Artifacts", phrase: "Azure Artifacts" },
+  { id: "myget", label: "MyGet", phrase: "MyGet" },
+  { id: "generic", label: "Another NuGet feed", phrase: "another NuGet feed" },
+  { id: "local", label: "A local folder feed", phrase: "a local folder feed" },
+];
+
+export function targetPhrase(target: Target): string {
+  return TARGETS.find((t) => t.id === target)?.phrase ?? target;
+}
