@@ -7,6 +7,7 @@ pub mod error;
 pub mod launch;
 pub mod links;
 pub mod preview;
+pub mod publish_commands;
 pub mod state;
 
 pub use launch::LaunchArgs;
@@ -49,6 +50,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
         .manage(OpenPackages::default())
         .manage(browser)
         .manage(account_commands::SignInTask::default())
+        .manage(publish_commands::PublishTask::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::launch_package,
@@ -69,7 +71,12 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             account_commands::save_feed_key,
             account_commands::remove_feed_key,
             account_commands::note_push_warnings,
-            account_commands::scan_nuget_configs
+            account_commands::scan_nuget_configs,
+            publish_commands::list_feeds,
+            publish_commands::publish,
+            publish_commands::cancel_publish,
+            publish_commands::preflight,
+            publish_commands::unlist
         ])
 }
 

@@ -1,0 +1,587 @@
+//! The publish flow's commands: the feeds a package can go to, the push
+//! itself (its progress forwarded to the window as events) and cancelling it.
+//! The feeds crate does the work; API keys are read from the vault here and
+//! never cross to the page.
+
+use nupub_error::{Coded, ErrorInfo};
+use nupub_feeds::config::{ConfigLocations, NuGetConfig};
+use nupub_feeds::{
+    plan_for, ApiKey, Auth, CancellationToken, FeedClient, FeedKind, ProgressSink, Protocol,
+    PushEvent, PushOptions, PushReport, Source, SymbolsChoice,
+};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tauri::Emitter;
+use ts_rs::TS;
+
+/// The event carrying [`PushEvent`]s to the window.
+pub const PUBLISH_EVENT: &str = "publish:progress";
+
+/// A feed the user can choose, as the Feed step lists it. Never holds a key.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FeedChoice {
+    /// What `publish` is given to name this feed.
+    pub id: String,
+    pub name: String,
+    pub kind: FeedKind,
+    /// Folder path or URL.
+    pub location: String,
+    /// Nupub's own local folder feed (the safe place to try a package first).
+    pub is_default_local: bool,
+    /// Whether the feed needs an API key at all (folders do not).
+    pub needs_key: bool,
+    /// Whether a key for this feed is stored in the OS keyring.
+    pub has_key: bool,
+    /// The stored key's expiry date (`YYYY-MM-DD`), when the user gave one.
+    pub key_expires: Option<String>,
+    /// Days until that expiry (negative when expired).
+    #[ts(type = "number | null")]
+    pub key_expires_in_days: Option<i64>,
+    /// The nuget.config file the source comes from.
+    pub origin: Option<String>,
+}
+
+/// Everything the Feed step shows.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FeedList {
+    pub feeds: Vec<FeedChoice>,
+    /// Notes about nuget.config files (unreadable entries, disabled sources).
+    pub warnings: Vec<String>,
+    /// Why stored keys could not be looked up (no keyring answering), if so.
+    pub keyring_error: Option<ErrorInfo>,
+}
+
+/// The folder nuget.config files are searched from: the package's folder,
+/// as `dotnet nuget push` run beside the package would.
+fn start_dir(package_path: Option<&str>) -> PathBuf {
+    package_path
+        .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+        .filter(|p| p.is_dir())
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn load_config(package_path: Option<&str>) -> Result<(NuGetConfig, PathBuf), ErrorInfo> {
+    let cwd = start_dir(package_path);
+    let config = NuGetConfig::load(&ConfigLocations::system(&cwd)).map_err(|e| e.info())?;
+    Ok((config, cwd))
+}
+
+fn choice(source: &Source, id: String, origin: Option<String>) -> FeedChoice {
+    FeedChoice {
+        id,
+        name: source.name.clone(),
+        kind: source.kind,
+        location: source.location.display(),
+        is_default_local: false,
+        needs_key: source.protocol != Protocol::Folder,
+        has_key: false,
+        key_expires: None,
+        key_expires_in_days: None,
+        origin,
+    }
+}
+
+/// The names a key for `feed` may be stored under: its name, then its location.
+fn key_names(name: &str, location: &str) -> [String; 2] {
+    [name.to_string(), location.to_string()]
+}
+
+/// Lists the feeds: the default local folder feed first, then the enabled
+/// nuget.config sources, nuget.org last, each with what the vault knows of its key.
+pub fn feed_list(package_path: Option<&str>) -> Result<FeedList, ErrorInfo> {
+    let mut feeds = Vec::new();
+    let local = nupub_feeds::default_target().map_err(|e| e.info())?;
+    feeds.push(FeedChoice {
+        id: local.location.clone(),
+        name: local.name.clone(),
+        kind: FeedKind::Local,
+        location: local.location.clone(),
+        is_default_local: true,
+        needs_key: false,
+        has_key: false,
+        key_expires: None,
+        key_expires_in_days: None,
+        origin: None,
+    });
+    let (config, _) = load_config(package_path)?;
+    let mut nuget_org = None;
+    for configured in config.sources.iter().filter(|s| s.enabled) {
+        let origin = configured.origin.as_ref().map(|p| p.display().to_string());
+        let entry = choice(&configured.source, configured.source.name.clone(), origin);
+        if configured.source.kind == FeedKind::NugetOrg {
+            nuget_org.get_or_insert(entry);
+        } else if entry.location != local.location {
+            feeds.push(entry);
+        }
+    }
+    feeds.push(nuget_org.unwrap_or_else(|| {
+        let source = Source::nuget_org();
+        choice(&source, "nuget.org".into(), None)
+    }));
+
+    let mut keyring_error = None;
+    match nupub_accounts::Vault::system().and_then(|v| v.feed_keys()) {
+        Ok(keys) => {
+            for feed in feeds.iter_mut().filter(|f| f.needs_key) {
+                let names = key_names(&feed.name, &feed.location);
+                let found = keys.iter().find(|k| {
+                    k.in_store
+                        && names
+                            .iter()
+                            .any(|n| k.source.eq_ignore_ascii_case(n.trim_end_matches('/')))
+                });
+                if let Some(key) = found {
+                    feed.has_key = true;
+                    feed.key_expires = key.expires.clone();
+                    feed.key_expires_in_days = key.expires_in_days;
+                }
+            }
+        }
+        Err(e) => keyring_error = Some(e.info()),
+    }
+    Ok(FeedList {
+        feeds,
+        warnings: config.warnings,
+        keyring_error,
+    })
+}
+
+#[tauri::command]
+pub async fn list_feeds(package_path: Option<String>) -> Result<FeedList, ErrorInfo> {
+    tauri::async_runtime::spawn_blocking(move || feed_list(package_path.as_deref()))
+        .await
+        .map_err(|e| {
+            crate::error::AppError::TaskFailed {
+                task: "listing the feeds",
+                detail: e.to_string(),
+            }
+            .info()
+        })?
+}
+
+/// The push running now, so the window can cancel it.
+#[derive(Clone, Default)]
+pub struct PublishTask(Arc<Mutex<Option<CancellationToken>>>);
+
+/// The key stored for the source (by name, then by location). A keyring that
+/// does not answer means no key: the feed then says a key is needed.
+fn stored_key(source: &Source) -> Option<ApiKey> {
+    if source.protocol == Protocol::Folder {
+        return None;
+    }
+    let vault = nupub_accounts::Vault::system().ok()?;
+    let location = source.location.display();
+    key_names(&source.name, &location)
+        .iter()
+        .find_map(|name| vault.feed_key(name).ok().flatten())
+        .map(|secret| ApiKey::new(secret.expose()))
+}
+
+/// Publishes the package at `path` to `feed` (an id from [`list_feeds`]).
+/// Progress arrives as [`PUBLISH_EVENT`] events; an existing version fails
+/// with `feed.push.version_exists`.
+#[tauri::command]
+pub async fn publish<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    task: tauri::State<'_, PublishTask>,
+    path: String,
+    feed: String,
+) -> Result<PushReport, ErrorInfo> {
+    let cancel = CancellationToken::new();
+    if let Ok(mut slot) = task.0.lock() {
+        if let Some(old) = slot.replace(cancel.clone()) {
+            old.cancel();
+        }
+    }
+    let result = run_publish(app, &path, &feed, &cancel).await;
+    if let Ok(mut slot) = task.0.lock() {
+        slot.take();
+    }
+    result
+}
+
+async fn run_publish<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    path: &str,
+    feed: &str,
+    cancel: &CancellationToken,
+) -> Result<PushReport, ErrorInfo> {
+    let progress: ProgressSink = Arc::new(move |event: PushEvent| {
+        // A window that closed mid-push has nobody to tell.
+        let _ = app.emit(PUBLISH_EVENT, event);
+    });
+    publish_to(path, feed, &progress, cancel).await
+}
+
+/// Resolves `feed` as `dotnet nuget push --source` would (from the package's
+/// folder), takes its key from the vault and pushes the package (and the
+/// `.snupkg` beside it).
+pub async fn publish_to(
+    path: &str,
+    feed: &str,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<PushReport, ErrorInfo> {
+    let (config, cwd) = load_config(Some(path))?;
+    let source = config.resolve(Some(feed), &cwd).map_err(|e| e.info())?;
+    let plan = plan_for(Path::new(path), SymbolsChoice::Auto)?;
+    let auth = stored_key(&source).map(Auth::key).unwrap_or_default();
+    let client = FeedClient::new().map_err(|e| e.info())?;
+    client
+        .push(
+            &source,
+            &plan,
+            &auth,
+            &PushOptions::default(),
+            progress,
+            cancel,
+        )
+        .await
+        .map_err(|e| e.info())
+}
+
+/// Whether the version is on the feed already, as far as the feed can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum VersionState {
+    Present,
+    Absent,
+    Unknown,
+}
+
+/// What Nupub can learn before publishing: is the feed reachable, is a key
+/// stored, is the version there already. Nothing is sent to the feed but reads.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Preflight {
+    pub feed: String,
+    /// The feed answered (its service index, or the folder is usable).
+    pub reachable: bool,
+    /// Why the feed could not be reached.
+    pub reach_error: Option<ErrorInfo>,
+    pub needs_key: bool,
+    pub key_present: bool,
+    pub version: VersionState,
+    /// Why the feed could not tell whether the version exists.
+    pub version_detail: Option<String>,
+}
+
+/// The checks behind [`preflight`].
+pub async fn preflight_for(path: &str, feed: &str) -> Result<Preflight, ErrorInfo> {
+    let (config, cwd) = load_config(Some(path))?;
+    let source = config.resolve(Some(feed), &cwd).map_err(|e| e.info())?;
+    let plan = plan_for(Path::new(path), SymbolsChoice::None)?;
+    let package = &plan.package;
+    let mut result = Preflight {
+        feed: source.label(),
+        reachable: true,
+        reach_error: None,
+        needs_key: source.protocol != Protocol::Folder,
+        key_present: false,
+        version: VersionState::Unknown,
+        version_detail: None,
+    };
+    if let nupub_feeds::source::Location::Folder(root) = &source.location {
+        let found = nupub_feeds::local::find_in_folder(
+            root,
+            &package.id,
+            &package.version,
+            &package.original_version,
+        );
+        result.version = if found.is_some() {
+            VersionState::Present
+        } else {
+            VersionState::Absent
+        };
+        return Ok(result);
+    }
+    result.key_present = stored_key(&source).is_some();
+    let client = FeedClient::new().map_err(|e| e.info())?;
+    match client.endpoints(&source).await {
+        Err(e) => {
+            result.reachable = false;
+            result.reach_error = Some(e.info());
+        }
+        Ok(endpoints) => {
+            let answer = client
+                .exists(
+                    &source,
+                    &endpoints,
+                    &package.id,
+                    &package.version,
+                    &package.original_version,
+                )
+                .await;
+            match answer {
+                nupub_feeds::Existence::Present => result.version = VersionState::Present,
+                nupub_feeds::Existence::Absent => result.version = VersionState::Absent,
+                nupub_feeds::Existence::Unknown(why) => result.version_detail = Some(why),
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// Before Confirm: reachable, key stored, version not there yet.
+#[tauri::command]
+pub async fn preflight(path: String, feed: String) -> Result<Preflight, ErrorInfo> {
+    preflight_for(&path, &feed).await
+}
+
+/// Unlists a version on an HTTP feed (it stays installable by exact version,
+/// hidden from search). A folder feed has no listing state, so the window
+/// never offers this for one; asked anyway, it refuses without touching the folder.
+pub async fn unlist_on(path: &str, feed: &str, id: &str, version: &str) -> Result<(), ErrorInfo> {
+    let (config, cwd) = load_config(Some(path))?;
+    let source = config.resolve(Some(feed), &cwd).map_err(|e| e.info())?;
+    if let nupub_feeds::source::Location::Folder(root) = &source.location {
+        return Err(nupub_feeds::FeedError::LocalUnsupported {
+            id: id.to_string(),
+            version: version.to_string(),
+            path: root.display().to_string(),
+            what: "unlisted".into(),
+        }
+        .info());
+    }
+    let auth = stored_key(&source).map(Auth::key).unwrap_or_default();
+    let client = FeedClient::new().map_err(|e| e.info())?;
+    client
+        .unlist(&source, id, version, &auth)
+        .await
+        .map_err(|e| e.info())
+}
+
+/// Unlists `id` `version` on `feed` (the window confirms first).
+#[tauri::command]
+pub async fn unlist(
+    path: String,
+    feed: String,
+    id: String,
+    version: String,
+) -> Result<(), ErrorInfo> {
+    unlist_on(&path, &feed, &id, &version).await
+}
+
+/// Cancels the running push. Returns false when none was running.
+#[tauri::command]
+pub fn cancel_publish(task: tauri::State<'_, PublishTask>) -> bool {
+    match task.0.lock().ok().and_then(|slot| slot.clone()) {
+        Some(token) => {
+            token.cancel();
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_choice_serializes_without_any_key() {
+        let source = Source::nuget_org();
+        let mut entry = choice(&source, "nuget.org".into(), None);
+        entry.has_key = true;
+        let json = serde_json::to_value(&entry).unwrap();
+        assert_eq!(json["kind"], "nugetOrg");
+        assert_eq!(json["needsKey"], true);
+        assert_eq!(json["hasKey"], true);
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert!(!keys
+            .iter()
+            .any(|k| k.as_str() == "key" || k.as_str() == "apiKey"));
+    }
+
+    fn run<T>(future: impl std::future::Future<Output = T>) -> T {
+        nupub_feeds::runtime().unwrap().block_on(future)
+    }
+
+    fn push(path: &Path, feed: &Path) -> Result<PushReport, ErrorInfo> {
+        run(publish_to(
+            &path.display().to_string(),
+            &feed.display().to_string(),
+            &nupub_feeds::no_progress(),
+            &CancellationToken::new(),
+        ))
+    }
+
+    #[test]
+    fn publishes_to_a_folder_once_and_then_says_the_version_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = nupub_testkit::packages::make_nupkg(
+            &dir.path().join("in"),
+            "Publish.Cmd",
+            "1.0.0",
+            "",
+            0,
+        );
+        let before = std::fs::read(&package).unwrap();
+        let feed = dir.path().join("feed");
+        let report = push(&package, &feed).unwrap();
+        assert_eq!(
+            (report.id.as_str(), report.version.as_str()),
+            ("Publish.Cmd", "1.0.0")
+        );
+        let stored = report
+            .location
+            .expect("a folder feed says where the package went");
+        // A hierarchical feed names the version's folder; the file is inside.
+        let stored = Path::new(&stored);
+        let file = if stored.is_dir() {
+            stored.join("publish.cmd.1.0.0.nupkg")
+        } else {
+            stored.to_path_buf()
+        };
+        assert_eq!(std::fs::read(&file).unwrap(), before);
+        let again = push(&package, &feed).unwrap_err();
+        assert_eq!(again.code, "feed.push.version_exists");
+        assert!(again.hint.unwrap_or_default().contains("version"));
+        assert_eq!(
+            std::fs::read(&package).unwrap(),
+            before,
+            "the user's file is untouched"
+        );
+    }
+
+    #[test]
+    fn preflight_on_a_folder_sees_the_version_once_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = nupub_testkit::packages::make_nupkg(
+            &dir.path().join("in"),
+            "Pre.Flight",
+            "2.0.0",
+            "",
+            0,
+        );
+        let feed = dir.path().join("feed");
+        let (p, f) = (package.display().to_string(), feed.display().to_string());
+        let before = run(preflight_for(&p, &f)).unwrap();
+        assert_eq!(before.version, VersionState::Absent);
+        assert!(before.reachable && !before.needs_key);
+        push(&package, &feed).unwrap();
+        assert_eq!(
+            run(preflight_for(&p, &f)).unwrap().version,
+            VersionState::Present
+        );
+    }
+
+    #[test]
+    fn preflight_says_when_the_feed_cannot_be_reached() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = nupub_testkit::packages::make_nupkg(dir.path(), "Pre.Down", "1.0.0", "", 0);
+        // A port nothing listens on (bound, then released).
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}/v3/index.json");
+        let result = run(preflight_for(&package.display().to_string(), &url)).unwrap();
+        assert!(!result.reachable);
+        let error = result.reach_error.unwrap();
+        assert!(nupub_error::is_valid_code(&error.code), "{}", error.code);
+        assert_eq!(result.version, VersionState::Unknown);
+        assert!(result.needs_key);
+    }
+
+    #[test]
+    fn unlisting_on_a_folder_feed_is_refused_and_deletes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let package =
+            nupub_testkit::packages::make_nupkg(&dir.path().join("in"), "Un.List", "1.0.0", "", 0);
+        let feed = dir.path().join("feed");
+        push(&package, &feed).unwrap();
+        let (p, f) = (package.display().to_string(), feed.display().to_string());
+        let error = run(unlist_on(&p, &f, "Un.List", "1.0.0")).unwrap_err();
+        assert_eq!(error.code, "feed.local.unsupported");
+        assert_eq!(
+            run(preflight_for(&p, &f)).unwrap().version,
+            VersionState::Present,
+            "the version is still in the folder"
+        );
+    }
+
+    #[test]
+    fn hostile_packages_fail_with_a_coded_error_and_publish_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let feed = dir.path().join("feed");
+        let missing = push(&dir.path().join("Nope.1.0.0.nupkg"), &feed).unwrap_err();
+        assert!(
+            nupub_error::is_valid_code(&missing.code),
+            "{}",
+            missing.code
+        );
+        assert!(
+            missing.message.contains("Nope.1.0.0.nupkg"),
+            "{}",
+            missing.message
+        );
+        let garbage = dir.path().join("Garbage.1.0.0.nupkg");
+        std::fs::write(&garbage, b"PK\x03\x04 this is not a zip").unwrap();
+        let error = push(&garbage, &feed).unwrap_err();
+        assert!(nupub_error::is_valid_code(&error.code), "{}", error.code);
+        assert!(error.hint.is_some());
+        assert_eq!(
+            std::fs::read(&garbage).unwrap(),
+            b"PK\x03\x04 this is not a zip"
+        );
+        let published = std::fs::read_dir(&feed).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(published, 0, "nothing reached the feed");
+    }
+
+    #[test]
+    fn a_broken_nuget_config_beside_the_package_is_named_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = nupub_testkit::packages::make_nupkg(dir.path(), "Cfg.Test", "1.0.0", "", 0);
+        std::fs::write(
+            dir.path().join("nuget.config"),
+            "<configuration><packageSources><add key=",
+        )
+        .unwrap();
+        let path = package.display().to_string();
+        match feed_list(Some(&path)) {
+            Err(error) => {
+                assert_eq!(error.code, "feed.config_unreadable");
+                assert!(error.message.contains("nuget.config"), "{}", error.message);
+            }
+            Ok(list) => assert!(
+                list.warnings.iter().any(|w| w.contains("nuget.config")),
+                "{:?}",
+                list.warnings
+            ),
+        }
+    }
+
+    #[test]
+    fn a_feed_name_that_is_nowhere_fails_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = nupub_testkit::packages::make_nupkg(dir.path(), "Src.Test", "1.0.0", "", 0);
+        let error = run(publish_to(
+            &package.display().to_string(),
+            "ftp://example.com/feed",
+            &nupub_feeds::no_progress(),
+            &CancellationToken::new(),
+        ))
+        .unwrap_err();
+        assert_eq!(error.code, "feed.invalid_url");
+    }
+
+    #[test]
+    fn start_dir_is_the_package_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("A.1.0.0.nupkg");
+        assert_eq!(start_dir(Some(&file.display().to_string())), dir.path());
+        // A path whose folder does not exist falls back to the working folder.
+        let missing = start_dir(Some("/no/such/folder/A.nupkg"));
+        assert!(missing.is_dir());
+    }
+}

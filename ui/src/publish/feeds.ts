@@ -1,0 +1,101 @@
+// Pure helpers for the publish flow: which checks apply to a feed, what the
+// user must type to confirm nuget.org, and progress in words.
+import type { FeedChoice } from "../bindings/FeedChoice";
+import type { FeedKind } from "../bindings/FeedKind";
+import type { Finding } from "../bindings/Finding";
+import type { PushEvent } from "../bindings/PushEvent";
+import type { Target } from "../bindings/Target";
+import { formatBytes } from "../lib/format";
+
+/** The rules' target for a feed kind (the Checks step uses the same names). */
+export function targetFor(kind: FeedKind): Target {
+  switch (kind) {
+    case "local":
+      return "local";
+    case "nugetOrg":
+      return "nuget.org";
+    case "myGet":
+      return "myget";
+    case "gitHubPackages":
+      return "github";
+    case "azureArtifacts":
+      return "azure";
+    default:
+      return "generic";
+  }
+}
+
+/** What the user types before publishing to nuget.org: `Id Version`. */
+export function confirmPhrase(id: string, version: string): string {
+  return `${id} ${version}`;
+}
+
+/** Typed text matches when it equals the phrase, ignoring surrounding spaces and the id's case (ids are case-insensitive). */
+export function phraseMatches(typed: string, id: string, version: string): boolean {
+  const parts = typed.trim().split(/\s+/);
+  return parts.length === 2 && parts[0].toLowerCase() === id.toLowerCase() && parts[1] === version;
+}
+
+/**
+ * The acknowledgement key the Checks step stores for a warning (same
+ * format as ChecksView's: package path, target, code, file, message).
+ */
+export function ackKey(path: string, target: Target, f: Finding): string {
+  return [path, target, f.code, f.path ?? "", f.message].join("\u0000");
+}
+
+/** A key's state in words for the feed list. */
+export function keyStatus(feed: FeedChoice): { text: string; tone: "ok" | "warn" | "none" } {
+  if (!feed.needsKey) return { text: "No key needed", tone: "ok" };
+  if (!feed.hasKey) return { text: "No API key stored", tone: "warn" };
+  const days = feed.keyExpiresInDays;
+  if (days === null || days === undefined) return { text: "API key stored", tone: "ok" };
+  if (days < 0) return { text: `API key expired on ${feed.keyExpires}`, tone: "warn" };
+  if (days <= 14) return { text: `API key expires in ${days} day${days === 1 ? "" : "s"}`, tone: "warn" };
+  return { text: `API key stored, expires ${feed.keyExpires}`, tone: "ok" };
+}
+
+/** Progress as the bar and the line under it show it. */
+export interface ProgressView {
+  fraction: number | null;
+  line: string;
+  /** Cancel is offered until the whole body is sent. */
+  cancellable: boolean;
+}
+
+export function describeEvent(event: PushEvent): ProgressView {
+  switch (event.kind) {
+    case "resolving":
+      return { fraction: null, line: `Contacting ${event.feed}…`, cancellable: true };
+    case "started":
+      return {
+        fraction: 0,
+        line: event.attempt > 1 ? `Attempt ${event.attempt}: sending ${event.file}…` : `Sending ${event.file} (${formatBytes(Number(event.totalBytes))})…`,
+        cancellable: true,
+      };
+    case "uploading": {
+      // JSON numbers at run time, whatever ts-rs calls u64.
+      const sent = Number(event.sentBytes);
+      const total = Number(event.totalBytes);
+      const fraction = total > 0 ? Math.min(1, sent / total) : 1;
+      const eta = event.etaSeconds !== null && event.etaSeconds !== undefined ? `, about ${Math.ceil(event.etaSeconds)} s left` : "";
+      return {
+        fraction,
+        line: `${formatBytes(sent)} of ${formatBytes(total)} at ${formatBytes(event.bytesPerSecond)}/s${eta}`,
+        cancellable: true,
+      };
+    }
+    case "sent":
+      return { fraction: 1, line: "Sent. Waiting for the feed's answer…", cancellable: false };
+    case "checking":
+      return { fraction: null, line: `${event.reason}…`, cancellable: false };
+    case "retrying":
+      return { fraction: null, line: `${event.reason}; trying again in ${Math.ceil(event.waitSeconds)} s (attempt ${event.attempt})`, cancellable: true };
+    case "waitingForVisibility":
+      return {
+        fraction: 1,
+        line: `Published. Waiting for the feed to list it (${Math.floor(event.elapsedSeconds)} of ${Math.floor(event.limitSeconds)} s)…`,
+        cancellable: false,
+      };
+  }
+}

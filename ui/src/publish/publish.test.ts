@@ -1,0 +1,356 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import FeedStep from "./FeedStep.svelte";
+import ConfirmStep from "./ConfirmStep.svelte";
+import PublishStep from "./PublishStep.svelte";
+import { ackKey, confirmPhrase, describeEvent, keyStatus, phraseMatches, targetFor } from "./feeds";
+import { opened } from "../testing/opened";
+import type { FeedChoice } from "../bindings/FeedChoice";
+import type { FeedList } from "../bindings/FeedList";
+import type { Finding } from "../bindings/Finding";
+import type { PushReport } from "../bindings/PushReport";
+import type { Report } from "../bindings/Report";
+import type { Preflight } from "../bindings/Preflight";
+
+type Args = Record<string, unknown>;
+let calls: { cmd: string; args: Args }[] = [];
+function serve(handlers: Record<string, (args: Args) => unknown>) {
+  mockIPC(
+    (cmd, args) => {
+      calls.push({ cmd, args: (args ?? {}) as Args });
+      const handler = handlers[cmd];
+      if (!handler) throw new Error(`unmocked command ${cmd}`);
+      return handler((args ?? {}) as Args);
+    },
+    { shouldMockEvents: true },
+  );
+}
+
+function feed(over: Partial<FeedChoice> = {}): FeedChoice {
+  return {
+    id: "/home/u/.local/share/nupub/feed",
+    name: "Local feed",
+    kind: "local",
+    location: "/home/u/.local/share/nupub/feed",
+    isDefaultLocal: true,
+    needsKey: false,
+    hasKey: false,
+    keyExpires: null,
+    keyExpiresInDays: null,
+    origin: null,
+    ...over,
+  };
+}
+const nugetOrg = feed({
+  id: "nuget.org",
+  name: "nuget.org",
+  kind: "nugetOrg",
+  location: "https://api.nuget.org/v3/index.json",
+  isDefaultLocal: false,
+  needsKey: true,
+  hasKey: true,
+  keyExpires: "2026-12-01",
+  keyExpiresInDays: 7,
+});
+const company = feed({ id: "company", name: "company", kind: "v3", location: "https://pkgs.example/v3/index.json", isDefaultLocal: false, needsKey: true });
+
+function finding(severity: "error" | "warning", over: Partial<Finding> = {}): Finding {
+  return { code: `x.${severity}`, severity, title: severity, message: `a ${severity} message`, hint: null, serverMessage: null, path: null, docs: null, ...over };
+}
+function report(findings: Finding[]): Report {
+  return { package: { id: "My.Lib", version: "1.2.3" }, target: "nuget.org", findings };
+}
+function preflightResult(over: Partial<Preflight> = {}): Preflight {
+  return { feed: "nuget.org", reachable: true, reachError: null, needsKey: true, keyPresent: true, version: "absent", versionDetail: null, ...over };
+}
+function pushReport(over: Partial<PushReport> = {}): PushReport {
+  return {
+    feed: "nuget.org",
+    id: "My.Lib",
+    version: "1.2.3",
+    answerLost: false,
+    visibility: "available",
+    warnings: [],
+    keyWarning: null,
+    symbols: { status: "none" },
+    location: null,
+    attempts: 1,
+    ...over,
+  };
+}
+
+beforeEach(() => {
+  calls = [];
+});
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("publish helpers", () => {
+  it("maps feed kinds to the checks' targets", () => {
+    expect(targetFor("local")).toBe("local");
+    expect(targetFor("nugetOrg")).toBe("nuget.org");
+    expect(targetFor("gitHubPackages")).toBe("github");
+    expect(targetFor("azureArtifacts")).toBe("azure");
+    expect(targetFor("myGet")).toBe("myget");
+    expect(targetFor("v2")).toBe("generic");
+  });
+
+  it("accepts only the exact `Id Version` phrase (id case-insensitive)", () => {
+    expect(confirmPhrase("My.Lib", "1.2.3")).toBe("My.Lib 1.2.3");
+    expect(phraseMatches("My.Lib 1.2.3", "My.Lib", "1.2.3")).toBe(true);
+    expect(phraseMatches("  my.lib   1.2.3 ", "My.Lib", "1.2.3")).toBe(true);
+    expect(phraseMatches("My.Lib 1.2.4", "My.Lib", "1.2.3")).toBe(false);
+    expect(phraseMatches("My.Lib", "My.Lib", "1.2.3")).toBe(false);
+    expect(phraseMatches("My.Lib 1.2.3 extra", "My.Lib", "1.2.3")).toBe(false);
+    expect(phraseMatches("", "My.Lib", "1.2.3")).toBe(false);
+  });
+
+  it("describes keys without ever showing one", () => {
+    expect(keyStatus(feed()).text).toBe("No key needed");
+    expect(keyStatus(company)).toEqual({ text: "No API key stored", tone: "warn" });
+    expect(keyStatus(nugetOrg)).toEqual({ text: "API key expires in 7 days", tone: "warn" });
+    expect(keyStatus({ ...nugetOrg, keyExpiresInDays: -2, keyExpires: "2026-01-01" }).text).toBe("API key expired on 2026-01-01");
+    expect(keyStatus({ ...nugetOrg, keyExpiresInDays: 200 }).tone).toBe("ok");
+  });
+
+  it("describes progress and when cancelling stops being possible", () => {
+    const up = describeEvent({ kind: "uploading", file: "a.nupkg", sentBytes: 500_000n, totalBytes: 1_000_000n, bytesPerSecond: 250_000, etaSeconds: 2 });
+    expect(up.fraction).toBe(0.5);
+    expect(up.line).toBe("500 kB of 1.0 MB at 250 kB/s, about 2 s left");
+    expect(up.cancellable).toBe(true);
+    expect(describeEvent({ kind: "sent", file: "a.nupkg" }).cancellable).toBe(false);
+    // A zero-byte total never divides by zero.
+    expect(describeEvent({ kind: "uploading", file: "a", sentBytes: 0n, totalBytes: 0n, bytesPerSecond: 0, etaSeconds: null }).fraction).toBe(1);
+  });
+});
+
+describe("the Feed step", () => {
+  it("lists the feeds with their key state and suggests the local feed before nuget.org", async () => {
+    const list: FeedList = { feeds: [feed(), company, nugetOrg], warnings: ["nuget.config: source 'old' is disabled"], keyringError: null };
+    serve({ list_feeds: () => list });
+    const chosen: FeedChoice[] = [];
+    render(FeedStep, { packagePath: "/p/My.Lib.1.2.3.nupkg", selected: null, onChoose: (f: FeedChoice) => chosen.push(f) });
+    await screen.findByTestId("feed-local");
+    expect(calls[0]).toEqual({ cmd: "list_feeds", args: { packagePath: "/p/My.Lib.1.2.3.nupkg" } });
+    const order = [...document.querySelectorAll("label.feed-option")].map((e) => e.getAttribute("data-testid"));
+    expect(order).toEqual(["feed-local", "feed-company", "feed-nuget-org"]);
+    // The try-local suggestion comes right before nuget.org.
+    const tryLocal = screen.getByTestId("try-local");
+    expect(tryLocal.nextElementSibling?.getAttribute("data-testid")).toBe("feed-nuget-org");
+    expect(screen.getByTestId("feed-company").textContent).toContain("No API key stored");
+    expect(screen.getByTestId("feed-nuget-org").textContent).toContain("API key expires in 7 days");
+    expect(screen.getByTestId("config-warning").textContent).toContain("disabled");
+    // The local feed is chosen by default; choosing nuget.org, then the suggestion, returns to it.
+    await fireEvent.click(screen.getByTestId("feed-nuget-org").querySelector("input") as HTMLInputElement);
+    await fireEvent.click(screen.getByTestId("choose-local"));
+    await fireEvent.click(screen.getByTestId("feed-next"));
+    expect(chosen.map((f) => f.id)).toEqual([feed().id]);
+  });
+
+  it("shows a listing failure as {code, message, hint}", async () => {
+    serve({
+      list_feeds: () => {
+        throw { code: "feed.config_unreadable", message: "/home/u/.nuget/NuGet/NuGet.Config is not valid XML", hint: "fix or remove the file" };
+      },
+    });
+    render(FeedStep, { packagePath: "/p/a.nupkg", selected: null, onChoose: () => {} });
+    const error = await screen.findByTestId("error");
+    expect(error.getAttribute("data-code")).toBe("feed.config_unreadable");
+    expect(error.textContent).toContain("NuGet.Config is not valid XML");
+    expect(screen.queryByTestId("feed-next")).toBeNull();
+  });
+
+  it("says when the keyring cannot be read, and still lists the feeds", async () => {
+    serve({ list_feeds: () => ({ feeds: [feed(), nugetOrg], warnings: [], keyringError: { code: "account.no_secret_store", message: "No keyring answered", hint: null } }) });
+    render(FeedStep, { packagePath: "/p/a.nupkg", selected: null, onChoose: () => {} });
+    expect((await screen.findByTestId("keyring-note")).textContent).toContain("No keyring answered");
+    expect(screen.getByTestId("feed-nuget-org")).toBeTruthy();
+  });
+});
+
+describe("the Confirm step", () => {
+  const pkg = opened();
+
+  it("for nuget.org: warns that versions are permanent, focuses Cancel and enables Publish only after `Id Version`", async () => {
+    serve({ check_package: () => report([]), preflight: () => preflightResult() });
+    let published = 0;
+    render(ConfirmStep, { opened: pkg, feed: nugetOrg, acknowledged: {}, onCancel: () => {}, onPublish: () => published++, onReviewChecks: () => {} });
+    await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("No errors or warnings"));
+    expect(calls.find((c) => c.cmd === "check_package")?.args).toEqual({ path: pkg.path, target: "nuget.org" });
+    expect(screen.getByTestId("nuget-org-warning").textContent).toContain("nuget.org never deletes a version; you could only unlist it");
+    expect(document.activeElement).toBe(screen.getByTestId("confirm-cancel"));
+    const button = screen.getByTestId("confirm-publish") as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.4" } });
+    expect(button.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.3" } });
+    expect(button.disabled).toBe(false);
+    await fireEvent.click(button);
+    expect(published).toBe(1);
+    expect(screen.getByTestId("summary-package").textContent).toBe("My.Lib 1.2.3");
+    expect(screen.getByTestId("summary-key").textContent).toBe("API key expires in 7 days");
+  });
+
+  it("blocks publishing while the checks for this feed have errors", async () => {
+    serve({ check_package: () => report([finding("error", { message: "The license file license.txt is missing" })]), preflight: () => preflightResult() });
+    render(ConfirmStep, { opened: pkg, feed: nugetOrg, acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    expect((await screen.findByTestId("confirm-blocked")).textContent).toContain("The license file license.txt is missing");
+    await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.3" } });
+    expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("for a local feed needs no typing, and counts acknowledged warnings", async () => {
+    const w = finding("warning");
+    serve({ check_package: () => report([w, finding("warning", { code: "y.other", message: "other" })]), preflight: () => preflightResult({ needsKey: false }) });
+    const acknowledged = { [ackKey(pkg.path, "local", w)]: true as const };
+    render(ConfirmStep, { opened: pkg, feed: feed(), acknowledged, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("1 of 2 warnings acknowledged"));
+    expect(screen.queryByTestId("nuget-org-warning")).toBeNull();
+    expect(screen.getByTestId("unacknowledged-note").textContent).toContain("1 warning has not been read");
+    expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("blocks an existing version before any upload, with the new-version guidance", async () => {
+    serve({ check_package: () => report([]), preflight: () => preflightResult({ version: "present" }) });
+    render(ConfirmStep, { opened: pkg, feed: feed(), acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    const blocked = await screen.findByTestId("preflight-exists");
+    expect(blocked.textContent).toContain("My.Lib 1.2.3 is already on Local feed");
+    expect(blocked.textContent).toContain("Raise the version number");
+    expect(calls.find((c) => c.cmd === "preflight")?.args).toEqual({ path: pkg.path, feed: feed().id });
+    expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("shows an unreachable feed's error but lets the user try", async () => {
+    serve({
+      check_package: () => report([]),
+      preflight: () =>
+        preflightResult({ reachable: false, version: "unknown", reachError: { code: "feed.index_unreachable", message: "https://pkgs.example/v3/index.json did not answer", hint: "check the address" } }),
+    });
+    render(ConfirmStep, { opened: pkg, feed: company, acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    expect((await screen.findByTestId("error")).getAttribute("data-code")).toBe("feed.index_unreachable");
+    expect(screen.getByTestId("summary-preflight").textContent).toContain("did not answer");
+    await waitFor(() => expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(false));
+  });
+
+  it("keeps Publish disabled when the checks cannot run", async () => {
+    serve({
+      preflight: () => preflightResult(),
+      check_package: () => {
+        throw { code: "package.unreadable", message: "My.Lib.1.2.3.nupkg cannot be read", hint: "open it again" };
+      },
+    });
+    render(ConfirmStep, { opened: pkg, feed: feed(), acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    expect((await screen.findByTestId("error")).getAttribute("data-code")).toBe("package.unreadable");
+    expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe("the Publish step", () => {
+  const pkg = opened();
+
+  it("shows progress from the push events, offers Cancel until sent, then the result and the feed's warnings", async () => {
+    let finish: (r: PushReport) => void = () => {};
+    serve({
+      publish: () => new Promise<PushReport>((resolve) => (finish = resolve)),
+      cancel_publish: () => true,
+      note_push_warnings: () => null,
+    });
+    render(PublishStep, { opened: pkg, feed: nugetOrg, onDone: () => {}, onChooseFeed: () => {} });
+    await waitFor(() => expect(calls.some((c) => c.cmd === "publish")).toBe(true));
+    expect(calls.find((c) => c.cmd === "publish")?.args).toEqual({ path: pkg.path, feed: "nuget.org" });
+    await emit("publish:progress", { kind: "uploading", file: "My.Lib.1.2.3.nupkg", sentBytes: 250, totalBytes: 1000, bytesPerSecond: 1000, etaSeconds: 1 });
+    await waitFor(() => expect(screen.getByTestId("progress-line").textContent).toContain("250 B of 1.0 kB"));
+    expect((screen.getByRole("progressbar") as HTMLProgressElement).value).toBe(25);
+    expect((screen.getByTestId("publish-cancel") as HTMLButtonElement).disabled).toBe(false);
+    await emit("publish:progress", { kind: "sent", file: "My.Lib.1.2.3.nupkg" });
+    await waitFor(() => expect((screen.getByTestId("publish-cancel") as HTMLButtonElement).disabled).toBe(true));
+    finish(pushReport({ warnings: ["Your API key expires in 5 days."] }));
+    expect((await screen.findByTestId("result-published")).textContent).toContain("My.Lib 1.2.3 is on nuget.org");
+    expect(screen.getByTestId("result-warnings").textContent).toContain("Your API key expires in 5 days.");
+    await waitFor(() => expect(calls.find((c) => c.cmd === "note_push_warnings")?.args).toEqual({ source: "nuget.org", warnings: ["Your API key expires in 5 days."] }));
+  });
+
+  it("unlists after a publish only once the user types `Id Version`, with Cancel focused", async () => {
+    serve({ publish: () => pushReport({ feed: "company" }), unlist: () => null });
+    render(PublishStep, { opened: pkg, feed: company, onDone: () => {}, onChooseFeed: () => {} });
+    await fireEvent.click(await screen.findByTestId("unlist-start"));
+    expect(document.activeElement).toBe(screen.getByTestId("unlist-cancel"));
+    const go = screen.getByTestId("unlist-go") as HTMLButtonElement;
+    expect(go.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("unlist-phrase"), { target: { value: "My.Lib 1.2.3" } });
+    expect(go.disabled).toBe(false);
+    await fireEvent.click(go);
+    expect((await screen.findByTestId("unlist-done")).textContent).toContain("My.Lib 1.2.3 is unlisted on company");
+    expect(calls.find((c) => c.cmd === "unlist")?.args).toEqual({ path: pkg.path, feed: "company", id: "My.Lib", version: "1.2.3" });
+  });
+
+  it("shows an unlist failure and never offers unlisting on a folder feed", async () => {
+    serve({
+      publish: () => pushReport({ feed: "company" }),
+      unlist: () => {
+        throw { code: "feed.auth.key_refused", message: "company refused the API key for unlisting", hint: "use a key with the Unlist scope" };
+      },
+    });
+    render(PublishStep, { opened: pkg, feed: company, onDone: () => {}, onChooseFeed: () => {} });
+    await fireEvent.click(await screen.findByTestId("unlist-start"));
+    await fireEvent.input(screen.getByTestId("unlist-phrase"), { target: { value: "My.Lib 1.2.3" } });
+    await fireEvent.click(screen.getByTestId("unlist-go"));
+    expect((await screen.findByTestId("unlist-error")).textContent).toContain("Unlist scope");
+    cleanup();
+    serve({ publish: () => pushReport({ feed: "Local feed", location: "/f/my.lib/1.2.3" }) });
+    render(PublishStep, { opened: pkg, feed: feed(), onDone: () => {}, onChooseFeed: () => {} });
+    expect((await screen.findByTestId("result-published")).textContent).toContain("/f/my.lib/1.2.3");
+    expect(screen.queryByTestId("unlist-start")).toBeNull();
+  });
+
+  it("cancels through cancel_publish and says so", async () => {
+    let fail: (e: unknown) => void = () => {};
+    serve({
+      publish: () => new Promise((_, reject) => (fail = reject)),
+      cancel_publish: () => {
+        fail({ code: "feed.push.cancelled", message: "The push of My.Lib.1.2.3.nupkg was cancelled", hint: "push again when ready" });
+        return true;
+      },
+    });
+    render(PublishStep, { opened: pkg, feed: feed(), onDone: () => {}, onChooseFeed: () => {} });
+    await fireEvent.click(await screen.findByTestId("publish-cancel"));
+    await waitFor(() => expect(screen.getByTestId("publish-step").getAttribute("data-status")).toBe("cancelled"));
+    expect(calls.some((c) => c.cmd === "cancel_publish")).toBe(true);
+    expect(screen.getByTestId("error").getAttribute("data-code")).toBe("feed.push.cancelled");
+  });
+
+  it("an existing version ends the flow with the new-version guidance", async () => {
+    serve({
+      publish: () => {
+        throw { code: "feed.push.version_exists", message: "My.Lib 1.2.3 already exists on company", hint: "raise the version number" };
+      },
+    });
+    let done = 0;
+    render(PublishStep, { opened: pkg, feed: company, onDone: () => done++, onChooseFeed: () => {} });
+    const result = await screen.findByTestId("result-exists");
+    expect(result.textContent).toContain("My.Lib 1.2.3 already exists on company");
+    expect(result.textContent).toContain("Raise the version number");
+    expect(screen.queryByTestId("result-back")).toBeNull();
+    await fireEvent.click(screen.getByTestId("result-done"));
+    expect(done).toBe(1);
+  });
+
+  it("any other failure shows {code, message, hint} and leads back to the feeds", async () => {
+    serve({
+      publish: () => {
+        throw { code: "feed.auth.key_refused", message: "company refused the API key", hint: "create a new key with the Push scope" };
+      },
+    });
+    let back = 0;
+    render(PublishStep, { opened: pkg, feed: company, onDone: () => {}, onChooseFeed: () => back++ });
+    const error = await screen.findByTestId("error");
+    expect(error.getAttribute("data-code")).toBe("feed.auth.key_refused");
+    expect(error.textContent).toContain("create a new key with the Push scope");
+    await fireEvent.click(screen.getByTestId("result-back"));
+    expect(back).toBe(1);
+  });
+});
