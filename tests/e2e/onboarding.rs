@@ -326,7 +326,9 @@ async fn a_key_expiring_in_five_days_raises_the_reminder() {
     // The banner leads to the key, ready to be replaced.
     window.click("[data-testid=key-reminder-open]").await;
     window.find("[data-testid=key-form]").await;
-    let label = window.text_of("label[for=key-value]").await;
+    let label = window
+        .wait_for_text("label[for=key-value]", |t| !t.is_empty())
+        .await;
     assert_eq!(label, "New API key for nuget.org");
     shot(&window, "reminder-replace-key-800x600-light").await;
     window.close().await;
