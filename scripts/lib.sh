@@ -106,8 +106,20 @@ npm_install() {
   echo "$lock" >"$stamp"
 }
 
+# Builds ui/dist, unless its sources are unchanged since the last build: the app
+# embeds dist at compile time, so rewriting it would rebuild the app for nothing.
 build_ui() {
-  (cd "$NUPUB_ROOT/ui" && npm run --silent build -- --logLevel warn)
+  local ui="$NUPUB_ROOT/ui" stamp sources
+  stamp="$NUPUB_ROOT/target/ui-dist.sha256"
+  sources=$(cd "$ui" && find src public index.html vite.config.ts svelte.config.js tsconfig.json package-lock.json \
+    -type f -not -name '*.test.ts' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  if [ -f "$ui/dist/index.html" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sources" ]; then
+    echo "ui/dist is up to date"
+    return
+  fi
+  (cd "$ui" && npm run --silent build -- --logLevel warn)
+  mkdir -p "$NUPUB_ROOT/target"
+  echo "$sources" >"$stamp"
 }
 
 install_peers() {
