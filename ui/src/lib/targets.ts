@@ -1,4 +1,5 @@
 // The feeds a package can be checked for, as the window names them.
+import type { Finding } from "../bindings/Finding";
 import type { Target } from "../bindings/Target";
 
 /** `label` for lists; `phrase` inside a sentence ("publishing to a local folder feed"). */
@@ -13,4 +14,12 @@ export const TARGETS: readonly { id: Target; label: string; phrase: string }[] =
 
 export function targetPhrase(target: Target): string {
   return TARGETS.find((t) => t.id === target)?.phrase ?? target;
+}
+
+/**
+ * The key under which the Checks step records that a warning was acknowledged:
+ * per package path, target and finding (code, file, message).
+ */
+export function ackKey(path: string, target: Target, f: Finding): string {
+  return [path, target, f.code, f.path ?? "", f.message].join("\u0000");
 }

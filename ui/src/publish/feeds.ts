@@ -2,7 +2,6 @@
 // user must type to confirm nuget.org, and progress in words.
 import type { FeedChoice } from "../bindings/FeedChoice";
 import type { FeedKind } from "../bindings/FeedKind";
-import type { Finding } from "../bindings/Finding";
 import type { PushEvent } from "../bindings/PushEvent";
 import type { Target } from "../bindings/Target";
 import { formatBytes } from "../lib/format";
@@ -36,13 +35,7 @@ export function phraseMatches(typed: string, id: string, version: string): boole
   return parts.length === 2 && parts[0].toLowerCase() === id.toLowerCase() && parts[1] === version;
 }
 
-/**
- * The acknowledgement key the Checks step stores for a warning (same
- * format as ChecksView's: package path, target, code, file, message).
- */
-export function ackKey(path: string, target: Target, f: Finding): string {
-  return [path, target, f.code, f.path ?? "", f.message].join("\u0000");
-}
+export { ackKey } from "../lib/targets";
 
 /** A key's state in words for the feed list. */
 export function keyStatus(feed: FeedChoice): { text: string; tone: "ok" | "warn" | "none" } {
