@@ -100,21 +100,9 @@ pub fn load(dir: &Path) -> Result<Settings, AccountError> {
         path: path.clone(),
         detail,
     };
-    let file = match std::fs::File::open(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-        Err(e) => return Err(unreadable(e.to_string())),
+    let Some(bytes) = read_bounded(&path, MAX_SIZE).map_err(unreadable)? else {
+        return Ok(Settings::default());
     };
-    let mut bytes = Vec::new();
-    file.take(MAX_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| unreadable(e.to_string()))?;
-    if bytes.len() as u64 > MAX_SIZE {
-        return Err(unreadable(format!(
-            "it is larger than {} KB",
-            MAX_SIZE / 1024
-        )));
-    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Settings::default());
     }
@@ -128,19 +116,50 @@ pub fn save(dir: &Path, settings: &Settings) -> Result<(), AccountError> {
         path: path.clone(),
         detail,
     };
-    std::fs::create_dir_all(dir).map_err(|e| unwritable(e.to_string()))?;
     let mut json = serde_json::to_vec_pretty(settings).map_err(|e| unwritable(e.to_string()))?;
     json.push(b'\n');
+    write_atomically(&path, &json).map_err(unwritable)
+}
+
+/// Reads a small settings file: `None` when it does not exist, the reason
+/// (for an "unreadable" error) when it cannot be read or is over `max` bytes.
+/// Shared by every settings file Nupub keeps beside `accounts.json`.
+pub fn read_bounded(path: &Path, max: u64) -> Result<Option<Vec<u8>>, String> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(format!("it is larger than {} KB", max / 1024));
+    }
+    Ok(Some(bytes))
+}
+
+/// Replaces `path` with `bytes` atomically: a temporary file in the same
+/// folder (owner-only on Unix), synced, then renamed over it. Creates the folder.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| format!("{} has no folder", path.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut file = tempfile::Builder::new()
-        .prefix(".accounts.")
+        .prefix(&format!(".{stem}."))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| unwritable(e.to_string()))?;
-    file.write_all(&json)
+        .map_err(|e| e.to_string())?;
+    file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
-        .map_err(|e| unwritable(e.to_string()))?;
-    file.persist(&path)
-        .map_err(|e| unwritable(e.error.to_string()))?;
+        .map_err(|e| e.to_string())?;
+    file.persist(path).map_err(|e| e.error.to_string())?;
     Ok(())
 }
 

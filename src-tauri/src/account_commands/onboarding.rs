@@ -4,9 +4,9 @@
 //! `onboarding.json` beside `accounts.json`, written atomically; a file Nupub
 //! cannot read is reported and never replaced.
 
+use nupub_accounts::settings::{read_bounded, write_atomically};
 use nupub_error::Coded;
 use serde::{Deserialize, Serialize};
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
@@ -77,21 +77,9 @@ pub fn load(dir: &Path) -> Result<OnboardingState, OnboardingError> {
         path: path.clone(),
         detail,
     };
-    let file = match std::fs::File::open(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OnboardingState::default()),
-        Err(e) => return Err(unreadable(e.to_string())),
+    let Some(bytes) = read_bounded(&path, MAX_SIZE).map_err(unreadable)? else {
+        return Ok(OnboardingState::default());
     };
-    let mut bytes = Vec::new();
-    file.take(MAX_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| unreadable(e.to_string()))?;
-    if bytes.len() as u64 > MAX_SIZE {
-        return Err(unreadable(format!(
-            "it is larger than {} KB",
-            MAX_SIZE / 1024
-        )));
-    }
     let value: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| unreadable(format!("it is not valid: {e}")))?;
     if !value.is_object() {
@@ -113,19 +101,9 @@ pub fn save(dir: &Path, state: &OnboardingState) -> Result<OnboardingState, Onbo
         path: path.clone(),
         detail,
     };
-    std::fs::create_dir_all(dir).map_err(|e| unwritable(e.to_string()))?;
     let mut json = serde_json::to_vec_pretty(state).map_err(|e| unwritable(e.to_string()))?;
     json.push(b'\n');
-    let mut file = tempfile::Builder::new()
-        .prefix(".onboarding.")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| unwritable(e.to_string()))?;
-    file.write_all(&json)
-        .and_then(|()| file.as_file().sync_all())
-        .map_err(|e| unwritable(e.to_string()))?;
-    file.persist(&path)
-        .map_err(|e| unwritable(e.error.to_string()))?;
+    write_atomically(&path, &json).map_err(unwritable)?;
     let mut saved = state.clone();
     saved.saved = true;
     Ok(saved)
