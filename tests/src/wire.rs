@@ -170,6 +170,38 @@ fn read_body(reader: &mut BufReader<TcpStream>, head: &Head) -> Option<Vec<u8>> 
     Some(body)
 }
 
+/// Reads a Content-Length body at about `rate` bytes per second.
+fn read_body_slowly(
+    reader: &mut BufReader<TcpStream>,
+    head: &Head,
+    rate: usize,
+) -> Option<Vec<u8>> {
+    let len = head.content_length()?;
+    let step = (rate / 10).max(1);
+    let mut body = Vec::with_capacity(len);
+    while body.len() < len {
+        let take = step.min(len - body.len());
+        let mut chunk = vec![0; take];
+        reader.read_exact(&mut chunk).ok()?;
+        body.extend_from_slice(&chunk);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(body)
+}
+
+/// A raw HTTP response with extra header lines after the status line.
+fn with_headers(response: &[u8], headers: &[(String, String)]) -> Vec<u8> {
+    let Some(end) = response.windows(2).position(|w| w == b"\r\n") else {
+        return response.to_vec();
+    };
+    let mut out = response[..end + 2].to_vec();
+    for (n, v) in headers {
+        out.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
+    }
+    out.extend_from_slice(&response[end + 2..]);
+    out
+}
+
 fn respond(
     stream: &mut TcpStream,
     status: u16,
@@ -335,6 +367,12 @@ pub enum Fault {
     DropAfterForward,
     /// Forward it (the server stores the package), then answer this status instead of the server's.
     ForwardThenStatus(u16),
+    /// Read the body at most this many bytes per second (a slow network), then
+    /// forward it. A client that gives up mid-body leaves nothing on the server.
+    Throttle(usize),
+    /// Forward it and add these headers to the server's answer (for example the
+    /// `X-NuGet-Warning` that only nuget.org sends).
+    ForwardAddingHeaders(Vec<(String, String)>),
 }
 
 /// What the proxy saw and did, per request.
@@ -489,7 +527,12 @@ fn handle_proxy(
         }
         _ => {}
     }
-    let Some(body) = read_body(&mut reader, &head) else {
+    let body = match &fault {
+        Fault::Throttle(rate) => read_body_slowly(&mut reader, &head, *rate),
+        _ => read_body(&mut reader, &head),
+    };
+    let Some(body) = body else {
+        event.fault.push_str(" (the client stopped before the body was complete)");
         events.lock().unwrap().push(event);
         return;
     };
@@ -505,6 +548,10 @@ fn handle_proxy(
         }
         (Fault::DropAfterForward, _) => {
             let _ = writer.shutdown(std::net::Shutdown::Both);
+        }
+        (Fault::ForwardAddingHeaders(headers), Some((_, response))) => {
+            let _ = writer.write_all(&with_headers(&response, &headers));
+            let _ = writer.flush();
         }
         (Fault::ForwardThenStatus(status), _) => {
             respond(
