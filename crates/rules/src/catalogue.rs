@@ -408,6 +408,29 @@ catalogue! {
         "sign the package again with dotnet nuget sign, or publish it unsigned", None, D_SIGN }
     SIGN_CERTIFICATE_EXPIRED = { "sign.certificate_expired", Error, NugetOrg, Some(113), "Signing certificate expired, no timestamp",
         "sign again with a valid certificate and a timestamp: dotnet nuget sign --timestamper http://timestamp.digicert.com", None, D_SIGN }
+    SIGN_KEY_SIZE = { "sign.key_size", Error, NugetOrg, Some(113), "Signing certificate key is not RSA 2048 bits or more",
+        "get a code-signing certificate with an RSA key of at least 2048 bits and sign again with dotnet nuget sign", None, D_SIGN }
+    SIGN_CODE_SIGNING_EKU = { "sign.code_signing_eku", Error, NugetOrg, Some(113), "Signing certificate is not for code signing",
+        "sign with a certificate issued for code signing (extended key usage 1.3.6.1.5.5.7.3.3); a TLS or e-mail certificate is not accepted", None, D_SIGN }
+    SIGN_SELF_ISSUED = { "sign.self_issued", Error, NugetOrg, Some(113), "Self-issued signing certificate",
+        "buy a code-signing certificate from a certificate authority trusted by Windows (DigiCert, Sectigo, GlobalSign…), or publish unsigned", None, D_SIGN }
+    SIGN_UNKNOWN_ROOT = { "sign.unknown_root", Warning, NugetOrg, Some(113), "Certificate root not confirmed as trusted by Windows",
+        "check that your certificate comes from a certificate authority in Windows' trusted root program; nuget.org rejects other roots after the upload", None, D_SIGN }
+    SIGN_TIMESTAMP_MISSING = { "sign.timestamp_missing", Error, NugetOrg, Some(113), "Signature has no timestamp",
+        "sign again with a timestamp: dotnet nuget sign --timestamper http://timestamp.digicert.com", None, D_SIGN }
+    SIGN_TIMESTAMP_COUNT = { "sign.timestamp_count", Error, NugetOrg, Some(113), "Signature has more than one timestamp",
+        "sign the package built by dotnet pack once, with one --timestamper", None, D_SIGN }
+    SIGN_TIMESTAMP_INVALID = { "sign.timestamp_invalid", Error, NugetOrg, Some(113), "Timestamp is not a valid RFC 3161 timestamp",
+        "sign again with an RFC 3161 time-stamping service: dotnet nuget sign --timestamper http://timestamp.digicert.com", None, D_SIGN }
+    SIGN_TIMESTAMP_KEY_SIZE = { "sign.timestamp_key_size", Error, NugetOrg, Some(113), "Timestamp certificate key is not RSA 2048 bits or more",
+        "use another time-stamping service (for example http://timestamp.digicert.com) and sign again", None, D_SIGN }
+    SIGN_TIMESTAMPING_EKU = { "sign.timestamping_eku", Error, NugetOrg, Some(113), "Timestamp certificate is not for time stamping",
+        "use a real RFC 3161 time-stamping service (for example http://timestamp.digicert.com) and sign again", None, D_SIGN }
+    SIGN_NOT_VALID_AT_TIMESTAMP = { "sign.not_valid_at_timestamp", Error, NugetOrg, Some(113), "Signing certificate not valid when the package was signed",
+        "sign again while the certificate is valid (check the computer's clock and the certificate's dates)", None, D_SIGN }
+    SIGN_CERTIFICATE_REGISTRATION = { "sign.certificate_registration", Info, NugetOrg, Some(111), "Register the signing certificate on nuget.org",
+        "on nuget.org open Account settings → Certificates → Register new, and upload the certificate's .cer file (the public part only)",
+        Some("The package was signed, but the signing certificate (SHA-256 thumbprint {0}) is not associated with your account. You must register this certificate to publish signed packages."), D_SIGN }
 
     // ---- Symbol packages -------------------------------------------------
     SYMBOLS_PACKAGE_TYPE = { "symbols.package_type", Error, NugetOrg, Some(120), "Symbol package without the SymbolsPackage type",
@@ -459,6 +482,9 @@ catalogue! {
     PACK_NU5128 = { "pack.nu5128", Warning, Advisory, Some(149), "NU5128: dependency groups and lib/ref folders differ",
         "add a dependency group (even empty) for each lib/ref framework, and a lib/ref folder for each group", None,
         "https://learn.microsoft.com/nuget/reference/errors-and-warnings/nu5128" }
+    PACK_NU5130 = { "pack.nu5130", Warning, Advisory, Some(150), "NU5130: dependency group only for a compatible framework",
+        "add a dependency group (even empty) for exactly each lib/ref framework: <group targetFramework=\"net472\"> for lib/net472", None,
+        "https://learn.microsoft.com/nuget/reference/errors-and-warnings/nu5130" }
     PACK_NU5129 = { "pack.nu5129", Warning, Advisory, Some(151), "NU5129: build file not named after the package",
         "name the file {id}.props / {id}.targets so MSBuild imports it", None,
         "https://learn.microsoft.com/nuget/reference/errors-and-warnings/nu5129" }

@@ -3,6 +3,7 @@
 //! cannot be read is recorded as such and becomes a finding.
 
 use crate::assembly::{self, PdbFacts, PeFacts};
+use crate::certificates::{self, SigningFacts};
 use nupub_package::{IntegrityReport, Package};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
@@ -63,6 +64,8 @@ pub struct Facts {
     pub companion: Option<Companion>,
     /// `owner/name` for the github target.
     pub github_repository: Option<String>,
+    /// The author signature's certificates and timestamps (author-signed packages only).
+    pub signing: Option<Result<SigningFacts, String>>,
 }
 
 /// Is this entry an assembly the health checks look at?
@@ -140,8 +143,30 @@ impl Facts {
         facts.assemblies = assemblies;
         facts.pdbs = pdbs;
         facts.companion = companion_of(package);
+        facts.signing = signing_of(package);
         facts
     }
+}
+
+/// The signature file is read up to this size (as the package model does).
+const MAX_SIGNATURE: u64 = 8 * 1024 * 1024;
+
+fn signing_of(package: &Package) -> Option<Result<SigningFacts, String>> {
+    use nupub_package::SignatureKind as K;
+    let kind = package.signature()?.kind;
+    if !matches!(kind, K::Author | K::AuthorWithRepositoryCountersignature) {
+        return None;
+    }
+    let entry = package
+        .entries()
+        .iter()
+        .find(|e| e.path == ".signature.p7s")?;
+    Some(
+        package
+            .read_entry(&entry.path, MAX_SIGNATURE)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| certificates::read(&bytes)),
+    )
 }
 
 fn binaries(package: &Package) -> (Vec<AssemblyFacts>, Vec<PdbEntry>) {

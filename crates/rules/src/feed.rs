@@ -26,6 +26,10 @@ pub struct FeedFacts {
     pub reserved_by_others: Option<bool>,
     /// The nearest lower available version and whether it was author-signed.
     pub previous_version: Option<PreviousVersion>,
+    /// What could not be looked up and why, and hints the feed gave (for
+    /// example a verified id sharing the first part of a new id), in plain words.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

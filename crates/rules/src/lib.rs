@@ -7,6 +7,9 @@
 //! - [`facts`]: the one step that reads files: it gathers what the rules need
 //!   from the package (licence/icon/readme bytes, assemblies and PDBs, the
 //!   Zip64 markers, the paired symbol package) into [`facts::Facts`].
+//! - [`certificates`]: the author signature's certificates and timestamps,
+//!   read for nuget.org's signing requirements (gathered into the facts).
+//! - [`compat`]: which framework's assets a project for another framework can use (NU5130).
 //! - The rule modules are pure functions `(&Package, &Facts) -> Vec<Finding>`,
 //!   each with its tests beside it.
 //! - [`feed`]: rules over facts a feed answers (version exists, owners,
@@ -19,9 +22,13 @@
 
 pub mod assembly;
 pub mod catalogue;
+pub mod certificates;
+pub mod compat;
 pub mod facts;
 pub mod feed;
 mod rules;
+#[cfg(test)]
+pub(crate) mod testsign;
 #[cfg(test)]
 pub(crate) mod testutil;
 
@@ -264,9 +271,17 @@ pub fn apply_target(findings: Vec<Finding>, target: Target) -> Vec<Finding> {
 }
 
 fn finish(package: Option<PackageIdentity>, target: Target, mut findings: Vec<Finding>) -> Report {
-    // Same finding twice (e.g. the same file reached by two rules' paths) is noise.
+    // Same finding twice (e.g. the same file reached by two rules' paths) is
+    // noise: one finding per (code, file); the first, most specific, is kept.
+    // Findings about no particular file are told apart by their message.
     let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert((f.code.clone(), f.path.clone(), f.message.clone())));
+    findings.retain(|f| {
+        let detail = match &f.path {
+            Some(path) => path.clone(),
+            None => format!("\0{}", f.message),
+        };
+        seen.insert((f.code.clone(), detail))
+    });
     findings.sort_by_key(|f| f.severity);
     Report {
         package,

@@ -8,9 +8,11 @@ use nupub_testkit::nuget_exe::NuGetExe;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const IMPLEMENTED: [&str; 10] = [
+/// NuGet.exe 5.8 knows NU5130 (it prints it beside NU5128 for a lib/ref
+/// framework that has only a compatible dependency group).
+const IMPLEMENTED: [&str; 11] = [
     "NU5048", "NU5100", "NU5101", "NU5103", "NU5104", "NU5123", "NU5125", "NU5127", "NU5128",
-    "NU5129",
+    "NU5129", "NU5130",
 ];
 
 struct Case {
@@ -36,6 +38,24 @@ const CASES: &[Case] = &[
     Case { name: "bad-tfm-folder", version: "1.0.0", metadata: "", files: &["lib/banana/Sample.dll"] },
     Case { name: "build-only", version: "1.0.0", metadata: "", files: &["build/net45/Other.targets"] },
     Case { name: "no-dep-groups", version: "1.0.0", metadata: "", files: &["lib/net45/Sample.dll", "lib/netstandard2.0/Sample.dll"] },
+    Case {
+        name: "compatible-dep-group",
+        version: "1.0.0",
+        metadata: "<dependencies><group targetFramework=\"net45\" /><group targetFramework=\"netstandard2.0\" /></dependencies>",
+        files: &["lib/net472/Sample.dll", "lib/netstandard2.0/Sample.dll"],
+    },
+    Case {
+        name: "platform-dep-group",
+        version: "1.0.0",
+        metadata: "<dependencies><group targetFramework=\"net5.0\" /></dependencies>",
+        files: &["lib/net5.0-windows7.0/Sample.dll"],
+    },
+    Case {
+        name: "exact-dep-groups",
+        version: "1.0.0",
+        metadata: "<dependencies><group targetFramework=\".NETFramework4.7.2\" /><group targetFramework=\"netstandard2.0\" /></dependencies>",
+        files: &["lib/net472/Sample.dll", "lib/netstandard2.0/Sample.dll"],
+    },
     Case {
         name: "long-path",
         version: "1.0.0",
@@ -123,6 +143,13 @@ fn nu5xxx_warnings_agree_with_nuget_exe_pack() {
             .filter_map(|f| f.code.strip_prefix("pack.nu"))
             .map(|n| format!("NU{n}"))
             .collect();
+        if case.name == "compatible-dep-group" {
+            assert!(
+                theirs.contains("NU5130"),
+                "NuGet.exe 5.8 did not print NU5130:\n{}",
+                run.text()
+            );
+        }
         seen_codes.extend(theirs.iter().cloned());
         if theirs != ours {
             disagreements.push(format!(

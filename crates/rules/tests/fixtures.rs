@@ -47,6 +47,26 @@ const TEST_ASSETS: &[(&str, &str, &str)] = &[
         "test certificate valid for one day in 2018, no timestamp",
     ),
     (
+        "SignedPackage.1.0.0.nupkg",
+        "sign.self_issued",
+        "self-issued NuGet test certificate (\"Test certificate for testing NuGet package signing\")",
+    ),
+    (
+        "SignedPackage.1.0.0.nupkg",
+        "sign.timestamp_missing",
+        "signed without a timestamp (MANIFEST row 16)",
+    ),
+    (
+        "TimestampInvalidGenTimePackage.nupkg",
+        "sign.self_issued",
+        "self-issued NuGetTest-… certificate made by NuGet's test suite",
+    ),
+    (
+        "TimestampInvalidGenTimePackage.nupkg",
+        "sign.not_valid_at_timestamp",
+        "the asset's point: its timestamp (2018-04-21 00:40) is after its certificate expired (2018-04-20 22:40)",
+    ),
+    (
         "ExpiredPrimaryAndTimestampCertificatesWithUnavailableRevocationInfo.nupkg",
         "meta.description_required",
         "a signing test asset whose nuspec has no <description>",
@@ -129,4 +149,61 @@ fn the_corrupt_fixture_fails_on_every_target() {
     let before = std::fs::read(&path).unwrap();
     validate_file(&path, &Options::for_target(Target::NugetOrg));
     assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+/// Each problem is told once: one finding per (code, file) for every fixture,
+/// both from the rules themselves (before the report's de-duplication) and in
+/// the report, with and without the CRC pass.
+#[test]
+fn one_finding_per_code_and_file_for_every_fixture() {
+    use nupub_rules::{check, Facts};
+    use std::collections::BTreeMap;
+    let dir = nupub_testkit::fixtures_dir();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.ends_with(".nupkg") || name.ends_with(".snupkg")) {
+            continue;
+        }
+        checked += 1;
+        let package = nupub_package::Package::open(&path).unwrap();
+        for verify in [true, false] {
+            let facts = Facts::gather(&package, verify);
+            let raw = check(&package, &facts);
+            let mut options = Options::for_target(Target::NugetOrg);
+            options.verify_integrity = verify;
+            let report = validate_file(&path, &options);
+            for findings in [&raw, &report.findings] {
+                let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+                for f in findings.iter() {
+                    if let Some(p) = &f.path {
+                        *counts.entry((f.code.as_str(), p.as_str())).or_default() += 1;
+                    }
+                }
+                let twice: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+                assert!(twice.is_empty(), "{name} (verify {verify}): {twice:?}");
+            }
+        }
+    }
+    assert!(
+        checked >= 29,
+        "only {checked} fixtures in {}",
+        dir.display()
+    );
+    // The corrupt copy: its icon is too long by one byte, told once, whichever pass finds it.
+    let path = nupub_testkit::fixture(CORRUPT);
+    for verify in [true, false] {
+        let mut options = Options::for_target(Target::NugetOrg);
+        options.verify_integrity = verify;
+        let report = validate_file(&path, &options);
+        let icon: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == "zip.length_mismatch")
+            .collect();
+        assert_eq!(icon.len(), 1, "verify {verify}: {icon:#?}");
+        assert_eq!(icon[0].path.as_deref(), Some("packageIcon.png"));
+        assert_eq!(icon[0].severity, Severity::Error);
+    }
 }

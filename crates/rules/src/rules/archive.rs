@@ -20,7 +20,18 @@ pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
     out.extend(duplicates(package));
     out.extend(multiple_nuspecs(package));
     out.extend(too_many_entries(package));
+    // The CRC pass (when it ran) reports every damaged entry itself; the
+    // small-file read is the only source when it did not.
+    let damaged_by_crc = |path: &str| {
+        facts
+            .integrity
+            .as_ref()
+            .is_some_and(|r| r.damaged.iter().any(|d| d.path == path))
+    };
     for (path, bytes) in &facts.files {
+        if damaged_by_crc(path) {
+            continue;
+        }
         if let FileBytes::LengthMismatch(detail) = bytes {
             out.push(
                 c::ZIP_LENGTH_MISMATCH

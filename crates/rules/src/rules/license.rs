@@ -1,14 +1,12 @@
 //! Licence rules (nuget.org's `CheckLicenseMetadataAsync`).
 
-use super::{extension, find_exact, is_plain_text, net_len, value};
+use super::{check_named_file, extension, net_len, value, NamedFile};
 use crate::catalogue as c;
-use crate::facts::FileBytes;
 use crate::{Facts, Finding};
 use nupub_package::media::parse_expression;
 use nupub_package::Package;
 
 pub const DEPRECATION_URL: &str = "https://aka.ms/deprecateLicenseUrl";
-const MAX_FILE: u64 = 1024 * 1024;
 
 /// The licenseUrl nuget.org expects for an expression: `new Uri("https://licenses.nuget.org/" + e).AbsoluteUri`.
 pub fn expression_url(expression: &str) -> String {
@@ -201,39 +199,20 @@ fn license_file(package: &Package, facts: &Facts, path: &str) -> Vec<Finding> {
                 .with_server(c::LICENSE_FILE_EXTENSION.fill(&[&ext])),
         );
     }
-    let Some(entry) = find_exact(package, path) else {
-        let near = package
-            .find_entry(path)
-            .map(|e| format!(" (there is {}, but the name is case-sensitive)", e.path))
-            .unwrap_or_default();
-        out.push(
-            c::LICENSE_FILE_MISSING
-                .finding(format!(
-                    "<license type=\"file\"> names {path}, which is not in the package{near}."
-                ))
-                .at(path.to_string())
-                .with_server(c::LICENSE_FILE_MISSING.fill(&[path])),
-        );
-        return out;
-    };
-    if entry.size > MAX_FILE {
-        out.push(
-            c::LICENSE_FILE_TOO_LARGE
-                .finding(format!(
-                    "The licence file {} is {} bytes; the limit is 1 MB.",
-                    entry.path, entry.size
-                ))
-                .at(entry.path.clone()),
-        );
-    } else if let Some(FileBytes::Read(bytes)) = facts.files.get(&entry.path) {
-        if !is_plain_text(bytes) {
-            out.push(
-                c::LICENSE_FILE_NOT_TEXT
-                    .finding(format!("The licence file {} is not plain UTF-8 text (it has NUL or control bytes).", entry.path))
-                    .at(entry.path.clone()),
-            );
-        }
-    }
+    check_named_file(
+        package,
+        facts,
+        path,
+        &NamedFile {
+            element: "<license type=\"file\">",
+            noun: "licence file",
+            missing: c::LICENSE_FILE_MISSING,
+            too_large: c::LICENSE_FILE_TOO_LARGE,
+            empty: None,
+            not_text: Some(c::LICENSE_FILE_NOT_TEXT),
+        },
+        &mut out,
+    );
     out
 }
 

@@ -2,13 +2,11 @@
 //! `CheckReadmeMetadataAsync`, repository URL warnings and `McpHelper`), plus
 //! GitHub Packages' "the repository URL names the target repository".
 
-use super::{extension, find_exact, is_plain_text, value};
+use super::{check_named_file, extension, value, NamedFile};
 use crate::catalogue as c;
 use crate::facts::FileBytes;
 use crate::{Facts, Finding};
 use nupub_package::Package;
-
-const MAX_FILE: u64 = 1024 * 1024;
 
 pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
     if super::is_snupkg(package) {
@@ -53,31 +51,15 @@ fn icon(package: &Package, facts: &Facts) -> Vec<Finding> {
                 .with_server(c::ICON_FILE_EXTENSION.fill(&[&ext])),
         );
     }
-    let Some(entry) = find_exact(package, path) else {
-        let near = package
-            .find_entry(path)
-            .map(|e| format!(" (there is {}, but the name is case-sensitive)", e.path))
-            .unwrap_or_default();
-        out.push(
-            c::ICON_FILE_MISSING
-                .finding(format!(
-                    "<icon> names {path}, which is not in the package{near}."
-                ))
-                .at(path.to_string())
-                .with_server(c::ICON_FILE_MISSING.fill(&[path])),
-        );
-        return out;
+    let rules = NamedFile {
+        element: "<icon>",
+        noun: "icon",
+        missing: c::ICON_FILE_MISSING,
+        too_large: c::ICON_FILE_TOO_LARGE,
+        empty: None,
+        not_text: None,
     };
-    if entry.size > MAX_FILE {
-        out.push(
-            c::ICON_FILE_TOO_LARGE
-                .finding(format!(
-                    "The icon {} is {} bytes; the limit is 1 MB.",
-                    entry.path, entry.size
-                ))
-                .at(entry.path.clone()),
-        );
-    } else if let Some(FileBytes::Read(bytes)) = facts.files.get(&entry.path) {
+    if let Some((entry_path, bytes)) = check_named_file(package, facts, path, &rules, &mut out) {
         let png = bytes.starts_with(&[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
         let jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
         if !png && !jpeg {
@@ -86,10 +68,9 @@ fn icon(package: &Package, facts: &Facts) -> Vec<Finding> {
             out.push(
                 c::ICON_FORMAT
                     .finding(format!(
-                        "The icon {} is {actual}, not a PNG or JPEG.",
-                        entry.path
+                        "The icon {entry_path} is {actual}, not a PNG or JPEG."
                     ))
-                    .at(entry.path.clone()),
+                    .at(entry_path),
             );
         }
     }
@@ -124,49 +105,20 @@ fn readme(package: &Package, facts: &Facts) -> Vec<Finding> {
                 .with_server(c::README_FILE_EXTENSION.fill(&[&ext])),
         );
     }
-    let Some(entry) = find_exact(package, path) else {
-        let near = package
-            .find_entry(path)
-            .map(|e| format!(" (there is {}, but the name is case-sensitive)", e.path))
-            .unwrap_or_default();
-        out.push(
-            c::README_FILE_MISSING
-                .finding(format!(
-                    "<readme> names {path}, which is not in the package{near}."
-                ))
-                .at(path.to_string())
-                .with_server(c::README_FILE_MISSING.fill(&[path])),
-        );
-        return out;
-    };
-    if entry.size == 0 {
-        out.push(
-            c::README_EMPTY
-                .finding(format!("The readme {} is empty.", entry.path))
-                .at(entry.path.clone())
-                .with_server(c::README_EMPTY.fill(&[path])),
-        );
-    } else if entry.size > MAX_FILE {
-        out.push(
-            c::README_FILE_TOO_LARGE
-                .finding(format!(
-                    "The readme {} is {} bytes; the limit is 1 MB.",
-                    entry.path, entry.size
-                ))
-                .at(entry.path.clone()),
-        );
-    } else if let Some(FileBytes::Read(bytes)) = facts.files.get(&entry.path) {
-        if !is_plain_text(bytes) {
-            out.push(
-                c::README_FILE_NOT_TEXT
-                    .finding(format!(
-                        "The readme {} is not plain UTF-8 text (it has NUL or control bytes).",
-                        entry.path
-                    ))
-                    .at(entry.path.clone()),
-            );
-        }
-    }
+    check_named_file(
+        package,
+        facts,
+        path,
+        &NamedFile {
+            element: "<readme>",
+            noun: "readme",
+            missing: c::README_FILE_MISSING,
+            too_large: c::README_FILE_TOO_LARGE,
+            empty: Some(c::README_EMPTY),
+            not_text: Some(c::README_FILE_NOT_TEXT),
+        },
+        &mut out,
+    );
     out
 }
 

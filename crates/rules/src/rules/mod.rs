@@ -111,6 +111,92 @@ pub fn find_exact<'a>(package: &'a Package, path: &str) -> Option<&'a nupub_pack
         .find(|e| normalize_path(&e.path) == wanted)
 }
 
+/// nuget.org's size limit for the licence file, icon and readme (1 MiB).
+pub const MAX_NAMED_FILE: u64 = 1024 * 1024;
+
+/// How one of the files the nuspec names (licence file, icon, readme) is
+/// checked: the rules and the words that differ between them.
+pub struct NamedFile {
+    /// The nuspec element that names it (`<icon>`).
+    pub element: &'static str,
+    /// What it is called in messages (`icon`, `licence file`).
+    pub noun: &'static str,
+    pub missing: c::Rule,
+    pub too_large: c::Rule,
+    /// Set when an empty file is refused (the readme).
+    pub empty: Option<c::Rule>,
+    /// Set when the file must be plain UTF-8 text.
+    pub not_text: Option<c::Rule>,
+}
+
+/// nuget.org's common checks of a file the nuspec names: it exists under its
+/// exact (case-sensitive) name, is not empty when that is refused, is at most
+/// 1 MB and, when asked, is plain text. Pushes the findings to `out` and
+/// returns the file's bytes when they were read and passed, for checks of
+/// the caller's own (the icon's image format).
+pub fn check_named_file<'a>(
+    package: &Package,
+    facts: &'a Facts,
+    path: &str,
+    rules: &NamedFile,
+    out: &mut Vec<Finding>,
+) -> Option<(String, &'a [u8])> {
+    let Some(entry) = find_exact(package, path) else {
+        let near = package
+            .find_entry(path)
+            .map(|e| format!(" (there is {}, but the name is case-sensitive)", e.path))
+            .unwrap_or_default();
+        out.push(
+            rules
+                .missing
+                .finding(format!(
+                    "{} names {path}, which is not in the package{near}.",
+                    rules.element
+                ))
+                .at(path.to_string())
+                .with_server(rules.missing.fill(&[path])),
+        );
+        return None;
+    };
+    let noun = rules.noun;
+    if let Some(empty) = rules.empty.filter(|_| entry.size == 0) {
+        out.push(
+            empty
+                .finding(format!("The {noun} {} is empty.", entry.path))
+                .at(entry.path.clone())
+                .with_server(empty.fill(&[path])),
+        );
+        return None;
+    }
+    if entry.size > MAX_NAMED_FILE {
+        out.push(
+            rules
+                .too_large
+                .finding(format!(
+                    "The {noun} {} is {} bytes; the limit is 1 MB.",
+                    entry.path, entry.size
+                ))
+                .at(entry.path.clone()),
+        );
+        return None;
+    }
+    let Some(crate::facts::FileBytes::Read(bytes)) = facts.files.get(&entry.path) else {
+        return None;
+    };
+    if let Some(not_text) = rules.not_text.filter(|_| !is_plain_text(bytes)) {
+        out.push(
+            not_text
+                .finding(format!(
+                    "The {noun} {} is not plain UTF-8 text (it has NUL or control bytes).",
+                    entry.path
+                ))
+                .at(entry.path.clone()),
+        );
+        return None;
+    }
+    Some((entry.path.clone(), bytes))
+}
+
 /// nuget.org's plain-text test: every byte ≥ 0x20 or one of `\n \r \t \f`.
 pub fn is_plain_text(bytes: &[u8]) -> bool {
     bytes

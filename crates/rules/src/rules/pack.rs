@@ -2,6 +2,7 @@
 //! (NuGet.Packaging's package-creation rule set).
 
 use crate::catalogue as c;
+use crate::compat::is_compatible;
 use crate::{Facts, Finding};
 use nupub_package::framework::Framework;
 use nupub_package::{Package, VersionRange};
@@ -243,8 +244,11 @@ fn no_lib_or_ref(files: &[String]) -> Option<Finding> {
     )
 }
 
-/// NU5128: dependency-group frameworks and lib/ref frameworks without an exact match.
-fn dependency_groups_mismatch(package: &Package, files: &[String]) -> Option<Finding> {
+/// NU5128 and NU5130, as NuGet's `DependenciesGroupsForEachTFMRule` sorts
+/// them: a lib/ref framework without an exact dependency group is NU5130 when
+/// a project for it could use one of the unmatched groups (net472 with a
+/// net45 group), NU5128 otherwise; an unmatched dependency group is always NU5128.
+fn dependency_groups_mismatch(package: &Package, files: &[String]) -> Vec<Finding> {
     let from_files = compile_frameworks(files);
     let from_nuspec: Vec<String> = package
         .nuspec()
@@ -254,42 +258,48 @@ fn dependency_groups_mismatch(package: &Package, files: &[String]) -> Option<Fin
         .filter_map(|g| g.target_framework.as_deref())
         .map(framework_key)
         .collect();
-    let missing_in_nuspec: Vec<&String> = from_files
-        .iter()
-        .filter(|t| !from_nuspec.contains(t))
-        .collect();
     let missing_in_files: Vec<&String> = from_nuspec
         .iter()
         .filter(|t| !from_files.contains(t))
         .collect();
-    if missing_in_nuspec.is_empty() && missing_in_files.is_empty() {
-        return None;
-    }
-    let mut parts = Vec::new();
-    if !missing_in_nuspec.is_empty() {
-        parts.push(format!(
-            "no dependency group for {}",
-            missing_in_nuspec
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    if !missing_in_files.is_empty() {
-        parts.push(format!(
-            "no lib/ or ref/ folder for {}",
+    let (compatible, missing_in_nuspec): (Vec<&String>, Vec<&String>) = from_files
+        .iter()
+        .filter(|t| !from_nuspec.contains(t))
+        .partition(|file_tfm| {
+            let project = Framework::parse(file_tfm);
             missing_in_files
                 .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+                .any(|group| is_compatible(&project, &Framework::parse(group)))
+        });
+    let list = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+    let mut out = Vec::new();
+    if !missing_in_nuspec.is_empty() || !missing_in_files.is_empty() {
+        let mut parts = Vec::new();
+        if !missing_in_nuspec.is_empty() {
+            parts.push(format!(
+                "no dependency group for {}",
+                list(&missing_in_nuspec)
+            ));
+        }
+        if !missing_in_files.is_empty() {
+            parts.push(format!(
+                "no lib/ or ref/ folder for {}",
+                list(&missing_in_files)
+            ));
+        }
+        out.push(c::PACK_NU5128.finding(format!(
+            "The nuspec's dependency groups and the lib/ref folders do not match: {} (NU5128).",
+            parts.join("; ")
+        )));
     }
-    Some(c::PACK_NU5128.finding(format!(
-        "The nuspec's dependency groups and the lib/ref folders do not match: {} (NU5128).",
-        parts.join("; ")
-    )))
+    if !compatible.is_empty() {
+        out.push(c::PACK_NU5130.finding(format!(
+            "The lib/ref folders for {} have no dependency group of their own, only one for a framework they are compatible with ({}); NuGet uses that group, which may not be what you meant (NU5130).",
+            list(&compatible),
+            list(&missing_in_files)
+        )));
+    }
+    out
 }
 
 /// NU5129: `build*/{tfm}/` props/targets not named after the package.
@@ -390,6 +400,59 @@ mod tests {
             .file("lib/net8.0/x.dll", b"MZ")
             .add("<dependencies><group targetFramework=\"net8.0\" /></dependencies>")
             .check();
+        absent(&r, "pack.nu5128");
+    }
+
+    #[test]
+    fn nu5130_compatible_but_not_exact() {
+        // lib/net472 with only a net45 group: NU5130 for net472, and NU5128
+        // still asks for net45 assets (as NuGet.exe 5.8 prints both).
+        let r = Builder::valid()
+            .file("lib/net472/x.dll", b"MZ")
+            .file("lib/netstandard2.0/x.dll", b"MZ")
+            .add("<dependencies><group targetFramework=\"net45\" /><group targetFramework=\"netstandard2.0\" /></dependencies>")
+            .check();
+        let f = expect(&r, "pack.nu5130", Warning, None);
+        assert!(
+            f.message.contains("net472") && f.message.contains("(net45)"),
+            "{}",
+            f.message
+        );
+        let f = expect(&r, "pack.nu5128", Warning, None);
+        assert!(
+            !f.message.contains("no dependency group for"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.message.contains("no lib/ or ref/ folder for net45"),
+            "{}",
+            f.message
+        );
+        // A group only a newer framework could use is no match at all: NU5128 only.
+        let r = Builder::valid()
+            .file("lib/net45/x.dll", b"MZ")
+            .add("<dependencies><group targetFramework=\"net472\" /></dependencies>")
+            .check();
+        absent(&r, "pack.nu5130");
+        let f = expect(&r, "pack.nu5128", Warning, None);
+        assert!(
+            f.message.contains("no dependency group for net45"),
+            "{}",
+            f.message
+        );
+        // net8.0-windows assets with a net8.0 group (long form in the nuspec).
+        let r = Builder::valid()
+            .file("lib/net8.0-windows7.0/x.dll", b"MZ")
+            .add("<dependencies><group targetFramework=\"net8.0\" /></dependencies>")
+            .check();
+        expect(&r, "pack.nu5130", Warning, None);
+        // Exact matches: neither.
+        let r = Builder::valid()
+            .file("lib/net472/x.dll", b"MZ")
+            .add("<dependencies><group targetFramework=\".NETFramework4.7.2\" /></dependencies>")
+            .check();
+        absent(&r, "pack.nu5130");
         absent(&r, "pack.nu5128");
     }
 

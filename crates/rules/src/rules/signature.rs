@@ -2,6 +2,9 @@
 //! fail (only author signatures are accepted on upload).
 
 use crate::catalogue as c;
+use crate::certificates::{
+    is_well_known_ca, CertFacts, ChainEnd, Key, SigningFacts, EKU_CODE_SIGNING, EKU_TIME_STAMPING,
+};
 use crate::{Facts, Finding};
 use nupub_package::signature::SignatureKind;
 use nupub_package::Package;
@@ -49,14 +52,151 @@ pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
             sig.error.as_deref().unwrap_or("unknown reason")
         ))),
     };
-    finding
-        .map(|f| f.at(".signature.p7s"))
-        .into_iter()
-        .collect()
+    let mut out: Vec<Finding> = finding.into_iter().collect();
+    match &facts.signing {
+        Some(Ok(signing)) => out.extend(requirements(signing)),
+        Some(Err(error)) => out.push(c::SIGN_UNREADABLE.finding(format!(
+            "The certificates of the package signature (.signature.p7s) cannot be read: {error}."
+        ))),
+        None => {}
+    }
+    out.into_iter().map(|f| f.at(".signature.p7s")).collect()
+}
+
+/// `2024-05-01 12:00:00 UTC` for seconds since 1970.
+fn date(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Civil date from days (proleptic Gregorian), the inverse of days_from_civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+fn key_problem(key: &Key) -> Option<String> {
+    match key {
+        Key::Rsa { bits } if *bits >= 2048 => None,
+        Key::Rsa { bits } => Some(format!("has a {bits}-bit RSA key")),
+        Key::Other(oid) => Some(format!("has a key that is not RSA (algorithm {oid})")),
+        Key::Unreadable => Some("has an RSA key whose size cannot be read".into()),
+    }
+}
+
+fn eku_text(cert: &CertFacts) -> String {
+    match &cert.ekus {
+        None => "has no extended key usage at all".into(),
+        Some(list) if list.is_empty() => "has an empty extended key usage list".into(),
+        Some(list) => format!("is only for {}", list.join(", ")),
+    }
+}
+
+/// nuget.org's documented requirements for author signatures (rule 113),
+/// which it checks after the upload and then fails the version.
+fn requirements(signing: &SigningFacts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(cert) = &signing.signer else {
+        out.push(c::SIGN_UNREADABLE.finding(
+            "The package signature does not carry its signing certificate, so nobody can check it.",
+        ));
+        return out;
+    };
+    let who = &cert.name;
+    if let Some(problem) = key_problem(&cert.key) {
+        out.push(c::SIGN_KEY_SIZE.finding(format!(
+            "The signing certificate \"{who}\" {problem}; nuget.org requires an RSA key of at least 2048 bits."
+        )));
+    }
+    if !cert.has_eku(EKU_CODE_SIGNING) {
+        let finding = c::SIGN_CODE_SIGNING_EKU.finding(format!(
+            "The signing certificate \"{who}\" {}, not for code signing (1.3.6.1.5.5.7.3.3), which nuget.org requires.",
+            eku_text(cert)
+        ));
+        // Without any EKU extension, NuGet's client takes the certificate as
+        // valid for every purpose; only nuget.org's documentation says no.
+        out.push(if cert.ekus.is_none() {
+            finding.with_severity(crate::Severity::Warning)
+        } else {
+            finding
+        });
+    }
+    match &signing.chain_end {
+        Some(ChainEnd::SelfIssued) => out.push(c::SIGN_SELF_ISSUED.finding(format!(
+            "The signing certificate \"{who}\" is self-issued (it names itself as its issuer). nuget.org accepts only certificates that chain to a root Windows trusts, so it will fail this version after the upload."
+        ))),
+        Some(ChainEnd::Root(root) | ChainEnd::Issuer(root)) if !is_well_known_ca(root) => {
+            out.push(c::SIGN_UNKNOWN_ROOT.finding(format!(
+                "The signing certificate \"{who}\" chains to \"{root}\", which Nupub does not know as a certificate authority trusted by Windows. Nupub cannot read Windows' root store, so it could not confirm that nuget.org will accept it."
+            )))
+        }
+        _ => {}
+    }
+    match signing.timestamps.len() {
+        0 => out.push(c::SIGN_TIMESTAMP_MISSING.finding(format!(
+            "The signature by \"{who}\" has no RFC 3161 timestamp; nuget.org requires exactly one."
+        ))),
+        1 => {}
+        n => out.push(c::SIGN_TIMESTAMP_COUNT.finding(format!(
+            "The signature by \"{who}\" has {n} timestamps; nuget.org requires exactly one."
+        ))),
+    }
+    for ts in &signing.timestamps {
+        if let Some(problem) = &ts.problem {
+            out.push(c::SIGN_TIMESTAMP_INVALID.finding(format!(
+                "The timestamp on the signature by \"{who}\" is not a valid RFC 3161 timestamp: {problem}."
+            )));
+        }
+        if let Some(tsa) = &ts.signer {
+            if let Some(problem) = key_problem(&tsa.key) {
+                out.push(c::SIGN_TIMESTAMP_KEY_SIZE.finding(format!(
+                    "The timestamp certificate \"{}\" {problem}; nuget.org requires an RSA key of at least 2048 bits.",
+                    tsa.name
+                )));
+            }
+            if !tsa.has_eku(EKU_TIME_STAMPING) {
+                out.push(c::SIGN_TIMESTAMPING_EKU.finding(format!(
+                    "The timestamp certificate \"{}\" {}, not for time stamping (1.3.6.1.5.5.7.3.8), which nuget.org requires.",
+                    tsa.name,
+                    eku_text(tsa)
+                )));
+            }
+        }
+        if let Some(time) = ts.time {
+            if time < cert.not_before || time > cert.not_after {
+                out.push(c::SIGN_NOT_VALID_AT_TIMESTAMP.finding(format!(
+                    "The package was signed on {}, but the signing certificate \"{who}\" is valid only from {} to {}.",
+                    date(time),
+                    date(cert.not_before),
+                    date(cert.not_after)
+                )));
+            }
+        }
+    }
+    out.push(
+        c::SIGN_CERTIFICATE_REGISTRATION
+            .finding(format!(
+                "nuget.org accepts this signed package only if the certificate \"{who}\" (SHA-256 thumbprint {}) is registered to your nuget.org account (or the owner's).",
+                cert.sha256
+            ))
+            .with_server(c::SIGN_CERTIFICATE_REGISTRATION.fill(&[&cert.sha256])),
+    );
+    out
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::testsign::{signature, Spec, CODE_SIGNING, SERVER_AUTH};
     use crate::testutil::{absent, expect, Builder};
     use crate::Severity::*;
     use crate::{validate_file, Options, Target};
@@ -107,6 +247,249 @@ mod tests {
             &check("TestPackage.AuthorSigned.1.0.0.nupkg"),
             "sign.certificate_expired",
         );
+    }
+
+    fn signed(spec: Spec) -> crate::Report {
+        Builder::valid()
+            .file(".signature.p7s", &signature(&spec))
+            .check()
+    }
+
+    /// The codes of every finding about the signature, but the registration note.
+    fn sign_codes(r: &crate::Report) -> Vec<&str> {
+        r.findings
+            .iter()
+            .filter(|f| f.code.starts_with("sign.") && f.code != "sign.certificate_registration")
+            .map(|f| f.code.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_good_author_signature_only_asks_for_registration() {
+        let r = signed(Spec {
+            root_name: "CN=DigiCert Nupub Test Root,O=Nupub Tests",
+            ..Spec::default()
+        });
+        assert_eq!(sign_codes(&r), Vec::<&str>::new(), "{:#?}", r.findings);
+        let f = expect(&r, "sign.certificate_registration", Info, None);
+        assert!(f.message.contains("\"Nupub Test Signer\""), "{}", f.message);
+        let thumbprint = f
+            .message
+            .split("thumbprint ")
+            .nth(1)
+            .unwrap()
+            .get(..64)
+            .unwrap();
+        assert!(
+            thumbprint.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{thumbprint}"
+        );
+        assert!(f.server_message.as_deref().unwrap().contains(thumbprint));
+        assert_eq!(f.path.as_deref(), Some(".signature.p7s"));
+        // Elsewhere than nuget.org the requirements are notes.
+        let r = Builder::valid()
+            .file(".signature.p7s", &signature(&Spec::default()))
+            .check_for(Target::Generic);
+        assert!(!r.has_errors(), "{:#?}", r.findings);
+    }
+
+    #[test]
+    fn an_unknown_root_is_a_warning_not_an_error() {
+        let r = signed(Spec::default());
+        assert_eq!(sign_codes(&r), ["sign.unknown_root"], "{:#?}", r.findings);
+        let f = expect(&r, "sign.unknown_root", Warning, None);
+        assert!(f.message.contains("Nupub Test Root CA"), "{}", f.message);
+        assert!(f.message.contains("Windows"), "{}", f.message);
+    }
+
+    #[test]
+    fn a_1024_bit_signing_key() {
+        let r = signed(Spec {
+            signer_bits: 1024,
+            ..Spec::default()
+        });
+        let f = expect(&r, "sign.key_size", Error, None);
+        assert!(
+            f.message
+                .contains("\"Nupub Test Signer\" has a 1024-bit RSA key"),
+            "{}",
+            f.message
+        );
+        absent(&r, "sign.timestamp_key_size");
+    }
+
+    #[test]
+    fn a_1024_bit_timestamp_key() {
+        let r = signed(Spec {
+            tsa_bits: 1024,
+            ..Spec::default()
+        });
+        let f = expect(&r, "sign.timestamp_key_size", Error, None);
+        assert!(
+            f.message.contains("Nupub Test Time Stamping Authority"),
+            "{}",
+            f.message
+        );
+        absent(&r, "sign.key_size");
+    }
+
+    #[test]
+    fn missing_code_signing_eku() {
+        let r = signed(Spec {
+            signer_eku: Some(SERVER_AUTH),
+            ..Spec::default()
+        });
+        let f = expect(&r, "sign.code_signing_eku", Error, None);
+        assert!(f.message.contains("1.3.6.1.5.5.7.3.1"), "{}", f.message);
+        // No EKU extension at all: NuGet's client accepts it, nuget.org's documentation does not.
+        let r = signed(Spec {
+            signer_eku: None,
+            ..Spec::default()
+        });
+        expect(&r, "sign.code_signing_eku", Warning, None);
+    }
+
+    #[test]
+    fn missing_time_stamping_eku() {
+        let r = signed(Spec {
+            tsa_eku: Some(CODE_SIGNING),
+            ..Spec::default()
+        });
+        expect(&r, "sign.timestamping_eku", Error, None);
+        absent(&r, "sign.code_signing_eku");
+    }
+
+    #[test]
+    fn self_issued() {
+        let r = signed(Spec {
+            self_issued: true,
+            ..Spec::default()
+        });
+        let f = expect(&r, "sign.self_issued", Error, None);
+        assert!(
+            f.message.contains("\"Nupub Test Signer\" is self-issued"),
+            "{}",
+            f.message
+        );
+        absent(&r, "sign.unknown_root");
+    }
+
+    #[test]
+    fn timestamps_none_two_or_not_for_this_signature() {
+        let r = signed(Spec {
+            timestamps: 0,
+            ..Spec::default()
+        });
+        expect(&r, "sign.timestamp_missing", Error, None);
+        let r = signed(Spec {
+            timestamps: 2,
+            ..Spec::default()
+        });
+        let f = expect(&r, "sign.timestamp_count", Error, None);
+        assert!(f.message.contains("2 timestamps"), "{}", f.message);
+        let r = signed(Spec {
+            wrong_imprint: true,
+            ..Spec::default()
+        });
+        let f = expect(&r, "sign.timestamp_invalid", Error, None);
+        assert!(f.message.contains("message imprint"), "{}", f.message);
+    }
+
+    #[test]
+    fn stamped_outside_the_certificate_validity() {
+        let r = signed(Spec {
+            stamped_days_from_now: 400,
+            ..Spec::default()
+        });
+        let f = expect(&r, "sign.not_valid_at_timestamp", Error, None);
+        assert!(f.message.contains("Nupub Test Signer"), "{}", f.message);
+        // The real test asset whose timestamp is later than its certificate.
+        let r = check("TimestampInvalidGenTimePackage.nupkg");
+        expect(&r, "sign.not_valid_at_timestamp", Error, None);
+    }
+
+    #[test]
+    fn a_signature_without_its_certificate() {
+        let r = signed(Spec {
+            omit_signer_certificate: true,
+            ..Spec::default()
+        });
+        let f = expect(&r, "sign.unreadable", Error, None);
+        assert!(f.message.contains("signing certificate"), "{}", f.message);
+        absent(&r, "sign.certificate_registration");
+    }
+
+    /// What the requirements read from real author signatures (nuget.org
+    /// accepted these packages, then countersigned them).
+    #[test]
+    fn real_author_signatures() {
+        for (name, signer) in [
+            ("Newtonsoft.Json.13.0.3.nupkg", "Json.NET (.NET Foundation)"),
+            (
+                "Microsoft.Extensions.Logging.Abstractions.8.0.1.nupkg",
+                "Microsoft Corporation",
+            ),
+            ("nuget.versioning.5.0.0.nupkg", "Microsoft Corporation"),
+        ] {
+            let package = nupub_package::Package::open(&nupub_testkit::fixture(name)).unwrap();
+            let facts = crate::Facts::gather(&package, false);
+            let signing = facts.signing.unwrap().unwrap();
+            let cert = signing.signer.unwrap();
+            assert_eq!(cert.name, signer, "{name}");
+            assert!(
+                matches!(cert.key, crate::certificates::Key::Rsa { bits } if bits >= 2048),
+                "{name}: {:?}",
+                cert.key
+            );
+            assert!(
+                cert.has_eku(crate::certificates::EKU_CODE_SIGNING),
+                "{name}"
+            );
+            assert_eq!(cert.sha256.len(), 64, "{name}");
+            assert_eq!(signing.timestamps.len(), 1, "{name}");
+            let ts = &signing.timestamps[0];
+            assert_eq!(ts.problem, None, "{name}");
+            let tsa = ts.signer.as_ref().unwrap();
+            assert!(
+                tsa.has_eku(crate::certificates::EKU_TIME_STAMPING),
+                "{name}"
+            );
+            let time = ts.time.unwrap();
+            assert!(cert.not_before <= time && time <= cert.not_after, "{name}");
+            match signing.chain_end.unwrap() {
+                crate::certificates::ChainEnd::Root(root)
+                | crate::certificates::ChainEnd::Issuer(root) => {
+                    assert!(
+                        crate::certificates::is_well_known_ca(&root),
+                        "{name}: {root}"
+                    )
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        // Repository-only signatures are not author signatures: nothing to read.
+        let package =
+            nupub_package::Package::open(&nupub_testkit::fixture("Npgsql.8.0.3.nupkg")).unwrap();
+        assert_eq!(crate::Facts::gather(&package, false).signing, None);
+    }
+
+    #[test]
+    fn hostile_signatures_do_not_panic() {
+        let good = signature(&Spec::default());
+        // Every truncation and a byte flipped at many offsets: findings, never a panic.
+        for cut in (0..good.len()).step_by(97) {
+            let _ = Builder::valid()
+                .file(".signature.p7s", good.get(..cut).unwrap())
+                .check();
+        }
+        for at in (0..good.len()).step_by(211) {
+            let mut bad = good.clone();
+            bad[at] ^= 0x55;
+            let facts = crate::certificates::read(&bad);
+            if let Ok(f) = facts {
+                let _ = super::requirements(&f);
+            }
+        }
     }
 
     #[test]
