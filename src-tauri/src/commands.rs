@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use crate::launch::LaunchArgs;
 use crate::links::{self, LinkKind, LinkOutcome};
-use crate::preview::{self, FilePreview};
+use crate::preview::{self, AssemblyDetails, FilePreview};
 use crate::state::{Browser, OpenPackages, Opened};
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::FeedTarget;
@@ -182,6 +182,23 @@ pub async fn preview_entry(
     blocking("reading the file", move || {
         let opened = kept_or_open(&packages, &path)?;
         preview::preview(&opened.package, &entry).map_err(|e| e.info())
+    })
+    .await
+}
+
+/// Who a `.dll`/`.exe` in the package is (name, version, culture, public-key
+/// token, framework, runtime) and its health checks, each passed or failed
+/// with the rule's reason and fix.
+#[tauri::command]
+pub async fn assembly_info(
+    packages: tauri::State<'_, OpenPackages>,
+    path: String,
+    entry: String,
+) -> Result<AssemblyDetails, ErrorInfo> {
+    let packages = packages.inner().clone();
+    blocking("reading the assembly", move || {
+        let opened = kept_or_open(&packages, &path)?;
+        preview::assembly_details(&opened.package, opened.facts(), &entry).map_err(|e| e.info())
     })
     .await
 }

@@ -57,6 +57,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             commands::open_package,
             commands::verify_package,
             commands::preview_entry,
+            commands::assembly_info,
             commands::open_link,
             commands::check_package,
             commands::package_health,

@@ -33,6 +33,56 @@ async fn open_tab(window: &AppWindow, tab: &str) {
     window.find(&format!("[data-testid=panel-{tab}]")).await;
 }
 
+/// Opens lib/net6.0 in the Files tab, selects Newtonsoft.Json.dll and checks
+/// what the assembly pane says (identity from its metadata, health from the rules).
+async fn select_newtonsoft_net6(window: &AppWindow) {
+    let dll = "[data-path='lib/net6.0/Newtonsoft.Json.dll']";
+    window.click("[data-folder='lib/net6.0']").await;
+    let badge = window
+        .text_of(&format!("{dll} [data-testid=tfm-badge]"))
+        .await;
+    assert!(badge.ends_with("net6.0"), "{badge}");
+    window.click(dll).await;
+    window.find("[data-testid=assembly-health]").await;
+    assert_eq!(
+        window.text_of("[data-testid=assembly-version]").await,
+        "13.0.0.0"
+    );
+    assert_eq!(
+        window.text_of("[data-testid=assembly-name]").await,
+        "Newtonsoft.Json"
+    );
+    assert_eq!(
+        window.text_of("[data-testid=assembly-token]").await,
+        "30ad4fe6b2a6aeed"
+    );
+    let tfm = window.text_of("[data-testid=assembly-tfm]").await;
+    assert!(tfm.starts_with("net6.0"), "{tfm}");
+    let checks = window
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=health-check]')]\
+             .map(c => [c.dataset.code, c.dataset.status, c.textContent])",
+        )
+        .await;
+    let checks = checks.as_array().unwrap();
+    assert!(checks.len() >= 6, "{checks:?}");
+    let line = |code: &str| {
+        checks
+            .iter()
+            .find(|c| c[0] == code)
+            .unwrap_or_else(|| panic!("no {code} line in {checks:?}"))
+    };
+    assert_eq!(line("health.deterministic")[1], "passed");
+    let symbols = line("health.symbols_missing");
+    assert_eq!(symbols[1], "failed");
+    let text = symbols[2].as_str().unwrap();
+    assert!(
+        text.contains("Symbols available") && text.contains("lib/net6.0/Newtonsoft.Json.dll"),
+        "{text}"
+    );
+    assert!(text.contains("<IncludeSymbols>"), "{text}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn window_inspects_newtonsoft_json_from_the_start_up_argument() {
     let package = fixture("Newtonsoft.Json.13.0.3.nupkg");
@@ -213,6 +263,14 @@ async fn window_inspects_newtonsoft_json_from_the_start_up_argument() {
         .await;
     shot(&window, "inspect-5-files-light").await;
 
+    // Files: an assembly shows its framework badge, identity and health checks.
+    select_newtonsoft_net6(&window).await;
+    shot(&window, "inspect-5b-files-assembly-light").await;
+    window
+        .eval("document.querySelector('[data-code=\"health.symbols_missing\"]').scrollIntoView({block: 'center'})")
+        .await;
+    shot(&window, "inspect-5c-files-assembly-health-light").await;
+
     // Signature: signer, issuer, validity, timestamp, repository owners.
     open_tab(&window, "signature").await;
     assert_eq!(
@@ -310,6 +368,8 @@ async fn window_follows_a_dark_os_theme() {
     window.click("[data-path='README.md']").await;
     window.find("[data-testid=preview-text]").await;
     shot(&window, "inspect-5-files-dark").await;
+    select_newtonsoft_net6(&window).await;
+    shot(&window, "inspect-5b-files-assembly-dark").await;
     window.resize(800, 600).await;
     open_tab(&window, "dependencies").await;
     shot(&window, "inspect-4-dependencies-800x600-dark").await;

@@ -392,9 +392,12 @@ describe("inspector tabs", () => {
     const previews: Record<string, unknown> = {
       "lib/net8.0/My.Lib.xml": { kind: "text", path: "lib/net8.0/My.Lib.xml", text: "<doc>hello</doc>", encoding: "utf-8" },
       "icon.png": { kind: "image", path: "icon.png", dataUrl: "data:image/png;base64,AAAA", format: "png", width: 64, height: 64 },
-      "lib/net8.0/My.Lib.dll": { kind: "binary", path: "lib/net8.0/My.Lib.dll", size: 20000, description: ".NET assembly or native library" },
     };
     servePackage({
+      // Assemblies show their identity and health (ui/src/components/tabs/FilesTab.test.ts covers that pane).
+      assembly_info: () => {
+        throw { code: "package.not_an_assembly", message: "lib/net8.0/My.Lib.dll is not an assembly Nupub can read", hint: "build it again" };
+      },
       preview_entry: (args) => {
         const value = previews[String(args.entry)];
         if (!value) throw { code: "package.entry_corrupt", message: "the entry My.Lib.nuspec is damaged", hint: "build it again" };
@@ -423,7 +426,7 @@ describe("inspector tabs", () => {
     expect(image.getAttribute("src")).toBe("data:image/png;base64,AAAA");
     expect(panel.textContent).toContain("64 × 64 pixels");
     await fireEvent.click(file("lib/net8.0/My.Lib.dll"));
-    expect((await within(panel).findByTestId("preview-binary")).textContent).toContain(".NET assembly");
+    expect((await within(panel).findByRole("alert")).dataset.code).toBe("package.not_an_assembly");
     await fireEvent.click(file("My.Lib.nuspec"));
     expect((await within(panel).findByRole("alert")).dataset.code).toBe("package.entry_corrupt");
     expect(calls.filter((c) => c.cmd === "preview_entry").at(-1)?.args).toEqual({ path: "/pkgs/My.Lib.1.2.3.nupkg", entry: "My.Lib.nuspec" });

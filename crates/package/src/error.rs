@@ -69,6 +69,10 @@ pub enum PackageError {
     EntryCorrupt { entry: String, detail: String },
     #[error("the entry {entry} is not in the package")]
     NoSuchEntry { entry: String },
+    #[error("{entry} is not an assembly Nupub can read: {detail}")]
+    NotAnAssembly { entry: String, detail: String },
+    #[error("the .NET metadata of {entry} cannot be read: {detail}")]
+    AssemblyMetadata { entry: String, detail: String },
     #[error("the entry {entry} is {size} bytes; Nupub reads at most {limit} bytes of it")]
     EntryTooLarge {
         entry: String,
@@ -103,6 +107,8 @@ impl Coded for PackageError {
             PackageError::EntryCorrupt { .. } => "package.entry_corrupt",
             PackageError::NoSuchEntry { .. } => "package.no_such_entry",
             PackageError::EntryTooLarge { .. } => "package.entry_too_large",
+            PackageError::NotAnAssembly { .. } => "package.not_an_assembly",
+            PackageError::AssemblyMetadata { .. } => "package.assembly_metadata",
         }
     }
 
@@ -142,6 +148,9 @@ impl Coded for PackageError {
             }
             PackageError::NoSuchEntry { .. } => "check the path the nuspec gives for this file",
             PackageError::EntryTooLarge { .. } => "make the file smaller",
+            PackageError::NotAnAssembly { .. } | PackageError::AssemblyMetadata { .. } => {
+                "build the project again and pack the DLL from its bin/Release output; a damaged or renamed file fails when .NET loads it"
+            }
         };
         Some(hint.to_string())
     }

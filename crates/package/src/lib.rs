@@ -12,6 +12,7 @@
 //! named methods.
 
 mod archive;
+pub mod assembly;
 mod error;
 pub mod files;
 pub mod framework;
@@ -22,6 +23,7 @@ pub mod signature;
 pub mod version;
 
 pub use archive::{DamagedEntry, Entry, IntegrityReport, Limits};
+pub use assembly::{AssemblyInfo, AssemblyKind};
 pub use error::PackageError;
 pub use media::{IconInfo, LicenseInfo, ReadmeInfo};
 pub use nuspec::Nuspec;
@@ -343,6 +345,33 @@ impl Package {
     /// Damaged entries are listed in the report; an unreadable file is an error.
     pub fn verify_integrity(&self) -> Result<IntegrityReport, PackageError> {
         archive::verify(&self.path, &self.entries)
+    }
+
+    /// The identity of a `.dll`/`.exe` entry: .NET or native, name, version,
+    /// culture, public-key token, framework and runtime folder (read bounded,
+    /// CRC-checked, at most [`assembly::MAX_ASSEMBLY_BYTES`]).
+    pub fn assembly_info(&self, path: &str) -> Result<AssemblyInfo, PackageError> {
+        let entry = self
+            .find_entry(path)
+            .ok_or_else(|| PackageError::NoSuchEntry {
+                entry: path.to_string(),
+            })?
+            .clone();
+        if entry.is_directory || !assembly::is_assembly_path(&entry.path) {
+            return Err(PackageError::NotAnAssembly {
+                entry: entry.path,
+                detail: "only .dll and .exe files are read as assemblies".into(),
+            });
+        }
+        if entry.size > assembly::MAX_ASSEMBLY_BYTES {
+            return Err(PackageError::EntryTooLarge {
+                entry: entry.path,
+                size: entry.size,
+                limit: assembly::MAX_ASSEMBLY_BYTES,
+            });
+        }
+        let bytes = self.read_entry(&entry.path, assembly::MAX_ASSEMBLY_BYTES)?;
+        assembly::describe(&entry, &bytes)
     }
 
     /// Reads one entry's bytes (at most `limit`), checking its CRC.

@@ -2,6 +2,7 @@
 // generated from the Rust types (ui/src/bindings, written by `cargo test`).
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AssemblyDetails } from "../bindings/AssemblyDetails";
 import type { FilePreview } from "../bindings/FilePreview";
 import type { IntegrityReport } from "../bindings/IntegrityReport";
 import type { LinkOutcome } from "../bindings/LinkOutcome";
@@ -27,6 +28,8 @@ export const api = {
   /** Streams every entry through its CRC check (slow on big packages). */
   verifyPackage: (path: string) => call<IntegrityReport>("verify_package", { path }),
   previewEntry: (path: string, entry: string) => call<FilePreview>("preview_entry", { path, entry }),
+  /** A .dll/.exe: name, version, culture, token, framework, and its health checks. */
+  assemblyInfo: (path: string, entry: string) => call<AssemblyDetails>("assembly_info", { path, entry }),
   /** The rules' findings for a target, errors first. */
   checkPackage: (path: string, target: Target) => call<Report>("check_package", { path, target }),
   /** The health of the package's assemblies (the rules' health findings). */
