@@ -8,8 +8,8 @@
 //! `media::sniff_image`, and should move there.
 
 use nupub_error::{Coded, ErrorInfo};
-use nupub_package::{media, AssemblyInfo, AssemblyKind, Package, PackageError};
-use nupub_rules::{Facts, Finding};
+use nupub_package::{media, AssemblyInfo, Package, PackageError};
+use nupub_rules::{Facts, HealthCheck};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -207,34 +207,6 @@ fn imagesize_of(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((info.width?, info.height?))
 }
 
-/// How one health check went for one assembly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum CheckStatus {
-    Passed,
-    Failed,
-    /// An earlier check failed, so this one could not be made.
-    NotChecked,
-}
-
-/// One health check of one assembly, as the Files tab lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct HealthCheck {
-    /// The rule's code (`health.deterministic`).
-    pub code: String,
-    /// What is checked, worded neutrally (`Deterministic build`).
-    pub check: String,
-    pub status: CheckStatus,
-    /// Why it failed (the finding's message, naming the file) or why it was not checked.
-    pub reason: Option<String>,
-    /// How to fix it: the MSBuild property, from the rule.
-    pub fix: Option<String>,
-    pub docs: Option<String>,
-}
-
 /// What the Files tab shows for a `.dll` or `.exe`: who it is and how healthy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -252,66 +224,8 @@ pub struct AssemblyDetails {
     pub health_note: Option<String>,
 }
 
-/// A neutral name for each health rule (the catalogue's titles name the failure).
-fn check_name(code: &str) -> &'static str {
-    match code {
-        "health.unreadable_assembly" => "Readable assembly",
-        "health.deterministic" => "Deterministic build",
-        "health.symbols_missing" => "Symbols available",
-        "health.pdb_mismatch" => "PDB matches the assembly",
-        "health.pdb_not_portable" => "Portable PDB",
-        "health.source_link" => "Source Link",
-        "health.compiler_flags" => "Compiler flags recorded",
-        "health.untracked_sources" => "Every source file tracked",
-        _ => "Health check",
-    }
-}
-
-/// Checks that depend on a PDB being found and read.
-const NEEDS_PDB: &[&str] = &[
-    "health.pdb_mismatch",
-    "health.pdb_not_portable",
-    "health.source_link",
-    "health.untracked_sources",
-    "health.compiler_flags",
-];
-
-/// Which checks `nupub_rules`' health rule could not make for this file,
-/// given what failed, and why. This mirrors the order in which the rule
-/// (crates/rules/src/rules/health.rs) stops: it decides no pass or failure
-/// itself, only that a check after a blocking failure is "not checked".
-/// (The rule crate could return this list itself; until it does, it lives here.)
-fn not_checked(code: &str, path: &str, failed: &[&Finding]) -> Option<&'static str> {
-    let has = |c: &str| failed.iter().any(|f| f.code == c);
-    if code != "health.unreadable_assembly" && has("health.unreadable_assembly") {
-        return Some("the assembly could not be read");
-    }
-    if path.to_ascii_lowercase().starts_with("ref/") && code != "health.deterministic" {
-        return Some("reference assemblies (ref/) need no symbols");
-    }
-    if NEEDS_PDB.contains(&code) && has("health.symbols_missing") {
-        return Some("there is no PDB to check");
-    }
-    let pdb_unreadable = failed
-        .iter()
-        .any(|f| f.code == "health.pdb_mismatch" && f.message.contains("cannot be read"));
-    if NEEDS_PDB.contains(&code)
-        && code != "health.pdb_mismatch"
-        && (pdb_unreadable || has("health.pdb_not_portable"))
-    {
-        return Some("the PDB could not be read as a portable PDB");
-    }
-    if code == "health.pdb_mismatch" && has("health.pdb_not_portable") {
-        return Some("the PDB could not be read as a portable PDB");
-    }
-    if code == "health.untracked_sources" && has("health.source_link") {
-        return Some("checked only when the PDB has a Source Link map");
-    }
-    None
-}
-
-/// The identity and health of one assembly entry. Health comes from the
-/// rules' own findings for this path; nothing is re-checked here.
+/// The identity of one assembly entry (`nupub-package`) and its health
+/// checks, each passed, failed or not checked (`nupub-rules`).
 pub fn assembly_details(
     package: &Package,
     facts: &Facts,
@@ -327,57 +241,13 @@ pub fn assembly_details(
         Ok(info) => (Some(info), None),
         Err(e) => (None, Some(e.info())),
     };
-    let findings: Vec<Finding> = nupub_rules::check(package, facts)
-        .into_iter()
-        .filter(|f| f.code.starts_with("health.") && f.path.as_deref() == Some(path.as_str()))
-        .collect();
-    let failed: Vec<&Finding> = findings.iter().collect();
-    let native = identity
-        .as_ref()
-        .is_some_and(|i| i.kind == AssemblyKind::Native);
-    let health_note = if package.is_symbols_package() {
-        Some("This is a symbol package: the health checks look at the assemblies of the package itself.".to_string())
-    } else if !nupub_rules::facts::is_checked_assembly(&path) {
-        Some("The health checks look at assemblies under lib/, ref/ and runtimes/ (not native files or satellite resource assemblies).".to_string())
-    } else if native && failed.is_empty() {
-        Some("This is a native library: the health checks apply to .NET assemblies.".to_string())
-    } else {
-        None
-    };
-    let checks = if health_note.is_some() {
-        Vec::new()
-    } else {
-        nupub_rules::CATALOGUE
-            .iter()
-            .filter(|rule| rule.code.starts_with("health."))
-            .filter_map(|rule| {
-                let finding = failed.iter().find(|f| f.code == rule.code);
-                let (status, reason) = match (finding, not_checked(rule.code, &path, &failed)) {
-                    (Some(f), _) => (CheckStatus::Failed, Some(f.message.clone())),
-                    // A readable assembly needs no "readable" line.
-                    (None, _) if rule.code == "health.unreadable_assembly" => return None,
-                    (None, Some(why)) => (CheckStatus::NotChecked, Some(why.to_string())),
-                    (None, None) => (CheckStatus::Passed, None),
-                };
-                Some(HealthCheck {
-                    code: rule.code.to_string(),
-                    check: check_name(rule.code).to_string(),
-                    status,
-                    reason,
-                    fix: finding
-                        .and_then(|f| f.hint.clone())
-                        .or_else(|| (!rule.hint.is_empty()).then(|| rule.hint.to_string())),
-                    docs: (!rule.docs.is_empty()).then(|| rule.docs.to_string()),
-                })
-            })
-            .collect()
-    };
+    let health = nupub_rules::assembly_health(package, facts, &path);
     Ok(AssemblyDetails {
         path,
         identity,
         identity_error,
-        checks,
-        health_note,
+        checks: health.checks,
+        health_note: health.note,
     })
 }
 
@@ -428,58 +298,35 @@ mod tests {
         assert!(image_data_url(b"plain text").is_none());
     }
 
-    fn finding(code: &str, message: &str) -> Finding {
-        let rule = nupub_rules::catalogue::lookup(code).unwrap();
-        rule.finding(message).at("lib/net8.0/A.dll")
-    }
-
     #[test]
-    fn checks_after_a_blocking_failure_are_not_checked() {
-        let path = "lib/net8.0/A.dll";
-        let unreadable = finding("health.unreadable_assembly", "A.dll cannot be read");
-        assert!(not_checked("health.deterministic", path, &[&unreadable]).is_some());
+    fn assembly_details_joins_the_identity_and_the_rules_health() {
+        let package = Package::open(&nupub_testkit::fixture("TestData.1.2.3.nupkg")).unwrap();
+        let facts = Facts::gather(&package, false);
+        // Entry paths are found as the package finds them (case-insensitively).
+        let details = assembly_details(&package, &facts, "LIB/net5.0/TestData.dll").unwrap();
+        assert_eq!(details.path, "lib/net5.0/TestData.dll");
         assert_eq!(
-            not_checked("health.unreadable_assembly", path, &[&unreadable]),
-            None
+            details.identity.as_ref().unwrap().name.as_deref(),
+            Some("TestData")
         );
-        // Reference assemblies: only the deterministic check applies.
+        assert_eq!(details.identity_error, None);
+        let health = nupub_rules::assembly_health(&package, &facts, "lib/net5.0/TestData.dll");
+        assert!(!health.checks.is_empty());
+        assert_eq!(details.checks, health.checks);
+        assert_eq!(details.health_note, None);
+        // Not an assembly: a coded identity error and the rules' note.
+        let nuspec = assembly_details(&package, &facts, "TestData.nuspec").unwrap();
+        assert_eq!(nuspec.identity, None);
         assert_eq!(
-            not_checked("health.deterministic", "ref/net8.0/A.dll", &[]),
-            None
+            nuspec.identity_error.unwrap().code,
+            "package.not_an_assembly"
         );
-        assert!(not_checked("health.symbols_missing", "ref/net8.0/A.dll", &[]).is_some());
-        // A Windows PDB: nothing inside it can be checked.
-        let windows = finding("health.pdb_not_portable", "A.pdb is a Windows PDB");
-        for code in [
-            "health.pdb_mismatch",
-            "health.source_link",
-            "health.compiler_flags",
-        ] {
-            assert!(not_checked(code, path, &[&windows]).is_some(), "{code}");
-        }
-        assert_eq!(not_checked("health.deterministic", path, &[&windows]), None);
-        // An unreadable PDB blocks the checks inside it; a mismatched one does not.
-        let cut = finding(
-            "health.pdb_mismatch",
-            "A.pdb in the package for A.dll cannot be read: bad.",
-        );
-        assert!(not_checked("health.source_link", path, &[&cut]).is_some());
-        let other = finding("health.pdb_mismatch", "A.pdb does not belong to A.dll");
-        assert_eq!(not_checked("health.source_link", path, &[&other]), None);
-        // Untracked sources are looked at only with a Source Link map.
-        let no_link = finding("health.source_link", "no Source Link map");
-        assert!(not_checked("health.untracked_sources", path, &[&no_link]).is_some());
-        assert_eq!(
-            not_checked("health.compiler_flags", path, &[&no_link]),
-            None
-        );
-        // Every health rule of the catalogue has a neutral name.
-        for rule in nupub_rules::CATALOGUE
-            .iter()
-            .filter(|r| r.code.starts_with("health."))
-        {
-            assert_ne!(check_name(rule.code), "Health check", "{}", rule.code);
-        }
+        assert!(nuspec.checks.is_empty());
+        assert!(nuspec.health_note.unwrap().contains("lib/"));
+        assert!(matches!(
+            assembly_details(&package, &facts, "lib/net5.0/Nope.dll"),
+            Err(PackageError::NoSuchEntry { .. })
+        ));
     }
 
     #[test]

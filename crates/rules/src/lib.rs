@@ -12,6 +12,8 @@
 //! - [`compat`]: which framework's assets a project for another framework can use (NU5130).
 //! - The rule modules are pure functions `(&Package, &Facts) -> Vec<Finding>`,
 //!   each with its tests beside it.
+//! - [`assembly_health`]: one assembly's health checks, each passed, failed or
+//!   not checked, from the same evaluation as the health findings (the Files tab).
 //! - [`feed`]: rules over facts a feed answers (version exists, owners,
 //!   reserved prefix, previous signature); the caller looks them up.
 //! - [`Target`]: which feed the package goes to; [`apply_target`] keeps,
@@ -35,6 +37,7 @@ pub(crate) mod testutil;
 pub use catalogue::{Rule, Scope, CATALOGUE};
 pub use facts::Facts;
 pub use feed::FeedFacts;
+pub use rules::health::{assembly_health, AssemblyHealth, CheckStatus, HealthCheck};
 
 use nupub_package::Package;
 use serde::{Deserialize, Serialize};

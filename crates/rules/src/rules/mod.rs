@@ -3,7 +3,7 @@
 
 pub(crate) mod archive;
 mod dependencies;
-mod health;
+pub(crate) mod health;
 mod license;
 mod media;
 mod nuspec;
