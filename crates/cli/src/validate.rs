@@ -1,24 +1,49 @@
-//! `nupub validate FILE [--target T] [--json]`: what the feed would say, before anything is sent.
+//! `nupub validate FILE [--target T] [--source FEED [--as NUGET_USER]] [--json]`:
+//! what the feed would say, before anything is sent. With `--source` it also
+//! asks the feed what only the feed knows (the version exists, the previous
+//! version was author-signed, the owners, a reserved prefix).
 
 use clap::Args;
 use nupub_error::Coded;
-use nupub_rules::{Options, Report, Severity, Target};
+use nupub_feeds::config::{ConfigLocations, NuGetConfig};
+use nupub_feeds::{Auth, FactsOptions, FeedClient, FeedKind, Source};
+use nupub_rules::{FeedFacts, Finding, Options, Report, Severity, Target};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// The package file (.nupkg or .snupkg).
     pub file: PathBuf,
-    /// Where the package goes: nuget.org (default), myget, github, azure, generic or local.
-    #[arg(long, default_value = "nuget.org", value_parser = parse_target)]
-    pub target: Target,
+    /// Where the package goes: nuget.org, myget, github, azure, generic or local.
+    /// Default: the kind of --source, else nuget.org.
+    #[arg(long, value_parser = parse_target)]
+    pub target: Option<Target>,
     /// For --target github: the repository you publish to (OWNER/NAME).
     #[arg(long)]
     pub repository: Option<String>,
-    /// Print `{"package": {"id", "version"} or null, "findings": [...]}` instead of text.
+    /// Print `{"package": {"id", "version"} or null, "target", "findings": [...],
+    /// "facts": {...} or null}` instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also ask this feed what only it knows (version exists, previous version
+    /// signed, owners): a source name from nuget.config, nuget.org, a URL or a folder.
+    #[arg(long, short = 's')]
+    pub source: Option<String>,
+    /// Your nuget.org user name, to tell whether you own the id (with --source).
+    #[arg(long = "as", value_name = "NUGET_USER", requires = "source")]
+    pub as_user: Option<String>,
+    /// The feed's API key, for feeds that need one to be read (with --source).
+    /// Default: NUGET_API_KEY, then the key stored with `nupub key set`.
+    #[arg(long, short = 'k', requires = "source")]
+    pub api_key: Option<String>,
+    /// Read only this nuget.config file (with --source).
+    #[arg(long, requires = "source")]
+    pub configfile: Option<PathBuf>,
+    /// Seconds to wait for each answer from the feed (with --source).
+    #[arg(long, default_value_t = 30, requires = "source")]
+    pub timeout: u64,
 }
 
 fn parse_target(text: &str) -> Result<Target, String> {
@@ -28,8 +53,21 @@ fn parse_target(text: &str) -> Result<Target, String> {
     })
 }
 
+/// The target a source's kind implies.
+fn target_for(kind: FeedKind) -> Target {
+    match kind {
+        FeedKind::Local => Target::Local,
+        FeedKind::NugetOrg => Target::NugetOrg,
+        FeedKind::MyGet => Target::Myget,
+        FeedKind::GitHubPackages => Target::Github,
+        FeedKind::AzureArtifacts => Target::Azure,
+        FeedKind::V3 | FeedKind::V2 => Target::Generic,
+    }
+}
+
 /// Exit codes: 0 no error finding, 1 at least one error finding (an unreadable
-/// package included), 2 usage errors (clap's own, or a file that does not exist).
+/// package, or a feed that could not be asked, included), 2 usage errors
+/// (clap's own, a file that does not exist, a --source that names nothing).
 pub fn run(args: ValidateArgs) -> ExitCode {
     if !args.file.exists() {
         eprintln!(
@@ -38,14 +76,38 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let mut options = Options::for_target(args.target);
+    let source = match args.source.as_deref().map(|s| resolve(s, &args)) {
+        None => None,
+        Some(Ok(source)) => Some(source),
+        Some(Err(info)) => {
+            eprintln!("nupub: {info}");
+            return ExitCode::from(2);
+        }
+    };
+    let target = args
+        .target
+        .or(source.as_ref().map(|s| target_for(s.kind)))
+        .unwrap_or(Target::NugetOrg);
+    let mut options = Options::for_target(target);
     options.github_repository = args.repository.clone();
-    let report = nupub_rules::validate_file(&args.file, &options);
+    let mut unreachable = None;
+    if let Some(source) = &source {
+        match look_up(source, &args) {
+            Ok(Some(facts)) => options.feed = Some(facts),
+            Ok(None) => {} // The package cannot be read: its own findings say so.
+            Err(finding) => unreachable = Some(finding),
+        }
+    }
+    let mut report = nupub_rules::validate_file(&args.file, &options);
+    if let Some(finding) = unreachable {
+        report.findings.insert(0, *finding);
+    }
     if args.json {
         let json = serde_json::json!({
             "package": report.package,
             "target": report.target,
             "findings": report.findings,
+            "facts": options.feed,
         });
         match serde_json::to_string_pretty(&json) {
             Ok(text) => emit(&format!("{text}\n")),
@@ -55,13 +117,141 @@ pub fn run(args: ValidateArgs) -> ExitCode {
             }
         }
     } else {
-        emit(&human(&args.file, &report));
+        let mut text = human(&args.file, &report);
+        if let Some(facts) = &options.feed {
+            text.push_str(&facts_text(facts));
+        }
+        emit(&text);
     }
     if report.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `--source` as `nupub push` reads it: nuget.config names first, then URLs and folders.
+fn resolve(given: &str, args: &ValidateArgs) -> Result<Source, nupub_error::ErrorInfo> {
+    let cwd = std::env::current_dir().map_err(|e| {
+        nupub_error::ErrorInfo::new(
+            "validate.no_current_folder",
+            format!("the current folder cannot be read: {e}"),
+            Some("run nupub from a folder that exists".into()),
+        )
+    })?;
+    let mut locations = ConfigLocations::system(&cwd);
+    locations.only_file = args.configfile.clone();
+    let config = NuGetConfig::load(&locations).map_err(|e| e.info())?;
+    for warning in &config.warnings {
+        eprintln!("note: {warning}");
+    }
+    config.resolve(Some(given), &cwd).map_err(|e| e.info())
+}
+
+/// Asks the feed. `Ok(None)` when the package cannot be opened (nothing to
+/// ask about); `Err` is the error finding that says the feed could not be asked.
+fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Box<Finding>> {
+    let Ok(package) = nupub_package::Package::open(&args.file) else {
+        return Ok(None);
+    };
+    let key_args = crate::push::SourceArgs {
+        source: args.source.clone(),
+        api_key: args.api_key.clone(),
+        configfile: args.configfile.clone(),
+        json: args.json,
+    };
+    // Reading nuget.org needs no key; never read the keyring for it.
+    let api_key = if source.kind == FeedKind::NugetOrg {
+        None
+    } else {
+        crate::push::resolve_key(&key_args, source)
+    };
+    let auth = Auth {
+        api_key,
+        bearer_token: None,
+    };
+    let seconds = if args.timeout == 0 { 30 } else { args.timeout };
+    let options = FactsOptions {
+        timeout: Duration::from_secs(seconds),
+        ..FactsOptions::default()
+    };
+    let asked = nupub_feeds::runtime()
+        .map_err(|e| e.to_string())
+        .and_then(|rt| {
+            let client = FeedClient::new().map_err(|e| e.to_string())?;
+            Ok(rt.block_on(client.facts(
+                source,
+                &auth,
+                package.id(),
+                package.version(),
+                args.as_user.as_deref(),
+                &options,
+            )))
+        });
+    let error = match asked {
+        Ok(Ok(facts)) => return Ok(Some(facts)),
+        Ok(Err(e)) => e.info(),
+        Err(detail) => nupub_error::ErrorInfo::new(
+            "validate.no_runtime",
+            format!("Nupub could not start its network client: {detail}"),
+            None,
+        ),
+    };
+    Err(Box::new(Finding {
+        code: error.code,
+        severity: Severity::Error,
+        title: "The feed could not be asked".into(),
+        message: format!(
+            "{} (so whether this version already exists there is unknown)",
+            error.message
+        ),
+        hint: error.hint,
+        server_message: None,
+        path: None,
+        docs: None,
+    }))
+}
+
+/// What the feed said, after the findings.
+fn facts_text(facts: &FeedFacts) -> String {
+    let yes_no = |v: Option<bool>| match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    };
+    let mut out = format!("\nAsked {}:\n", facts.feed);
+    out.push_str(&format!(
+        "  this version is already there: {}\n",
+        yes_no(facts.version_exists)
+    ));
+    out.push_str(&format!(
+        "  the id is already there: {}\n",
+        yes_no(facts.id_exists)
+    ));
+    if let Some(previous) = &facts.previous_version {
+        out.push_str(&format!(
+            "  previous version: {} ({})\n",
+            previous.version,
+            if previous.author_signed {
+                "author-signed"
+            } else {
+                "not author-signed"
+            }
+        ));
+    }
+    if !facts.owners.is_empty() {
+        out.push_str(&format!("  owners: {}\n", facts.owners.join(", ")));
+    }
+    if facts.you_are_owner.is_some() {
+        out.push_str(&format!(
+            "  you are an owner: {}\n",
+            yes_no(facts.you_are_owner)
+        ));
+    }
+    for note in &facts.notes {
+        out.push_str(&format!("  note: {note}\n"));
+    }
+    out
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

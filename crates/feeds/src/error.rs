@@ -142,6 +142,20 @@ pub enum FeedError {
         version: String,
     },
 
+    #[error("{feed} gave an answer Nupub cannot read at {url}: {detail}")]
+    AnswerInvalid {
+        feed: String,
+        url: String,
+        detail: String,
+    },
+
+    #[error("{feed} sent more than {limit} bytes from {url}, more than such an answer ever needs")]
+    AnswerTooLarge {
+        feed: String,
+        url: String,
+        limit: u64,
+    },
+
     #[error("{id} {version} is not on {feed}")]
     NotFound {
         feed: String,
@@ -203,6 +217,8 @@ impl Coded for FeedError {
             FeedError::Timeout { .. } => "feed.timeout",
             FeedError::OutcomeUnknown { .. } => "feed.push.outcome_unknown",
             FeedError::Cancelled { .. } => "feed.push.cancelled",
+            FeedError::AnswerInvalid { .. } => "feed.answer_invalid",
+            FeedError::AnswerTooLarge { .. } => "feed.answer_too_large",
             FeedError::NotFound { .. } => "feed.not_found",
             FeedError::LocalWriteFailed { .. } => "feed.local.write_failed",
             FeedError::LocalRemoveUnconfirmed { .. } => "feed.local.remove_unconfirmed",
@@ -294,6 +310,9 @@ impl Coded for FeedError {
                 "look the version up on the feed before pushing again; if it is not there, push again".to_string()
             }
             FeedError::Cancelled { .. } => "push again when you are ready".to_string(),
+            FeedError::AnswerInvalid { .. } | FeedError::AnswerTooLarge { .. } => {
+                "check that the address is the feed's own (a V3 service index or a V2 feed URL); if it is, the feed is having trouble: try again later".to_string()
+            }
             FeedError::NotFound { .. } => {
                 "check the id and version (and that the package was pushed to this feed)".to_string()
             }

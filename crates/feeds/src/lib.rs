@@ -6,6 +6,8 @@
 //! - [`index`]: V3 service index resources.
 //! - [`client::FeedClient`]: pushes ([`push`]), existence checks, unlist and relist.
 //! - [`local`]: folder feeds.
+//! - [`facts`]: what a feed knows about an id and version (exists, previous
+//!   version's signature, owners) as `nupub_rules::FeedFacts`.
 //! - [`plan`]: what is pushed and what comes back (progress, report).
 //!
 //! The fresh-install default stays the local folder feed under the user's
@@ -14,6 +16,7 @@
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod facts;
 pub mod index;
 pub mod local;
 pub mod plan;
@@ -24,6 +27,7 @@ pub mod source;
 pub use client::{Auth, Endpoints, Existence, FeedClient};
 pub use config::{ConfigLocations, NuGetConfig};
 pub use error::FeedError;
+pub use facts::FactsOptions;
 pub use plan::{
     no_progress, plan_for, PackageRef, ProgressSink, PushEvent, PushOptions, PushPlan, PushReport,
     SymbolsCheck, SymbolsChoice, SymbolsOutcome, SymbolsRef, Visibility,

@@ -26,10 +26,26 @@ pub struct FeedFacts {
     pub reserved_by_others: Option<bool>,
     /// The nearest lower available version and whether it was author-signed.
     pub previous_version: Option<PreviousVersion>,
-    /// What could not be looked up and why, and hints the feed gave (for
-    /// example a verified id sharing the first part of a new id), in plain words.
+    /// A new id whose first part a verified id shares: its prefix may be reserved.
+    #[serde(default)]
+    pub prefix_hint: Option<PrefixHint>,
+    /// What could not be looked up and why, in plain words.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// Search cannot say whether a new id's prefix is reserved; a verified id
+/// starting with the same first part is the best hint a feed gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PrefixHint {
+    /// The new id's first part, with its dot (`Contoso.`).
+    pub prefix: String,
+    /// The verified id that shares it.
+    pub verified_id: String,
+    /// That id's owners.
+    pub owners: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -76,6 +92,26 @@ pub fn check(package: &Package, facts: &FeedFacts) -> Vec<Finding> {
                 .finding(format!("{id} is inside a prefix reserved on {feed} by someone else, so the push will be refused."))
                 .at("<id>"),
         );
+    }
+    if let Some(hint) = &facts.prefix_hint {
+        if facts.reserved_by_others != Some(true) && facts.you_are_owner != Some(true) {
+            let owners = if hint.owners.is_empty() {
+                String::new()
+            } else {
+                format!(" (owners: {})", hint.owners.join(", "))
+            };
+            let mut finding = c::ID_RESERVED_PREFIX
+                .finding(format!(
+                    "{id} may be inside a prefix reserved on {feed}: {} is verified and also starts with \"{}\"{owners}. \
+                     If \"{}\" is reserved, only its owners can publish {id}.",
+                    hint.verified_id, hint.prefix, hint.prefix
+                ))
+                .at("<id>");
+            // A hint, not the server's refusal: a warning, without nuget.org's text.
+            finding.severity = crate::Severity::Warning;
+            finding.server_message = None;
+            out.push(finding);
+        }
     }
     if let Some(previous) = &facts.previous_version {
         if previous.author_signed && !package.is_signed() {
@@ -145,6 +181,39 @@ mod tests {
             "id.reserved_prefix",
             Error,
             Some(crate::catalogue::ID_RESERVED_PREFIX.server.unwrap()),
+        );
+        absent(&run(facts.clone(), Target::Myget), "id.reserved_prefix");
+        absent(
+            &run(
+                FeedFacts {
+                    you_are_owner: Some(true),
+                    ..facts
+                },
+                Target::NugetOrg,
+            ),
+            "id.reserved_prefix",
+        );
+    }
+
+    #[test]
+    fn prefix_hint_is_a_warning_without_server_text() {
+        let facts = FeedFacts {
+            feed: "nuget.org".into(),
+            id_exists: Some(false),
+            prefix_hint: Some(PrefixHint {
+                prefix: "Nupub.".into(),
+                verified_id: "Nupub.Core".into(),
+                owners: vec!["nupub".into()],
+            }),
+            ..FeedFacts::default()
+        };
+        let r = run(facts.clone(), Target::NugetOrg);
+        let f = expect(&r, "id.reserved_prefix", Warning, None);
+        assert!(f.server_message.is_none(), "{f:?}");
+        assert!(
+            f.message.contains("Nupub.Core") && f.message.contains("\"Nupub.\" (owners: nupub)"),
+            "{}",
+            f.message
         );
         absent(&run(facts.clone(), Target::Myget), "id.reserved_prefix");
         absent(

@@ -1,0 +1,1010 @@
+//! Feed facts: what a feed knows about an id and version, looked up before a
+//! push so the rules (`nupub_rules::feed`) can say it in advance.
+//!
+//! - Version exists: the same check a push uses ([`FeedClient::exists`]: the
+//!   V3 flat container, else V2 `FindPackagesById()`), or the folder layout.
+//! - The versions the feed lists (V3 `{PackageBaseAddress}/{id}/index.json`,
+//!   else V2 `FindPackagesById()`), the nearest lower one, and whether it was
+//!   author-signed: that one .nupkg is streamed to a temporary file with a
+//!   size cap and its `.signature.p7s` read with `nupub_package`.
+//! - Owners and `verified` from the V3 SearchQueryService
+//!   (`q=packageid:{id}`, protocol reference §5.5).
+//!
+//! Every request has a time limit and every answer a size limit; a hostile
+//! answer is a [`FeedError`], never a panic. What could not be looked up but
+//! does not make the facts wrong (the previous version's signature) goes
+//! into `FeedFacts::notes`; for a new id, a verified id sharing its first
+//! part becomes `FeedFacts::prefix_hint` (search cannot say more).
+
+use crate::client::v2_roots as v2_roots_for;
+use crate::client::{describe, with_credentials, Endpoints, Existence, FeedClient};
+use crate::error::FeedError;
+use crate::index::ServiceIndex;
+use crate::local;
+use crate::source::{FeedKind, Location, Protocol, Source};
+use crate::Auth;
+use nupub_package::{NuGetVersion, Package, SignatureKind};
+use nupub_rules::feed::{FeedFacts, PrefixHint, PreviousVersion};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use reqwest::StatusCode;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+use url::Url;
+
+/// Limits for one lookup.
+#[derive(Debug, Clone)]
+pub struct FactsOptions {
+    /// Time allowed for each small request (index, version list, search), body included.
+    pub timeout: Duration,
+    /// Largest small answer read (JSON, OData pages).
+    pub max_answer_bytes: u64,
+    /// Largest previous-version .nupkg downloaded to read its signature.
+    pub max_package_bytes: u64,
+    /// Time allowed for that download.
+    pub download_timeout: Duration,
+    /// Where the download goes (the system temporary folder when `None`).
+    pub temp_dir: Option<PathBuf>,
+}
+
+impl Default for FactsOptions {
+    fn default() -> Self {
+        FactsOptions {
+            timeout: Duration::from_secs(30),
+            max_answer_bytes: 8 * 1024 * 1024,
+            // nuget.org accepts packages up to 250 MB.
+            max_package_bytes: 300 * 1024 * 1024,
+            download_timeout: Duration::from_secs(300),
+            temp_dir: None,
+        }
+    }
+}
+
+/// A version the feed lists, and where its .nupkg can be downloaded.
+#[derive(Debug, Clone)]
+struct Listed {
+    version: NuGetVersion,
+    download: Option<Url>,
+}
+
+/// How the feed's versions can be read.
+struct ReadEndpoints {
+    base_address: Option<Url>,
+    search: Option<Url>,
+    v2_roots: Vec<Url>,
+}
+
+impl FeedClient {
+    /// Looks up what `source` knows about `id` `version`. `you` is the
+    /// nuget.org user name the user gave, compared (case-insensitively) with
+    /// the owners. `auth` is sent only to the source's own host, and never to
+    /// nuget.org (its read endpoints are public).
+    pub async fn facts(
+        &self,
+        source: &Source,
+        auth: &Auth,
+        id: &str,
+        version: &NuGetVersion,
+        you: Option<&str>,
+        options: &FactsOptions,
+    ) -> Result<FeedFacts, FeedError> {
+        let you = you.map(str::trim).filter(|y| !y.is_empty());
+        match &source.location {
+            Location::Folder(root) => folder_facts(source, root, id, version).await,
+            Location::Url(url) => {
+                let mut facts = FeedFacts {
+                    feed: feed_name(source),
+                    ..FeedFacts::default()
+                };
+                let lookup = Lookup {
+                    client: self,
+                    source,
+                    auth,
+                    options,
+                    feed: feed_name(source),
+                };
+                let read = lookup.read_endpoints(url).await?;
+                let listed = lookup.versions(&read, id).await?;
+                let endpoints = Endpoints {
+                    publish: url.clone(),
+                    symbols: None,
+                    base_address: read.base_address.clone(),
+                    v2_roots: read.v2_roots.clone(),
+                };
+                let normalized = version.normalized();
+                // The push's own check, held to this lookup's time limit.
+                let existence = tokio::time::timeout(
+                    options.timeout,
+                    self.exists(source, &endpoints, id, &normalized, version.original()),
+                )
+                .await
+                .unwrap_or_else(|_| {
+                    Existence::Unknown(format!(
+                        "the feed did not answer within {} s",
+                        options.timeout.as_secs()
+                    ))
+                });
+                facts.version_exists = match existence {
+                    Existence::Present => Some(true),
+                    Existence::Absent => Some(false),
+                    Existence::Unknown(why) => match &listed {
+                        Some(list) => Some(list.iter().any(|l| l.version == *version)),
+                        None => {
+                            facts.notes.push(format!(
+                                "Nupub could not tell whether {id} {normalized} is already on {}: {why}",
+                                facts.feed
+                            ));
+                            None
+                        }
+                    },
+                };
+                if let Some(list) = &listed {
+                    facts.id_exists = Some(!list.is_empty());
+                    if let Some(previous) = nearest_lower(list, version) {
+                        facts.previous_version =
+                            lookup.previous(id, previous, &mut facts.notes).await;
+                    }
+                } else {
+                    facts.notes.push(format!(
+                        "{} offers no way to list the versions of {id}, so the previous version was not checked",
+                        facts.feed
+                    ));
+                }
+                if let Some(search) = &read.search {
+                    lookup.owners(search, id, you, &mut facts).await?;
+                }
+                Ok(facts)
+            }
+        }
+    }
+}
+
+/// The feed's name as the rules' messages show it.
+fn feed_name(source: &Source) -> String {
+    match source.kind {
+        FeedKind::NugetOrg => "nuget.org".to_string(),
+        FeedKind::Local => match &source.location {
+            // `./feed` typed in the current folder reads as `/home/ann/feed`, not `/home/ann/./feed`.
+            Location::Folder(path) => path
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect::<PathBuf>()
+                .display()
+                .to_string(),
+            Location::Url(url) => url.to_string(),
+        },
+        _ => source.label(),
+    }
+}
+
+struct Lookup<'a> {
+    client: &'a FeedClient,
+    source: &'a Source,
+    auth: &'a Auth,
+    options: &'a FactsOptions,
+    feed: String,
+}
+
+impl Lookup<'_> {
+    async fn read_endpoints(&self, url: &Url) -> Result<ReadEndpoints, FeedError> {
+        self.source.check_transport(url)?;
+        match self.source.protocol {
+            Protocol::V3 => {
+                let index: ServiceIndex = tokio::time::timeout(
+                    self.options.timeout,
+                    self.client.service_index(self.source),
+                )
+                .await
+                .map_err(|_| FeedError::Timeout {
+                    feed: self.feed.clone(),
+                    what: "loading its service index".into(),
+                    seconds: self.options.timeout.as_secs(),
+                })??;
+                let parse = |u: &Option<String>| {
+                    u.as_deref()
+                        .and_then(|u| Url::parse(u).ok())
+                        .filter(|u| self.source.check_transport(u).is_ok())
+                };
+                let publish = parse(&index.package_publish);
+                Ok(ReadEndpoints {
+                    base_address: parse(&index.package_base_address),
+                    search: parse(&index.search_query_service),
+                    v2_roots: publish.as_ref().map(v2_roots_for).unwrap_or_default(),
+                })
+            }
+            Protocol::V2 | Protocol::Folder => Ok(ReadEndpoints {
+                base_address: None,
+                search: None,
+                v2_roots: v2_roots_for(url),
+            }),
+        }
+    }
+
+    /// A GET with the time limit, credentials for the source's own host, and
+    /// the key or token only there (never for nuget.org).
+    fn get(&self, url: &Url, timeout: Duration) -> reqwest::RequestBuilder {
+        let request = self.client.http.get(url.clone()).timeout(timeout);
+        let mut request = with_credentials(request, self.source, url);
+        let same_host = self
+            .source
+            .url()
+            .is_some_and(|s| s.host_str() == url.host_str());
+        if same_host && self.source.kind != FeedKind::NugetOrg {
+            request = crate::client::with_auth(request, self.auth, self.source);
+        }
+        request
+    }
+
+    fn transport(&self, what: &str, error: &reqwest::Error) -> FeedError {
+        if error.is_timeout() {
+            FeedError::Timeout {
+                feed: self.feed.clone(),
+                what: what.to_string(),
+                seconds: self.options.timeout.as_secs(),
+            }
+        } else {
+            FeedError::Network {
+                feed: self.feed.clone(),
+                what: what.to_string(),
+                detail: describe(error),
+            }
+        }
+    }
+
+    /// GETs a small answer: `Ok(None)` on 404, the body on success, a typed error otherwise.
+    async fn small(&self, url: &Url, what: &str) -> Result<Option<Vec<u8>>, FeedError> {
+        let response = self
+            .get(url, self.options.timeout)
+            .send()
+            .await
+            .map_err(|e| self.transport(what, &e))?;
+        let status = response.status();
+        if status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !status.is_success() {
+            let answer = crate::client::Answer::read(response).await;
+            return Err(FeedError::HttpStatus {
+                feed: self.feed.clone(),
+                what: what.to_string(),
+                status: status.as_u16(),
+                server: answer.message(),
+            });
+        }
+        self.read_body(response, url, what).await.map(Some)
+    }
+
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        url: &Url,
+        what: &str,
+    ) -> Result<Vec<u8>, FeedError> {
+        let limit = self.options.max_answer_bytes;
+        let too_large = || FeedError::AnswerTooLarge {
+            feed: self.feed.clone(),
+            url: url.to_string(),
+            limit,
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport(what, &e))?
+        {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    fn invalid(&self, url: &Url, detail: impl Into<String>) -> FeedError {
+        FeedError::AnswerInvalid {
+            feed: self.feed.clone(),
+            url: url.to_string(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Every version the feed lists for `id` (`None` when it has no way to list them).
+    async fn versions(
+        &self,
+        read: &ReadEndpoints,
+        id: &str,
+    ) -> Result<Option<Vec<Listed>>, FeedError> {
+        if let Some(base) = &read.base_address {
+            return self.versions_v3(base, id).await.map(Some);
+        }
+        let mut last_error = None;
+        for root in &read.v2_roots {
+            match self.versions_v2(root, id).await {
+                Ok(Some(list)) => return Ok(Some(list)),
+                Ok(None) => continue,
+                Err(e) => last_error = Some(e),
+            }
+        }
+        match (last_error, read.v2_roots.first()) {
+            (Some(e), _) => Err(e),
+            // A V2 address where no V2 feed answers is not a feed at all; a V3
+            // index without a flat container merely cannot list versions.
+            (None, Some(root)) if self.source.protocol == Protocol::V2 => Err(self.invalid(
+                root,
+                "neither it nor the server's root answers FindPackagesById() as a NuGet V2 feed",
+            )),
+            (None, _) => Ok(None),
+        }
+    }
+
+    async fn versions_v3(&self, base: &Url, id: &str) -> Result<Vec<Listed>, FeedError> {
+        let lid = id.to_lowercase();
+        let base_text = base.as_str().trim_end_matches('/');
+        let url = Url::parse(&format!("{base_text}/{lid}/index.json")).map_err(|e| {
+            self.invalid(
+                base,
+                format!("the flat container address is not valid ({e})"),
+            )
+        })?;
+        let what = format!("listing the versions of {id}");
+        let Some(body) = self.small(&url, &what).await? else {
+            return Ok(Vec::new());
+        };
+        let versions = parse_flat_versions(&body).map_err(|d| self.invalid(&url, d))?;
+        Ok(versions
+            .into_iter()
+            .map(|version| {
+                let lver = version.normalized().to_lowercase();
+                let download =
+                    Url::parse(&format!("{base_text}/{lid}/{lver}/{lid}.{lver}.nupkg")).ok();
+                Listed { version, download }
+            })
+            .collect())
+    }
+
+    /// `Ok(None)` when this root is not a V2 feed (404, 405, not an OData feed).
+    async fn versions_v2(&self, root: &Url, id: &str) -> Result<Option<Vec<Listed>>, FeedError> {
+        let base = root.as_str().trim_end_matches('/');
+        let quoted = id.replace('\'', "''");
+        let first = format!("{base}/FindPackagesById()?id='{quoted}'&semVerLevel=2.0.0");
+        let mut next = Url::parse(&first).ok();
+        let mut listed = Vec::new();
+        let mut pages = 0;
+        let what = format!("listing the versions of {id}");
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > 50 {
+                return Err(self.invalid(&url, "it has more than 50 pages of versions"));
+            }
+            self.source.check_transport(&url)?;
+            let response = self
+                .get(&url, self.options.timeout)
+                .send()
+                .await
+                .map_err(|e| self.transport(&what, &e))?;
+            let status = response.status();
+            if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+                return Ok(None);
+            }
+            if !status.is_success() {
+                let answer = crate::client::Answer::read(response).await;
+                return Err(FeedError::HttpStatus {
+                    feed: self.feed.clone(),
+                    what,
+                    status: status.as_u16(),
+                    server: answer.message(),
+                });
+            }
+            let body = self.read_body(response, &url, &what).await?;
+            let Ok(page) = parse_v2_entries(&body) else {
+                // Not an OData feed: this root is not the V2 feed (try the next one).
+                return Ok(None);
+            };
+            for (version, src) in page.entries {
+                // An entry whose version cannot be parsed is skipped (it cannot be "lower").
+                if let Ok(version) = NuGetVersion::parse(version.trim()) {
+                    let download = src.and_then(|s| url.join(&s).ok());
+                    listed.push(Listed { version, download });
+                }
+            }
+            next = page.next.and_then(|n| url.join(&n).ok());
+        }
+        Ok(Some(listed))
+    }
+
+    /// Downloads the previous version (bounded) and reads its signature.
+    async fn previous(
+        &self,
+        id: &str,
+        previous: &Listed,
+        notes: &mut Vec<String>,
+    ) -> Option<PreviousVersion> {
+        let version = previous.version.normalized();
+        let Some(url) = &previous.download else {
+            notes.push(format!(
+                "{} gives no download address for {id} {version}, so Nupub could not tell whether it was signed",
+                self.feed
+            ));
+            return None;
+        };
+        match self.download(url).await {
+            Ok(file) => signature_of(file.path(), id, &version, &self.feed, notes).await,
+            Err(why) => {
+                notes.push(format!(
+                    "Nupub could not tell whether {id} {version} on {} was signed: {why}",
+                    self.feed
+                ));
+                None
+            }
+        }
+    }
+
+    /// Streams a .nupkg to a temporary file, never more than `max_package_bytes`.
+    async fn download(&self, url: &Url) -> Result<tempfile::NamedTempFile, String> {
+        self.source
+            .check_transport(url)
+            .map_err(|e| e.to_string())?;
+        let limit = self.options.max_package_bytes;
+        let too_large = || format!("its package is larger than {} MB", limit / (1024 * 1024));
+        let mut response = self
+            .get(url, self.options.download_timeout)
+            .send()
+            .await
+            .map_err(|e| format!("downloading it failed ({})", describe(&e)))?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "downloading it from {url} answered {}",
+                response.status().as_u16()
+            ));
+        }
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let temp = match &self.options.temp_dir {
+            Some(dir) => tempfile::NamedTempFile::new_in(dir),
+            None => tempfile::NamedTempFile::new(),
+        }
+        .map_err(|e| format!("no temporary file could be made ({e})"))?;
+        let std_file = temp
+            .reopen()
+            .map_err(|e| format!("no temporary file could be made ({e})"))?;
+        let mut file = tokio::fs::File::from_std(std_file);
+        let mut written: u64 = 0;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| format!("downloading it failed ({})", describe(&e)))?
+        {
+            written += chunk.len() as u64;
+            if written > limit {
+                return Err(too_large());
+            }
+            file.write_all(&chunk)
+                .await
+                .map_err(|e| format!("the temporary file could not be written ({e})"))?;
+        }
+        file.flush()
+            .await
+            .map_err(|e| format!("the temporary file could not be written ({e})"))?;
+        Ok(temp)
+    }
+
+    /// Owners and `verified` from the search service.
+    async fn owners(
+        &self,
+        search: &Url,
+        id: &str,
+        you: Option<&str>,
+        facts: &mut FeedFacts,
+    ) -> Result<(), FeedError> {
+        let hits = self.search(search, &format!("packageid:{id}"), id).await?;
+        if let Some(hit) = hits.iter().find(|h| h.id.eq_ignore_ascii_case(id)) {
+            facts.id_exists = Some(true);
+            facts.owners = hit.owners.clone();
+            if let Some(you) = you {
+                let mine = hit.owners.iter().any(|o| o.eq_ignore_ascii_case(you));
+                if !hit.owners.is_empty() {
+                    facts.you_are_owner = Some(mine);
+                }
+                facts.reserved_by_others = Some(hit.verified && !mine);
+            }
+            return Ok(());
+        }
+        if facts.id_exists == Some(true) {
+            // Listed by the feed but not found by search (for example every version unlisted).
+            return Ok(());
+        }
+        // A new id: search cannot say whether its prefix is reserved, but a
+        // verified id sharing its first part is a strong hint.
+        let Some((prefix, _)) = id.split_once('.') else {
+            return Ok(());
+        };
+        if prefix.is_empty() {
+            return Ok(());
+        }
+        let hits = self.search(search, prefix, id).await?;
+        let wanted = format!("{}.", prefix.to_lowercase());
+        let hint = hits.iter().find(|h| {
+            let lower = h.id.to_lowercase();
+            h.verified && (lower.starts_with(&wanted) || lower == prefix.to_lowercase())
+        });
+        if let Some(hit) = hint {
+            let mine = you.is_some_and(|y| hit.owners.iter().any(|o| o.eq_ignore_ascii_case(y)));
+            if !mine {
+                facts.prefix_hint = Some(PrefixHint {
+                    prefix: format!("{prefix}."),
+                    verified_id: hit.id.clone(),
+                    owners: hit.owners.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn search(&self, search: &Url, q: &str, id: &str) -> Result<Vec<SearchHit>, FeedError> {
+        let mut url = search.clone();
+        url.query_pairs_mut()
+            .clear()
+            .append_pair("q", q)
+            .append_pair("prerelease", "true")
+            .append_pair("semVerLevel", "2.0.0")
+            .append_pair("take", "20");
+        let what = format!("searching for {id}");
+        let body = self
+            .small(&url, &what)
+            .await?
+            .ok_or_else(|| self.invalid(&url, "the search service answered 404 Not Found"))?;
+        parse_search(&body).map_err(|d| self.invalid(&url, d))
+    }
+}
+
+/// The nearest version lower than `version` (build metadata ignored, as NuGet compares).
+fn nearest_lower<'a>(list: &'a [Listed], version: &NuGetVersion) -> Option<&'a Listed> {
+    list.iter()
+        .filter(|l| l.version < *version)
+        .max_by(|a, b| a.version.cmp(&b.version))
+}
+
+/// Opens a downloaded (or folder) .nupkg and says whether it was author-signed.
+async fn signature_of(
+    path: &Path,
+    id: &str,
+    version: &str,
+    feed: &str,
+    notes: &mut Vec<String>,
+) -> Option<PreviousVersion> {
+    let owned = path.to_path_buf();
+    let opened = tokio::task::spawn_blocking(move || Package::open(&owned)).await;
+    let package = match opened {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            notes.push(format!(
+                "{id} {version} on {feed} could not be read, so Nupub could not tell whether it was signed: {e}"
+            ));
+            return None;
+        }
+        Err(e) => {
+            notes.push(format!("reading {id} {version} stopped unexpectedly ({e})"));
+            return None;
+        }
+    };
+    let author_signed = match package.signature().map(|s| s.kind) {
+        None | Some(SignatureKind::Repository) | Some(SignatureKind::Unknown) => false,
+        Some(SignatureKind::Author) | Some(SignatureKind::AuthorWithRepositoryCountersignature) => {
+            true
+        }
+        Some(SignatureKind::Unreadable) => {
+            notes.push(format!(
+                "the signature of {id} {version} on {feed} could not be read, so Nupub could not tell whether it was author-signed"
+            ));
+            return None;
+        }
+    };
+    Some(PreviousVersion {
+        version: version.to_string(),
+        author_signed,
+    })
+}
+
+/// A folder feed: version exists and versions from the layout; no owners.
+async fn folder_facts(
+    source: &Source,
+    root: &Path,
+    id: &str,
+    version: &NuGetVersion,
+) -> Result<FeedFacts, FeedError> {
+    let feed = feed_name(source);
+    let mut facts = FeedFacts {
+        feed: feed.clone(),
+        ..FeedFacts::default()
+    };
+    let (root_owned, id_owned) = (root.to_path_buf(), id.to_string());
+    let normalized = version.normalized();
+    let (norm, original) = (normalized.clone(), version.original().to_string());
+    let (exists, listed) = tokio::task::spawn_blocking(move || {
+        let exists = local::find_in_folder(&root_owned, &id_owned, &norm, &original).is_some();
+        (exists, folder_versions(&root_owned, &id_owned))
+    })
+    .await
+    .map_err(|e| FeedError::FileUnreadable {
+        path: root.display().to_string(),
+        detail: format!("reading the folder stopped unexpectedly ({e})"),
+    })?;
+    facts.version_exists = Some(exists);
+    facts.id_exists = Some(!listed.is_empty());
+    let lower = listed
+        .iter()
+        .filter(|(v, _)| v < version)
+        .max_by(|a, b| a.0.cmp(&b.0));
+    if let Some((previous, path)) = lower {
+        facts.previous_version =
+            signature_of(path, id, &previous.normalized(), &feed, &mut facts.notes).await;
+    }
+    Ok(facts)
+}
+
+/// The versions of `id` in a folder feed, with their .nupkg files: the
+/// hierarchical `{id}/{version}/{id}.{version}.nupkg` and the flat
+/// `{Id}.{Version}.nupkg` layouts (protocol reference §8).
+fn folder_versions(root: &Path, id: &str) -> Vec<(NuGetVersion, PathBuf)> {
+    let lid = id.to_lowercase();
+    let mut out = Vec::new();
+    if let Ok(dirs) = std::fs::read_dir(root.join(&lid)) {
+        for dir in dirs.flatten() {
+            let name = dir.file_name().to_string_lossy().to_lowercase();
+            let file = dir.path().join(format!("{lid}.{name}.nupkg"));
+            if let (Ok(version), true) = (NuGetVersion::parse(&name), file.is_file()) {
+                out.push((version, file));
+            }
+        }
+    }
+    if let Ok(files) = std::fs::read_dir(root) {
+        for file in files.flatten() {
+            let name = file.file_name().to_string_lossy().to_lowercase();
+            let rest = name
+                .strip_prefix(&format!("{lid}."))
+                .and_then(|r| r.strip_suffix(".nupkg"));
+            if let Some(Ok(version)) = rest.map(NuGetVersion::parse) {
+                if file.path().is_file() && !out.iter().any(|(v, _)| *v == version) {
+                    out.push((version, file.path()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `{"versions": ["1.0.0", …]}` from a flat container; unparsable versions are skipped.
+fn parse_flat_versions(body: &[u8]) -> Result<Vec<NuGetVersion>, String> {
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("it is not JSON ({e})"))?;
+    let list = json
+        .get("versions")
+        .and_then(|v| v.as_array())
+        .ok_or("it has no 'versions' list")?;
+    Ok(list
+        .iter()
+        .filter_map(|v| v.as_str())
+        .filter_map(|v| NuGetVersion::parse(v.trim()).ok())
+        .collect())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SearchHit {
+    id: String,
+    owners: Vec<String>,
+    verified: bool,
+}
+
+/// A search answer: `{"data": [{"id", "owners": string or [string], "verified"}]}`.
+/// Entries without a string `id` are skipped; `owners` or `verified` of
+/// another type make the whole answer unreadable (the feed is not what it says).
+fn parse_search(body: &[u8]) -> Result<Vec<SearchHit>, String> {
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("it is not JSON ({e})"))?;
+    let data = json
+        .get("data")
+        .and_then(|d| d.as_array())
+        .ok_or("it has no 'data' list")?;
+    let mut hits = Vec::new();
+    for item in data {
+        let Some(id) = item.get("id").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let owners = match item.get("owners") {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::String(s)) => vec![s.trim().to_string()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect(),
+            Some(serde_json::Value::Array(list)) => {
+                let mut owners = Vec::new();
+                for owner in list {
+                    let owner = owner
+                        .as_str()
+                        .ok_or_else(|| format!("the owners of {id} are not text"))?;
+                    if !owner.trim().is_empty() {
+                        owners.push(owner.trim().to_string());
+                    }
+                }
+                owners
+            }
+            Some(_) => return Err(format!("the owners of {id} are not text")),
+        };
+        let verified = match item.get("verified") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(_) => return Err(format!("'verified' of {id} is not true or false")),
+        };
+        hits.push(SearchHit {
+            id: id.to_string(),
+            owners,
+            verified,
+        });
+    }
+    Ok(hits)
+}
+
+struct EntryPage {
+    /// (version, content src) per entry.
+    entries: Vec<(String, Option<String>)>,
+    next: Option<String>,
+}
+
+/// The entries of an OData Atom feed: each `d:Version` (the
+/// `d:NormalizedVersion` when present) with its `<content src>`, and the `next` link.
+fn parse_v2_entries(body: &[u8]) -> Result<EntryPage, String> {
+    let text = std::str::from_utf8(body).map_err(|_| "not UTF-8".to_string())?;
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(true);
+    let mut page = EntryPage {
+        entries: Vec::new(),
+        next: None,
+    };
+    let mut saw_feed = false;
+    let mut in_entry = false;
+    let mut field: Option<&'static str> = None;
+    let (mut version, mut normalized, mut src) = (None::<String>, None::<String>, None::<String>);
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<String> {
+        e.attributes().flatten().find_map(|a| {
+            (a.key.as_ref() == name)
+                .then(|| {
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .ok()
+                        .map(|v| v.into_owned())
+                })
+                .flatten()
+        })
+    };
+    loop {
+        match reader.read_event().map_err(|e| e.to_string())? {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "feed" => saw_feed = true,
+                "entry" => {
+                    in_entry = true;
+                    (version, normalized, src) = (None, None, None);
+                }
+                "Version" if in_entry => field = Some("version"),
+                "NormalizedVersion" if in_entry => field = Some("normalized"),
+                "content" if in_entry => src = attr(&e, "src"),
+                "link" if !in_entry && attr(&e, "rel").as_deref() == Some("next") => {
+                    page.next = attr(&e, "href")
+                }
+                _ => {}
+            },
+            Event::Empty(e) => match e.local_name().as_ref() {
+                "feed" => saw_feed = true,
+                "content" if in_entry => src = attr(&e, "src"),
+                "link" if !in_entry && attr(&e, "rel").as_deref() == Some("next") => {
+                    page.next = attr(&e, "href")
+                }
+                _ => {}
+            },
+            Event::Text(t) => {
+                let value = t
+                    .xml_content(quick_xml::XmlVersion::Implicit1_0)
+                    .into_owned();
+                match field {
+                    Some("version") => version = Some(value),
+                    Some("normalized") => normalized = Some(value),
+                    _ => {}
+                }
+            }
+            Event::End(e) => {
+                field = None;
+                if e.local_name().as_ref() == "entry" && in_entry {
+                    in_entry = false;
+                    if let Some(v) = normalized.take().or(version.take()) {
+                        page.entries.push((v, src.take()));
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !saw_feed {
+        return Err("no <feed> element".into());
+    }
+    Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> NuGetVersion {
+        NuGetVersion::parse(text).unwrap()
+    }
+
+    #[test]
+    fn nearest_lower_follows_nuget_ordering() {
+        let list: Vec<Listed> = [
+            "1.0.0",
+            "1.10.0",
+            "1.2.0",
+            "2.0.0-beta.2",
+            "2.0.0",
+            "1.9.0+meta",
+        ]
+        .iter()
+        .map(|s| Listed {
+            version: v(s),
+            download: None,
+        })
+        .collect();
+        let lower = |s: &str| nearest_lower(&list, &v(s)).map(|l| l.version.normalized());
+        assert_eq!(lower("2.0.0").as_deref(), Some("2.0.0-beta.2"));
+        assert_eq!(lower("2.0.0-beta.10").as_deref(), Some("2.0.0-beta.2"));
+        assert_eq!(lower("1.9.5").as_deref(), Some("1.9.0"));
+        assert_eq!(lower("1.10.1").as_deref(), Some("1.10.0"));
+        assert_eq!(lower("1.0.0"), None);
+        assert_eq!(lower("0.1.0"), None);
+    }
+
+    #[test]
+    fn search_answers_with_string_or_list_owners() {
+        let hits = parse_search(
+            br#"{"totalHits":3,"data":[
+                {"id":"Contoso.Lib","version":"1.0.0","owners":"contoso","verified":true},
+                {"id":"Contoso.Two","owners":["ann"," bob ",""],"verified":false},
+                {"id":"Contoso.Three"},
+                {"id":7,"owners":5},
+                "junk"
+            ]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            hits,
+            [
+                SearchHit {
+                    id: "Contoso.Lib".into(),
+                    owners: vec!["contoso".into()],
+                    verified: true
+                },
+                SearchHit {
+                    id: "Contoso.Two".into(),
+                    owners: vec!["ann".into(), "bob".into()],
+                    verified: false
+                },
+                SearchHit {
+                    id: "Contoso.Three".into(),
+                    owners: vec![],
+                    verified: false
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_search_answers_are_refused() {
+        for (body, needle) in [
+            (&b""[..], "not JSON"),
+            (b"<html><body>Service unavailable</body></html>", "not JSON"),
+            (b"[]", "'data'"),
+            (b"{\"data\":{}}", "'data'"),
+            (b"{\"data\":[{\"id\":\"A\",\"owners\":5}]}", "owners of A"),
+            (b"{\"data\":[{\"id\":\"A\",\"owners\":[1]}]}", "owners of A"),
+            (
+                b"{\"data\":[{\"id\":\"A\",\"verified\":\"yes\"}]}",
+                "'verified' of A",
+            ),
+        ] {
+            let err = parse_search(body).unwrap_err();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+
+    #[test]
+    fn flat_container_versions() {
+        let list =
+            parse_flat_versions(br#"{"versions":["1.0.0","2.0.0-beta.1","not a version",5]}"#)
+                .unwrap();
+        assert_eq!(list, [v("1.0.0"), v("2.0.0-beta.1")]);
+        assert!(parse_flat_versions(b"{\"versions\":\"1.0.0\"}").is_err());
+        assert!(parse_flat_versions(b"\xff").is_err());
+    }
+
+    #[test]
+    fn v2_entries_with_download_addresses() {
+        let body = br#"<?xml version="1.0" encoding="utf-8"?>
+<feed xml:base="http://h/" xmlns="http://www.w3.org/2005/Atom"
+ xmlns:d="http://schemas.microsoft.com/ado/2007/08/dataservices" xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata">
+ <link rel="self" href="http://h/FindPackagesById"/>
+ <entry><link rel="edit" href="x"/><content type="application/zip" src="http://h/download/1/1.0"/>
+  <m:properties><d:Id>A</d:Id><d:Version>1.0</d:Version></m:properties></entry>
+ <entry><content type="application/zip" src="download/2/2.0.0"></content>
+  <m:properties><d:Version>2.0.0+meta</d:Version><d:NormalizedVersion>2.0.0</d:NormalizedVersion></m:properties></entry>
+ <entry><m:properties><d:Id>no version</d:Id></m:properties></entry>
+ <link rel="next" href="http://h/FindPackagesById?id='A'&amp;$skiptoken='x'"/>
+</feed>"#;
+        let page = parse_v2_entries(body).unwrap();
+        assert_eq!(
+            page.entries,
+            [
+                (
+                    "1.0".to_string(),
+                    Some("http://h/download/1/1.0".to_string())
+                ),
+                ("2.0.0".to_string(), Some("download/2/2.0.0".to_string())),
+            ]
+        );
+        assert_eq!(
+            page.next.as_deref(),
+            Some("http://h/FindPackagesById?id='A'&$skiptoken='x'")
+        );
+        assert!(parse_v2_entries(b"<html><body>hi</body></html>").is_err());
+        assert!(parse_v2_entries(b"").is_err());
+        assert!(parse_v2_entries(b"\xff\xfe").is_err());
+        assert!(parse_v2_entries(b"<feed><entry><d:Version>1.0").is_ok());
+    }
+
+    #[test]
+    fn every_truncation_of_an_answer_is_handled_without_panic() {
+        let search =
+            br#"{"totalHits":1,"data":[{"id":"Contoso.Lib","owners":["a","b"],"verified":true}]}"#;
+        let flat = br#"{"versions":["1.0.0","2.0.0-beta.1"]}"#;
+        let odata = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><content src="http://h/d/1"/><m:properties><d:Version>1.0</d:Version></m:properties></entry><link rel="next" href="n"/></feed>"#;
+        for n in 0..search.len() {
+            assert!(parse_search(&search[..n]).is_err(), "{n}");
+        }
+        for n in 0..flat.len() {
+            let _ = parse_flat_versions(&flat[..n]);
+        }
+        let mut parsed = 0;
+        for n in 0..=odata.len() {
+            if let Ok(page) = parse_v2_entries(&odata[..n]) {
+                parsed += 1;
+                assert!(page.entries.len() <= 1);
+            }
+        }
+        assert!(parsed > 0);
+        assert_eq!(parse_search(search).unwrap().len(), 1);
+        assert_eq!(parse_flat_versions(flat).unwrap().len(), 2);
+        assert_eq!(parse_v2_entries(odata).unwrap().entries.len(), 1);
+    }
+
+    #[test]
+    fn folder_versions_from_both_layouts() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("contoso.lib/1.0.0")).unwrap();
+        std::fs::write(root.join("contoso.lib/1.0.0/contoso.lib.1.0.0.nupkg"), b"x").unwrap();
+        std::fs::create_dir_all(root.join("contoso.lib/not-a-version")).unwrap();
+        std::fs::create_dir_all(root.join("contoso.lib/3.0.0")).unwrap(); // no .nupkg: not counted
+        std::fs::write(root.join("Contoso.Lib.2.0.nupkg"), b"x").unwrap();
+        std::fs::write(root.join("Contoso.Lib.Extra.1.0.0.nupkg"), b"x").unwrap();
+        std::fs::write(root.join("Contoso.Lib.1.0.0.nupkg"), b"x").unwrap(); // same as the folder
+        let mut versions: Vec<String> = folder_versions(root, "Contoso.Lib")
+            .into_iter()
+            .map(|(v, _)| v.normalized())
+            .collect();
+        versions.sort();
+        assert_eq!(versions, ["1.0.0", "2.0.0"]);
+        assert!(folder_versions(&root.join("missing"), "Contoso.Lib").is_empty());
+    }
+}
