@@ -91,6 +91,21 @@ export HOME="$work/home"; mkdir -p "$HOME"
 measure curl curl -sS -f -X PUT -H "Expect:" -H "X-NuGet-ApiKey: $key" -F "package=@$pkg;filename=package.nupkg;type=application/octet-stream" "$url/"
 measure nupub "$nupub" push "$pkg" --source "$url" --api-key "$key" --yes --symbols none
 measure nuget-exe mono "$nuget_exe" push "$pkg" -Source "$url" -ApiKey "$key" -NonInteractive
+# Where the time goes against pynuget: one more nupub push, with the CPU
+# seconds pynuget (all its threads, from /proc) and nupub (user + sys) spent
+# during it. A client busy for a small share of the wall time is waiting for
+# the server, so no client-side change (buffers, TCP_NODELAY, read-ahead) can
+# make it much faster against this server.
+tck=$(getconf CLK_TCK)
+server_cpu() { awk -v t="$tck" '{print ($14 + $15) / t}' "/proc/$server_pid/stat"; }
+cpu_before=$(server_cpu)
+/usr/bin/time -f "%e %U %S" -o "$work/cpu.txt" "$nupub" push "$pkg" --source "$url" --api-key "$key" --yes --symbols none >"$work/out.txt" 2>&1 || { cat "$work/out.txt" >&2; exit 1; }
+cpu_after=$(server_cpu)
+curl -s -o /dev/null -X DELETE -H "X-NuGet-ApiKey: $key" "$url/Bench.Big/1.0.0"
+read -r prof_wall prof_user prof_sys <"$work/cpu.txt"
+prof_server=$(echo "$cpu_after - $cpu_before" | bc -l)
+prof_client=$(echo "$prof_user + $prof_sys" | bc -l)
+printf 'profile        one nupub push: %.2f s wall; CPU: pynuget %.2f s, nupub %.2f s\n' "$prof_wall" "$prof_server" "$prof_client"
 sink_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 - "$sink_port" >"$work/sink.out" 2>&1 <<'PY' &
 import sys
@@ -146,3 +161,4 @@ echo "sink:    nupub / curl:           $(ratio "${wall[sink-nupub]}" "${wall[sin
 echo "sink:    NuGet.exe / nupub:      $(ratio "${wall[sink-nuget]}" "${wall[sink-nupub]}")x faster   (target >= 2)"
 echo "nupub peak RSS (pynuget, sink):  $(echo "scale=1; ${rss[nupub]}/1024" | bc -l) MB, $(echo "scale=1; ${rss[sink-nupub]}/1024" | bc -l) MB   (target <= 64)"
 echo "nupub / NuGet.exe add (folder): $(ratio "${wall[folder-nupub]}" "${wall[folder-nuget]}")x   (target <= 0.5)"
+echo "pynuget: nupub CPU / wall:       $(ratio "$prof_client" "$prof_wall")x   (pynuget CPU / wall: $(ratio "$prof_server" "$prof_wall")x; for the rest neither is on the CPU: disk and socket waits)"

@@ -537,37 +537,17 @@ pub async fn remove_feed_key(source: String) -> Result<Vec<StoredKey>, ErrorInfo
 }
 
 /// Learns a key's expiry from a push's `X-NuGet-Warning`s: the stored facts
-/// get the date, and the reminder to show comes back (`None` when no warning was about expiry).
+/// get the date, and the reminder to show comes back (`None` when no warning
+/// was about expiry). Delegates to `nupub_accounts::expiry`.
 #[tauri::command]
 pub async fn note_push_warnings(
     source: String,
     warnings: Vec<String>,
 ) -> Result<Option<KeyReminder>, ErrorInfo> {
     blocking("reading the feed's warnings", move || {
-        let dir = settings::config_dir().map_err(info)?;
-        learn_expiry(&dir, &source, &warnings, today()).map_err(info)
+        nupub_accounts::expiry::note_push_warnings(&source, &warnings).map_err(info)
     })
     .await
-}
-
-/// [`note_push_warnings`] on a given settings folder and day.
-pub fn learn_expiry(
-    dir: &std::path::Path,
-    source: &str,
-    warnings: &[String],
-    today: chrono::NaiveDate,
-) -> Result<Option<KeyReminder>, AccountError> {
-    let Some(warned) = reminders::expiry_from_warnings(warnings) else {
-        return Ok(None);
-    };
-    let date = warned.date(today);
-    let label = settings::update(dir, |s| {
-        Ok(s.feed_keys.get_mut(source).and_then(|record| {
-            record.expires = Some(date.format("%Y-%m-%d").to_string());
-            record.label.clone()
-        }))
-    })?;
-    Ok(reminder_for(source, label.as_deref(), date, today))
 }
 
 // ---- no keys in files ----
@@ -700,67 +680,6 @@ mod tests {
         let mut blank = with(Some("  "), Some(" "));
         check_metadata(&mut blank, today).unwrap();
         assert_eq!((blank.glob, blank.expires), (None, None));
-    }
-
-    #[test]
-    fn push_warnings_set_the_stored_expiry() {
-        let dir = tempfile::tempdir().unwrap();
-        let today = day("2026-03-01");
-        settings::update(dir.path(), |s| {
-            s.feed_keys.insert(
-                "nuget.org".into(),
-                settings::FeedKeyRecord {
-                    label: Some("laptop".into()),
-                    scopes: vec!["push".into()],
-                    glob: None,
-                    expires: Some("2026-12-01".into()),
-                    created: "2026-01-01T00:00:00Z".into(),
-                },
-            );
-            Ok(())
-        })
-        .unwrap();
-        let none = learn_expiry(
-            dir.path(),
-            "nuget.org",
-            &["Package is not signed".into()],
-            today,
-        )
-        .unwrap();
-        assert_eq!(none, None);
-        let warning = "Your API key expires in 5 days. Visit https://www.nuget.org/account/apikeys to regenerate your API key.";
-        let reminder = learn_expiry(dir.path(), "nuget.org", &[warning.into()], today)
-            .unwrap()
-            .unwrap();
-        assert_eq!(reminder.expires, "2026-03-06");
-        assert_eq!(reminder.days_left, 5);
-        assert_eq!(reminder.label.as_deref(), Some("laptop"));
-        let saved = settings::load(dir.path()).unwrap();
-        assert_eq!(
-            saved.feed_keys["nuget.org"].expires.as_deref(),
-            Some("2026-03-06")
-        );
-        // A feed with no stored facts still gets its reminder; nothing is invented in the file.
-        let other = learn_expiry(
-            dir.path(),
-            "other",
-            &["Your API key has expired. Visit x".into()],
-            today,
-        )
-        .unwrap()
-        .unwrap();
-        assert!(other.expired);
-        assert!(!settings::load(dir.path())
-            .unwrap()
-            .feed_keys
-            .contains_key("other"));
-        // A broken settings file is refused and kept.
-        std::fs::write(dir.path().join(settings::FILE_NAME), "{broken").unwrap();
-        assert!(learn_expiry(dir.path(), "nuget.org", &[warning.into()], today).is_err());
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join(settings::FILE_NAME)).unwrap(),
-            "{broken"
-        );
     }
 
     #[test]

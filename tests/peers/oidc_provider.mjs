@@ -4,7 +4,8 @@
 //   node oidc_provider.mjs PORT
 //
 // Environment: NUPUB_TEST_CLIENT_ID (default "nupub-test-client"),
-// NUPUB_TEST_OTHER_CLIENT_ID (a second app, default "nupub-other-client").
+// NUPUB_TEST_OTHER_CLIENT_ID (a second app, default "nupub-other-client"),
+// NUPUB_TEST_RESOURCE_REFRESH=1 (answer refreshes for another resource; see below).
 // Binds to 127.0.0.1 only. State is in memory and the RSA signing key is
 // generated at start: test use only.
 //
@@ -113,6 +114,28 @@ provider.interactionFinished = async (req, res, result, options) => {
   }
   return finish(req, res, result, options);
 };
+// NUPUB_TEST_RESOURCE_REFRESH=1: Entra gives a token for another resource from
+// the same refresh token when the refresh asks for `{resource}/.default` (how
+// Nupub gets an Azure DevOps token); oidc-provider refuses any scope outside the
+// original grant. With this set, such a refresh is answered from the grant's own
+// scopes, so a test gets a real, rotated token from the real refresh grant
+// (issued for this provider's own resource, which its userinfo endpoint accepts).
+if (process.env.NUPUB_TEST_RESOURCE_REFRESH === "1") {
+  provider.use(async (ctx, next) => {
+    if (ctx.method === "POST" && ctx.path === "/token" && ctx.is("application/x-www-form-urlencoded")) {
+      const chunks = [];
+      for await (const chunk of ctx.req) chunks.push(chunk);
+      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+      if (params.grant_type === "refresh_token" && / ?[^ ]+\/\.default$/.test(params.scope || "")) {
+        console.log(`refresh for ${params.scope}: answered from the grant's own scopes`);
+        delete params.scope;
+      }
+      ctx.req.body = params;
+    }
+    await next();
+  });
+}
+
 provider.on("server_error", (_ctx, error) => console.error("server_error", error));
 
 if (!tenantPaths) {

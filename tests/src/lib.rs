@@ -9,7 +9,9 @@
 //! | oidc-provider 9.13.3 | a real OpenID Connect provider set up like Microsoft's | [`oidc`] |
 //! | gnome-keyring | a real Secret Service in a private D-Bus session | [`secret_service`] |
 //! | the app under tauri-driver | the real window, driven over WebDriver | [`window`] |
+//! | the `nupub` binary in a private HOME | the command line as a user runs it | [`cli`] |
 //! | capture server, fault-injecting proxy | fakes by necessity (no real peer records or breaks requests) | [`wire`] |
+//! | V3 search with owners/verified | fake by necessity (no real peer serves nuget.org's search) | [`search`] |
 //!
 //! Everything is installed by `scripts/test`. When a peer is missing the kit
 //! panics with a message naming the command that installs it: a test that
@@ -17,6 +19,7 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod account_window;
+pub mod cli;
 pub mod http;
 pub mod nuget_exe;
 pub mod oidc;
@@ -24,6 +27,7 @@ pub mod packages;
 pub mod paths;
 pub mod process;
 pub mod pynuget;
+pub mod search;
 pub mod secret_service;
 pub mod window;
 pub mod wire;

@@ -38,17 +38,24 @@ pub const TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 impl OidcProvider {
     pub fn start() -> OidcProvider {
-        Self::start_with(false)
+        Self::start_with(false, false)
+    }
+
+    /// A provider that, like Entra, answers a refresh for another resource's
+    /// `{resource}/.default` scope (Azure DevOps' for Azure Artifacts) with a
+    /// token (see `NUPUB_TEST_RESOURCE_REFRESH` in `peers/oidc_provider.mjs`).
+    pub fn start_with_resource_refresh() -> OidcProvider {
+        Self::start_with(false, true)
     }
 
     /// A provider laid out like Microsoft's: it lives under `/<tenant id>/v2.0`,
     /// and [`OidcProvider::common_authority`] serves discovery with the
     /// multi-tenant issuer template `http://127.0.0.1:PORT/{tenantid}/v2.0`.
     pub fn start_with_tenant_paths() -> OidcProvider {
-        Self::start_with(true)
+        Self::start_with(true, false)
     }
 
-    fn start_with(tenant_paths: bool) -> OidcProvider {
+    fn start_with(tenant_paths: bool, resource_refresh: bool) -> OidcProvider {
         require(
             peers_dir().join("node_modules/oidc-provider/package.json"),
             "oidc-provider (npm package in tests/peers)",
@@ -63,6 +70,10 @@ impl OidcProvider {
             .env(
                 "NUPUB_TEST_TENANT_PATHS",
                 if tenant_paths { "1" } else { "0" },
+            )
+            .env(
+                "NUPUB_TEST_RESOURCE_REFRESH",
+                if resource_refresh { "1" } else { "0" },
             )
             .env("NODE_ENV", "test");
         let process = PeerProcess::spawn("oidc-provider", command);

@@ -72,3 +72,46 @@ pub fn make_nupkg(
     zip.finish().expect("finish .nupkg");
     path
 }
+
+/// Writes `{dir}/{id}.{version}.snupkg`: a symbol package as `dotnet pack`
+/// writes one (the `SymbolsPackage` type, no authors, only the given PDBs
+/// plus the OPC parts), for tests that need a good or a broken one.
+pub fn make_snupkg(dir: &Path, id: &str, version: &str, pdbs: &[(&str, &[u8])]) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("create package folder");
+    let path = dir.join(format!("{id}.{version}.snupkg"));
+    let file = std::fs::File::create(&path).expect("create .snupkg");
+    let mut zip = zip::ZipWriter::new(file);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("_rels/.rels", deflated).unwrap();
+    zip.write_all(
+        br#"<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/PKG.nuspec" Id="R1" /></Relationships>"#,
+    )
+    .unwrap();
+    zip.start_file(format!("{id}.nuspec"), deflated).unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+  <metadata>
+    <id>{id}</id>
+    <version>{version}</version>
+    <description>Symbols made by Nupub's tests.</description>
+    <packageTypes><packageType name="SymbolsPackage" /></packageTypes>
+  </metadata>
+</package>
+"#
+    )
+    .unwrap();
+    for (name, bytes) in pdbs {
+        zip.start_file(*name, deflated).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.start_file("[Content_Types].xml", deflated).unwrap();
+    zip.write_all(
+        br#"<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="pdb" ContentType="application/octet" /></Types>"#,
+    )
+    .unwrap();
+    zip.finish().expect("finish .snupkg");
+    path
+}

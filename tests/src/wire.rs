@@ -270,7 +270,7 @@ fn stop_server(stop: &AtomicBool, port: u16) {
 }
 
 /// Records every request and answers PUT with a chosen status; serves a V3
-/// index at `/v3/index.json` whose PackagePublish (and SymbolPackagePublish)
+/// index at any path ending in `/v3/index.json` whose PackagePublish (and SymbolPackagePublish)
 /// point back at it, like `peers/capture.py`.
 pub struct CaptureServer {
     port: u16,
@@ -303,7 +303,7 @@ impl CaptureServer {
                 chunked,
             };
             log.lock().unwrap().push(request);
-            if head.method == "GET" && head.path == "/v3/index.json" {
+            if head.method == "GET" && head.path.ends_with("/v3/index.json") {
                 let index = format!(
                     r#"{{"version":"3.0.0","resources":[{{"@id":"http://127.0.0.1:{port}/api/v2/package","@type":"PackagePublish/2.0.0"}},{{"@id":"http://127.0.0.1:{port}/api/v2/symbolpackage","@type":"SymbolPackagePublish/4.9.0"}}]}}"#
                 );
@@ -532,7 +532,9 @@ fn handle_proxy(
         _ => read_body(&mut reader, &head),
     };
     let Some(body) = body else {
-        event.fault.push_str(" (the client stopped before the body was complete)");
+        event
+            .fault
+            .push_str(" (the client stopped before the body was complete)");
         events.lock().unwrap().push(event);
         return;
     };

@@ -5,12 +5,14 @@
 //!   Azure DevOps tokens, sign-out, and the status the window shows.
 //! - [`vault`]: feed API keys and refresh tokens in the OS credential store.
 //! - [`secret::Secret`]: the type every secret travels in; it redacts itself.
+//! - [`expiry`]: key expiry reminders, and the expiry learned from a push's warnings.
 //! - [`settings`]: the non-secret facts, in `accounts.json` under the config folder.
 //! - [`oidc`]: issuer, tenant and client id rules, discovery, id_token checks.
 
 pub mod accounts;
 pub mod browser;
 pub mod error;
+pub mod expiry;
 pub mod loopback;
 pub mod oidc;
 pub mod secret;

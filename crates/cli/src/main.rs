@@ -34,14 +34,16 @@ enum Command {
     Version,
     /// Show what is inside a .nupkg: identity, licence, frameworks, dependencies, files, signature.
     Inspect(inspect::InspectArgs),
-    /// Tell what nuget.org (or another feed) would reject or warn about, before anything is sent.
+    /// Tell what nuget.org (or another feed) would reject or warn about, before anything is sent;
+    /// with --source, also ask the feed (version exists, previous version signed, owners).
     Validate(validate::ValidateArgs),
     /// Sign in with your Microsoft account, see who is signed in, sign out.
     Account(account::AccountArgs),
     /// Store, list and remove feed API keys (kept in the OS keyring).
     Key(key::KeyArgs),
     /// Publish a .nupkg (and its .snupkg) to a feed or a folder. Exit 0 published,
-    /// 3 the version already exists, 1 failed (explained), 2 usage.
+    /// 3 the version already exists, 1 failed (explained), 2 usage, 130 stopped with
+    /// Ctrl-C (during the upload: nothing was published).
     Push(push::PushArgs),
     /// Unlist a version on a feed (on a folder feed: remove it, after confirmation).
     Unlist(push::ListingArgs),

@@ -2,7 +2,14 @@
 //!
 //! Exit codes: 0 published (or unlisted/relisted), 3 the version already
 //! exists on the feed, 1 any other failure (explained on stderr), 2 usage
-//! (including a push without `--yes` when nobody can be asked).
+//! (including a push without `--yes` when nobody can be asked), 130 the push
+//! was stopped with Ctrl-C (the shell's convention for SIGINT).
+//!
+//! Ctrl-C while the package is still being sent stops the upload: the feed
+//! gets an incomplete body and stores nothing. Once the whole body is sent the
+//! feed may already hold the version, so Nupub says so and keeps waiting for
+//! the answer (asking the feed when the answer is lost); a second Ctrl-C stops
+//! waiting without knowing the outcome.
 
 use clap::Args;
 use nupub_error::{Coded, ErrorInfo};
@@ -14,11 +21,14 @@ use nupub_feeds::{
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 const EXIT_EXISTS: u8 = 3;
 const EXIT_USAGE: u8 = 2;
+/// 128 + SIGINT, what shells report for a command stopped with Ctrl-C.
+const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Debug, Args)]
 pub struct SourceArgs {
@@ -73,11 +83,19 @@ pub struct ListingArgs {
 /// How a command ended, for the exit code and the JSON output.
 enum Failure {
     Usage(String),
-    Error { info: ErrorInfo, exists: bool },
+    Error {
+        info: ErrorInfo,
+        exists: bool,
+    },
+    /// Stopped with Ctrl-C.
+    Interrupted(ErrorInfo),
 }
 
 impl From<FeedError> for Failure {
     fn from(e: FeedError) -> Self {
+        if matches!(e, FeedError::Cancelled { .. }) {
+            return Failure::Interrupted(e.info());
+        }
         Failure::Error {
             exists: e.is_version_exists(),
             info: e.info(),
@@ -108,6 +126,17 @@ fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
         Err(Failure::Usage(text)) => {
             eprintln!("error: {text}");
             ExitCode::from(EXIT_USAGE)
+        }
+        Err(Failure::Interrupted(info)) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "error": info }))
+                        .unwrap_or_default()
+                );
+            }
+            eprintln!("{info}");
+            ExitCode::from(EXIT_INTERRUPTED)
         }
         Err(Failure::Error { info, exists }) => {
             if json {
@@ -146,20 +175,34 @@ fn resolve_source(args: &SourceArgs) -> Result<Source, Failure> {
 }
 
 /// `--api-key`, else `NUGET_API_KEY`, else the key stored for this source in the OS keyring.
-fn resolve_key(args: &SourceArgs, source: &Source) -> Option<ApiKey> {
+pub(crate) fn resolve_key(args: &SourceArgs, source: &Source) -> Option<ApiKey> {
+    resolve_key_from(args, source).map(|(key, _)| key)
+}
+
+/// Where the API key of a push came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyOrigin {
+    /// `--api-key` or `NUGET_API_KEY`.
+    Given,
+    /// The key stored with `nupub key set` for this source.
+    Stored,
+}
+
+/// [`resolve_key`], telling where the key came from.
+fn resolve_key_from(args: &SourceArgs, source: &Source) -> Option<(ApiKey, KeyOrigin)> {
     if source.protocol == Protocol::Folder {
         return None;
     }
     if let Some(key) = args.api_key.as_deref().filter(|k| !k.trim().is_empty()) {
-        return Some(ApiKey::new(key.trim()));
+        return Some((ApiKey::new(key.trim()), KeyOrigin::Given));
     }
     if let Ok(key) = std::env::var("NUGET_API_KEY") {
         if !key.trim().is_empty() {
-            return Some(ApiKey::new(key.trim()));
+            return Some((ApiKey::new(key.trim()), KeyOrigin::Given));
         }
     }
     match nupub_accounts::Vault::system().and_then(|v| v.feed_key(&source.name)) {
-        Ok(Some(secret)) => Some(ApiKey::new(secret.expose())),
+        Ok(Some(secret)) => Some((ApiKey::new(secret.expose()), KeyOrigin::Stored)),
         Ok(None) => None,
         Err(e) => {
             eprintln!(
@@ -221,6 +264,7 @@ fn progress_printer(json: bool) -> ProgressSink {
             PushEvent::Sent { .. } if terminal && !json => {
                 "\nSent; waiting for the feed's answer...".to_string()
             }
+            PushEvent::Sent { file } => format!("Sent {file}; waiting for the feed's answer..."),
             PushEvent::Started {
                 file,
                 feed,
@@ -296,14 +340,37 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
             });
         }
     }
-    let auth = Auth {
-        api_key: resolve_key(&args.target, &source),
+    let runtime = nupub_feeds::runtime()
+        .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
+    let resolved = resolve_key_from(&args.target, &source);
+    let key_origin = resolved.as_ref().map(|(_, origin)| *origin);
+    let mut auth = Auth {
+        api_key: resolved.map(|(key, _)| key),
         bearer_token: None,
     };
+    let azure = is_azure_artifacts(&source);
+    if azure && auth.api_key.is_none() && source.credentials.is_none() {
+        // Azure Artifacts authenticates with a token; the API key is required
+        // but ignored (its docs use "AZ"): the signed-in account's token.
+        let token = runtime
+            .block_on(azure_token())
+            .map_err(|e| Failure::Error {
+                info: azure_sign_in_needed(&source, e),
+                exists: false,
+            })?;
+        auth = Auth {
+            api_key: Some(ApiKey::new(AZURE_PLACEHOLDER_KEY)),
+            bearer_token: Some(ApiKey::new(token.expose())),
+        };
+        eprintln!(
+            "Using your signed-in account's Azure DevOps token for {}.",
+            source.label()
+        );
+    }
     if auth.api_key.is_none()
         && source.protocol != Protocol::Folder
         && source.credentials.is_none()
-        && source.kind != FeedKind::AzureArtifacts
+        && !azure
     {
         eprintln!(
             "note: no API key was given for {} (--api-key, NUGET_API_KEY or `nupub key set --source {}`); pushing without one",
@@ -315,18 +382,30 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
         timeout: Duration::from_secs(if args.timeout == 0 { 300 } else { args.timeout }),
         ..PushOptions::default()
     };
-    let runtime = nupub_feeds::runtime()
-        .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
     let client = FeedClient::new()?;
-    let progress = progress_printer(args.target.json);
-    let report = runtime.block_on(client.push(
-        &source,
-        &plan,
-        &auth,
-        &options,
-        &progress,
-        &CancellationToken::new(),
-    ))?;
+    let cancel = CancellationToken::new();
+    let body_sent = Arc::new(AtomicBool::new(false));
+    let printer = progress_printer(args.target.json);
+    let progress: ProgressSink = {
+        let body_sent = body_sent.clone();
+        Arc::new(move |event| {
+            match &event {
+                PushEvent::Started { .. } => body_sent.store(false, Ordering::SeqCst),
+                PushEvent::Sent { .. } => body_sent.store(true, Ordering::SeqCst),
+                _ => {}
+            }
+            printer(event)
+        })
+    };
+    let what = format!("{} {}", plan.package.id, plan.package.version);
+    let report = runtime.block_on(async {
+        let watcher = tokio::spawn(stop_on_ctrl_c(cancel.clone(), body_sent, what));
+        let result = client
+            .push(&source, &plan, &auth, &options, &progress, &cancel)
+            .await;
+        watcher.abort();
+        result
+    })?;
     if std::io::stderr().is_terminal() && !args.target.json {
         eprintln!();
     }
@@ -338,7 +417,20 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
     if let Some(location) = &report.location {
         say(json, &format!("Stored in {location}"));
     }
-    let value = serde_json::to_value(&report).unwrap_or_default();
+    let mut value = serde_json::to_value(&report).unwrap_or_default();
+    if let Some(reminder) = key_reminder(&source, key_origin, &report.warnings) {
+        eprintln!("{}", reminder.text);
+        eprintln!(
+            "  fix: create a new key on the feed's website, then store it with `nupub key set --source {}`",
+            source.name
+        );
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "keyReminder".into(),
+                serde_json::to_value(&reminder).unwrap_or_default(),
+            );
+        }
+    }
     match &report.symbols {
         SymbolsOutcome::Pushed { file } => say(json, &format!("Symbols pushed: {file}")),
         SymbolsOutcome::NotSupported { file } => {
@@ -363,6 +455,94 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
         SymbolsOutcome::None => {}
     }
     Ok(value)
+}
+
+/// The API key Azure Artifacts' docs give: required, any value works.
+const AZURE_PLACEHOLDER_KEY: &str = "AZ";
+
+/// An Azure Artifacts feed: an `azure:` source or a `pkgs.dev.azure.com`
+/// URL, or any URL of Azure Artifacts' shape
+/// (`…/_packaging/FEED/nuget/v3/index.json`, as Azure DevOps Server uses on
+/// its own host).
+fn is_azure_artifacts(source: &Source) -> bool {
+    source.kind == FeedKind::AzureArtifacts
+        || source.url().is_some_and(|url| {
+            let path = url.path().to_ascii_lowercase();
+            path.contains("/_packaging/") && path.ends_with("/nuget/v3/index.json")
+        })
+}
+
+/// The signed-in account's token for Azure DevOps.
+async fn azure_token() -> Result<nupub_accounts::Secret, nupub_accounts::AccountError> {
+    let accounts = nupub_accounts::Accounts::system()?;
+    accounts.azure_devops_token(None).await
+}
+
+/// Why no Azure DevOps token could be had, and the two ways out.
+fn azure_sign_in_needed(source: &Source, error: nupub_accounts::AccountError) -> ErrorInfo {
+    let reason = error.info();
+    ErrorInfo::new(
+        "cli.push.azure_sign_in",
+        format!(
+            "{} is an Azure Artifacts feed, which needs a sign-in or a personal access token, and no API key, credentials or usable sign-in were found: {}",
+            source.label(),
+            reason.message
+        ),
+        Some(format!(
+            "sign in with the Microsoft account that can reach the feed (`nupub account login`), or put a personal access token with Packaging › Read & write in nuget.config as packageSourceCredentials for {}{}",
+            source.name,
+            reason
+                .hint
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default()
+        )),
+    )
+}
+
+/// The reminder for a key the feed warned about (nuget.org's `X-NuGet-Warning`
+/// about expiry). When the key was the one stored for this source, its stored
+/// facts learn the date (so `nupub key list` and the window show it); a key
+/// given on the command line or in `NUGET_API_KEY` only gets the reminder.
+fn key_reminder(
+    source: &Source,
+    origin: Option<KeyOrigin>,
+    warnings: &[String],
+) -> Option<nupub_accounts::expiry::KeyReminder> {
+    use nupub_accounts::expiry;
+    if origin == Some(KeyOrigin::Stored) {
+        match expiry::note_push_warnings(&source.name, warnings) {
+            Ok(reminder) => return reminder,
+            Err(e) => eprintln!(
+                "note: the key's expiry could not be saved ({})",
+                e.info().message
+            ),
+        }
+    }
+    expiry::reminder_from_warnings(&source.name, None, warnings, expiry::today())
+}
+
+/// Ctrl-C cancels the push (see the module documentation); a second one
+/// stops waiting for the feed's answer and exits.
+async fn stop_on_ctrl_c(cancel: CancellationToken, body_sent: Arc<AtomicBool>, what: String) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    if body_sent.load(Ordering::SeqCst) {
+        eprintln!(
+            "\nCtrl-C: the whole package was already sent, so the feed may already have {what}. \
+Nupub is waiting for the feed's answer (and will ask the feed if the answer is lost); press Ctrl-C again to stop waiting."
+        );
+    } else {
+        eprintln!("\nCtrl-C: stopping the upload of {what}...");
+    }
+    cancel.cancel();
+    if tokio::signal::ctrl_c().await.is_ok() {
+        eprintln!(
+            "Stopped without the feed's answer: the feed may have {what}. Check the feed before pushing again \
+(a second push of the same version is refused with \"already exists\" if it arrived)."
+        );
+        std::process::exit(i32::from(EXIT_INTERRUPTED));
+    }
 }
 
 pub fn run_listing(args: ListingArgs, relist: bool) -> ExitCode {

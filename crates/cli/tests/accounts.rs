@@ -2,48 +2,22 @@
 //! against a real gnome-keyring on a private bus and the real oidc-provider.
 #![allow(clippy::unwrap_used)]
 
+use nupub_testkit::cli::{text, Nupub};
 use nupub_testkit::oidc::{browser_script, OidcProvider, CLIENT_ID};
 use nupub_testkit::packages::make_nupkg;
 use nupub_testkit::paths::peers_dir;
 use nupub_testkit::process::PeerProcess;
 use nupub_testkit::pynuget::PyNuGet;
 use nupub_testkit::secret_service::SecretService;
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-/// Runs `nupub ARGS` with a private HOME, the given environment and stdin.
+/// Runs `nupub ARGS` with a private HOME, the given environment and stdin (the testkit's runner).
 fn nupub(home: &Path, env: &[(String, String)], args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_nupub"));
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    Nupub::new(env!("CARGO_BIN_EXE_nupub"), home)
+        .envs(env)
+        .run(args, stdin)
 }
 
 /// A D-Bus session bus with nothing on it: no Secret Service.
@@ -305,18 +279,20 @@ fn without_a_browser_login_falls_back_to_a_device_code() {
     let provider = OidcProvider::start();
     let home = tempfile::tempdir().unwrap();
     // No BROWSER and no DISPLAY: as over SSH.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nupub"))
-        .args(["account", "login"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("DBUS_SESSION_BUS_ADDRESS", service.bus_address())
-        .env("NUPUB_CLIENT_ID", CLIENT_ID)
-        .env("NUPUB_OIDC_ISSUER", provider.issuer())
+    let mut child = Nupub::new(env!("CARGO_BIN_EXE_nupub"), home.path())
+        .envs(&[
+            (
+                "DBUS_SESSION_BUS_ADDRESS".to_string(),
+                service.bus_address().to_string(),
+            ),
+            ("NUPUB_CLIENT_ID".to_string(), CLIENT_ID.to_string()),
+            (
+                "NUPUB_OIDC_ISSUER".to_string(),
+                provider.issuer().to_string(),
+            ),
+        ])
+        .command(&["account", "login"])
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
@@ -349,4 +325,265 @@ fn without_a_browser_login_falls_back_to_a_device_code() {
         "{stdout}"
     );
     assert!(stdout.contains("not shown by the provider"), "{stdout}");
+}
+
+#[test]
+fn a_push_warning_about_expiry_is_stored_against_the_key() {
+    let home = tempfile::tempdir().unwrap();
+    let keyring = SecretService::start();
+    let env = keyring.env();
+    let server = PyNuGet::start("expiring-key-0123456789");
+    // nuget.org's exact warning (NuGetGallery ApiAuthorizeAttribute), added to
+    // pynuget's real answer by the proxy: no other server sends it.
+    let warning = "Your API key expires in 5 days. Visit https://www.nuget.org/account/apikeys to regenerate your API key.";
+    let upstream = format!("127.0.0.1:{}", server.port()).parse().unwrap();
+    let proxy = nupub_testkit::wire::FaultProxy::start(
+        upstream,
+        vec![nupub_testkit::wire::Fault::ForwardAddingHeaders(vec![(
+            "X-NuGet-Warning".into(),
+            warning.into(),
+        )])],
+    );
+    let config = home.path().join("nuget.config");
+    std::fs::write(
+        &config,
+        format!(
+            r#"<configuration><packageSources><add key="team" value="{}" /></packageSources></configuration>"#,
+            proxy.push_url()
+        ),
+    )
+    .unwrap();
+    let cfg = config.to_string_lossy().into_owned();
+    let set = nupub(
+        home.path(),
+        &env,
+        &[
+            "key",
+            "set",
+            "--source",
+            "team",
+            "--expires",
+            "2099-01-31",
+            "--label",
+            "ci",
+        ],
+        "expiring-key-0123456789\n",
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    let package = make_nupkg(&home.path().join("pkgs"), "Nupub.Expiring", "1.0.0", "", 0);
+    let push = nupub(
+        home.path(),
+        &env,
+        &[
+            "push",
+            &package.to_string_lossy(),
+            "--configfile",
+            &cfg,
+            "--source",
+            "team",
+            "--yes",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(push.status.code(), Some(0), "{}", text(&push));
+    assert!(server.stored_package("Nupub.Expiring", "1.0.0").is_some());
+    assert_eq!(proxy.forwarded_puts(), vec![201], "{:?}", proxy.events());
+    let today = today_utc();
+    let expected = add_days(&today, 5);
+    let err = String::from_utf8_lossy(&push.stderr);
+    assert!(
+        err.contains(&format!("warning from the feed: {warning}")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "The API key \u{201c}ci\u{201d} for team expires in 5 days ({expected})"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("nupub key set --source team"), "{err}");
+    let report: serde_json::Value = serde_json::from_slice(&push.stdout).unwrap();
+    assert_eq!(report["keyReminder"]["expires"], expected.as_str());
+    assert_eq!(report["keyReminder"]["daysLeft"], 5);
+    assert!(!text(&push).contains("expiring-key-0123456789"));
+
+    // The stored facts learned the date: `nupub key list` shows it.
+    let list = nupub(home.path(), &env, &["key", "list"], "");
+    assert!(
+        text(&list).contains(&format!("expires {expected} (in 5 days)")),
+        "{}",
+        text(&list)
+    );
+    let list = nupub(home.path(), &env, &["key", "list", "--json"], "");
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(listed[0]["expires"], expected.as_str());
+
+    // A key given on the command line gets the reminder but is not the stored
+    // one: the stored facts are left alone.
+    let proxy_second = nupub_testkit::wire::FaultProxy::start(
+        upstream,
+        vec![nupub_testkit::wire::Fault::ForwardAddingHeaders(vec![(
+            "X-NuGet-Warning".into(),
+            "Your API key has expired. Visit https://www.nuget.org/account/apikeys to generate a new API key.".into(),
+        )])],
+    );
+    let second = make_nupkg(&home.path().join("pkgs"), "Nupub.Expiring", "1.1.0", "", 0);
+    let push = nupub(
+        home.path(),
+        &env,
+        &[
+            "push",
+            &second.to_string_lossy(),
+            "--source",
+            &proxy_second.push_url(),
+            "--api-key",
+            "expiring-key-0123456789",
+            "--yes",
+        ],
+        "",
+    );
+    assert_eq!(push.status.code(), Some(0), "{}", text(&push));
+    assert!(text(&push).contains("expired on"), "{}", text(&push));
+    let list = nupub(home.path(), &env, &["key", "list", "--json"], "");
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(listed[0]["expires"], expected.as_str());
+}
+
+/// Today (UTC) as `YYYY-MM-DD`, from the system's `date` (no date crate in these tests).
+fn today_utc() -> String {
+    let out = Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// `date` + `days`, as `YYYY-MM-DD`.
+fn add_days(date: &str, days: i64) -> String {
+    let out = Command::new("date")
+        .args(["-u", "-d", &format!("{date} + {days} days"), "+%Y-%m-%d"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn azure_artifacts_gets_the_signed_in_accounts_token_and_the_placeholder_key() {
+    let service = SecretService::start();
+    let provider = OidcProvider::start_with_resource_refresh();
+    // FAKE BY NECESSITY: no Azure Artifacts here. The capture server records
+    // the push; its URL has Azure Artifacts' shape, so no production switch is needed.
+    let azure = nupub_testkit::wire::CaptureServer::start(202);
+    let feed = format!(
+        "{}/fabrikam/_packaging/main/nuget/v3/index.json",
+        azure.base_url()
+    );
+    let home = tempfile::tempdir().unwrap();
+    let env = vec![
+        (
+            "DBUS_SESSION_BUS_ADDRESS".to_string(),
+            service.bus_address().to_string(),
+        ),
+        ("NUPUB_CLIENT_ID".into(), CLIENT_ID.into()),
+        ("NUPUB_OIDC_ISSUER".into(), provider.issuer()),
+        (
+            "BROWSER".into(),
+            format!(
+                "env NUPUB_TEST_LOGIN=ann python3 {}",
+                browser_script().display()
+            ),
+        ),
+    ];
+    let package = make_nupkg(&home.path().join("pkgs"), "Nupub.Azure", "1.0.0", "", 0);
+    let pkg = package.to_string_lossy().into_owned();
+
+    // Not signed in: refused before anything is sent, with both ways out.
+    let out = nupub(
+        home.path(),
+        &env,
+        &["push", &pkg, "--source", &feed, "--yes"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("[cli.push.azure_sign_in]"), "{said}");
+    assert!(said.contains("nupub account login"), "{said}");
+    assert!(said.contains("personal access token"), "{said}");
+    assert!(azure.requests().is_empty(), "{:?}", azure.requests());
+
+    let login = nupub(home.path(), &env, &["account", "login"], "");
+    assert!(login.status.success(), "{}", text(&login));
+    let out = nupub(
+        home.path(),
+        &env,
+        &["push", &pkg, "--source", &feed, "--yes"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let put = azure
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .expect("a PUT reached the stand-in");
+    assert_eq!(put.header("x-nuget-apikey"), Some("AZ"));
+    let token = put
+        .header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .expect("a bearer token")
+        .to_string();
+    assert!(token.len() > 20, "{token}");
+    // The token is a real one from the provider's refresh grant: its userinfo endpoint takes it.
+    let (status, me) = bearer_get(&format!("{}/me", provider.issuer()), &token);
+    assert_eq!(status, 200, "{me}");
+    assert!(me.contains("\"sub\":\"ann\""), "{me}");
+    // The token is never printed, nor written to any file under HOME.
+    assert!(!text(&out).contains(&token), "{}", text(&out));
+    let mut files = Vec::new();
+    files_under(home.path(), &mut files);
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(&token),
+            "{} holds the token",
+            file.display()
+        );
+    }
+    // An API key given explicitly wins: no token is fetched or sent.
+    let second = make_nupkg(&home.path().join("pkgs"), "Nupub.Azure", "1.1.0", "", 0);
+    let out = nupub(
+        home.path(),
+        &env,
+        &[
+            "push",
+            &second.to_string_lossy(),
+            "--source",
+            &feed,
+            "--api-key",
+            "given-key-0123456789",
+            "--yes",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let last = azure
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "PUT")
+        .unwrap();
+    assert_eq!(last.header("x-nuget-apikey"), Some("given-key-0123456789"));
+    assert_eq!(last.header("authorization"), None);
+}
+
+/// GET with a bearer token: the status and body.
+fn bearer_get(url: &str, token: &str) -> (u16, String) {
+    let out = Command::new("curl")
+        .args(["-s", "-w", "\n%{http_code}", "-H"])
+        .arg(format!("Authorization: Bearer {token}"))
+        .arg(url)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, status) = text.rsplit_once('\n').unwrap();
+    (status.trim().parse().unwrap(), body.to_string())
 }

@@ -2,45 +2,23 @@
 //! HOME, against the real pynuget, a folder feed and a real gnome-keyring.
 #![allow(clippy::unwrap_used)]
 
-use nupub_testkit::packages::make_nupkg;
-use nupub_testkit::pynuget::{read, PyNuGet};
+use nupub_testkit::cli::{text, Nupub};
+use nupub_testkit::packages::{make_nupkg, make_snupkg};
+use nupub_testkit::pynuget::{read, PyNuGet, StaticV3Index};
 use nupub_testkit::secret_service::SecretService;
+use nupub_testkit::wire::{Fault, FaultProxy};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 const KEY: &str = "cli-key-0123456789";
 
+/// `nupub ARGS` in its own HOME (the testkit's runner).
 fn nupub(home: &Path, env: &[(String, String)], args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_nupub"));
-    command
-        .args(args)
-        .current_dir(home)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    Nupub::new(env!("CARGO_BIN_EXE_nupub"), home)
+        .envs(env)
+        .run(args, stdin)
 }
 
 #[test]
@@ -361,4 +339,271 @@ fn on_a_terminal_push_shows_what_and_where_and_asks() {
     let out = nupub_on_terminal(home.path(), &["push", &pkg, "--source", &feed_arg], "y\n");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(read(&stored), read(&package));
+}
+
+#[test]
+fn ctrl_c_during_the_upload_stops_it_and_nothing_is_published() {
+    let home = tempfile::tempdir().unwrap();
+    let server = PyNuGet::start(KEY);
+    // About 5 MB through a proxy that reads 256 kB/s: some 20 s of upload. (Socket
+    // buffers take a few MB at once, so a faster proxy could have it all before Ctrl-C.)
+    let package = make_nupkg(
+        &home.path().join("pkgs"),
+        "Nupub.Interrupted",
+        "1.0.0",
+        "",
+        5 * 1024 * 1024,
+    );
+    let upstream = format!("127.0.0.1:{}", server.port()).parse().unwrap();
+    let proxy = FaultProxy::start(upstream, vec![Fault::Throttle(256 * 1024)]);
+    let url = proxy.push_url();
+    let mut run = Nupub::new(env!("CARGO_BIN_EXE_nupub"), home.path()).start(&[
+        "push",
+        &package.to_string_lossy(),
+        "--source",
+        &url,
+        "--api-key",
+        KEY,
+        "--yes",
+    ]);
+    run.wait_for_stderr(
+        "Pushing Nupub.Interrupted.1.0.0.nupkg",
+        Duration::from_secs(30),
+    );
+    // Let the upload get going, then press Ctrl-C.
+    std::thread::sleep(Duration::from_millis(1500));
+    run.interrupt();
+    let out = run.finish(Duration::from_secs(30));
+    assert_eq!(out.code, Some(130), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Ctrl-C: stopping the upload of Nupub.Interrupted 1.0.0"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("was cancelled before the package was fully sent; nothing was published"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("[feed.push.cancelled]"),
+        "{}",
+        out.stderr
+    );
+    // The proxy saw one PUT, stopped mid-body, and forwarded nothing to pynuget.
+    let start = std::time::Instant::now();
+    while proxy.puts_received() == 0 && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(proxy.puts_received(), 1, "{:?}", proxy.events());
+    assert!(proxy.forwarded_puts().is_empty(), "{:?}", proxy.events());
+    assert!(
+        proxy.events()[0]
+            .fault
+            .contains("the client stopped before the body was complete"),
+        "{:?}",
+        proxy.events()
+    );
+    // Asked directly: pynuget does not hold the version.
+    assert!(server
+        .stored_package("Nupub.Interrupted", "1.0.0")
+        .is_none());
+    let (status, listed) = nupub_testkit::http::get(&format!(
+        "{}/FindPackagesById()?id='Nupub.Interrupted'",
+        server.base_url()
+    ))
+    .unwrap();
+    assert_eq!(status, 200, "{listed}");
+    assert!(!listed.contains("1.0.0"), "{listed}");
+    assert!(
+        std::fs::read(&package).unwrap().len() > 5 * 1024 * 1024,
+        "the user's package is untouched"
+    );
+}
+
+/// Entry names and bytes of the PDBs in a symbol package.
+type Pdbs<'a> = &'a [(&'a str, &'a [u8])];
+
+/// A portable PDB taken from a real package, for symbol packages built here.
+fn real_pdb(fixture: &str, entry: &str) -> Vec<u8> {
+    nupub_package::Package::open(&nupub_testkit::fixture(fixture))
+        .unwrap()
+        .read_entry(entry, 1 << 26)
+        .unwrap()
+}
+
+#[test]
+fn the_symbol_package_is_validated_before_anything_is_sent() {
+    let home = tempfile::tempdir().unwrap();
+    let packages = PyNuGet::start(KEY);
+    let symbols = PyNuGet::start(KEY);
+    let index = StaticV3Index::start(&[
+        ("PackagePublish/2.0.0", &packages.push_url()),
+        ("SymbolPackagePublish/4.9.0", &symbols.push_url()),
+    ]);
+    let feed = index.index_url();
+    let env = [("NUGET_API_KEY".to_string(), KEY.to_string())];
+    let dir = home.path().join("pkgs");
+    std::fs::create_dir_all(&dir).unwrap();
+    // The real TestData 1.2.3 package, beside symbol packages made here.
+    let nupkg = dir.join("TestData.1.2.3.nupkg");
+    std::fs::copy(nupub_testkit::fixture("TestData.1.2.3.nupkg"), &nupkg).unwrap();
+    let pkg = nupkg.to_string_lossy().into_owned();
+    let windows_pdb: &[u8] = b"Microsoft C/C++ MSF 7.00\r\n\x1aDS\0\0\0";
+    let foreign = real_pdb(
+        "Newtonsoft.Json.Bson.1.0.2.nupkg",
+        "lib/netstandard2.0/Newtonsoft.Json.Bson.pdb",
+    );
+    // (the PDBs in the .snupkg, what the refusal must say)
+    let cases: [(Pdbs, &[&str]); 3] = [
+        (
+            &[("lib/net5.0/TestData.pdb", windows_pdb)],
+            &["symbols.pdb_not_portable", "TestData.pdb is a Windows PDB"],
+        ),
+        (
+            &[("lib/net5.0/Other.pdb", &foreign)],
+            &["symbols.pdb_without_dll", "has no matching assembly"],
+        ),
+        (
+            &[("lib/net5.0/TestData.pdb", &foreign)],
+            &["symbols.checksum_mismatch", "was not built together with"],
+        ),
+    ];
+    for (pdbs, expected) in cases {
+        make_snupkg(&dir, "TestData", "1.2.3", pdbs);
+        let out = nupub(
+            home.path(),
+            &env,
+            &["push", &pkg, "--source", &feed, "--yes"],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("[feed.symbols_invalid]"), "{err}");
+        assert!(err.contains("nothing was sent"), "{err}");
+        assert!(err.contains("--symbols none"), "{err}");
+        for part in expected {
+            assert!(err.contains(part), "{part}: {err}");
+        }
+        assert!(packages.stored_package("TestData", "1.2.3").is_none());
+        assert!(symbols.stored_package("TestData", "1.2.3").is_none());
+    }
+    // The window gets the same refusal: it plans with the same function.
+    let refused = nupub_feeds_plan(&nupkg);
+    assert_eq!(refused, "feed.symbols_invalid");
+
+    // A hostile symbol package (not a zip) is refused too, and left as it was.
+    std::fs::write(dir.join("TestData.1.2.3.snupkg"), b"not a zip").unwrap();
+    let out = nupub(
+        home.path(),
+        &env,
+        &["push", &pkg, "--source", &feed, "--yes"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("TestData.1.2.3.snupkg cannot be read"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        std::fs::read(dir.join("TestData.1.2.3.snupkg")).unwrap(),
+        b"not a zip"
+    );
+    assert!(packages.stored_package("TestData", "1.2.3").is_none());
+
+    // A good pair (the PDB of this very build): both go out.
+    make_snupkg(
+        &dir,
+        "TestData",
+        "1.2.3",
+        &[(
+            "lib/net5.0/TestData.pdb",
+            &real_pdb("TestData.1.2.3.snupkg", "lib/net5.0/TestData.pdb"),
+        )],
+    );
+    let out = nupub(
+        home.path(),
+        &env,
+        &["push", &pkg, "--source", &feed, "--yes", "--json"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["symbols"]["status"], "pushed", "{report}");
+    assert_eq!(
+        read(&packages.stored_package("TestData", "1.2.3").unwrap()),
+        read(&nupkg)
+    );
+    assert_eq!(
+        read(&symbols.stored_package("TestData", "1.2.3").unwrap()),
+        read(&dir.join("TestData.1.2.3.snupkg"))
+    );
+}
+
+/// The code `plan_for` (what the window calls) refuses a plan with.
+fn nupub_feeds_plan(path: &Path) -> String {
+    nupub_feeds::plan_for(path, nupub_feeds::SymbolsChoice::Auto)
+        .map(|_| String::new())
+        .unwrap_or_else(|e| e.code)
+}
+
+#[test]
+fn ctrl_c_after_the_whole_package_was_sent_says_the_feed_may_have_it() {
+    let home = tempfile::tempdir().unwrap();
+    let server = PyNuGet::start(KEY);
+    let package = make_nupkg(&home.path().join("pkgs"), "Nupub.Late", "1.0.0", "", 0);
+    let upstream = format!("127.0.0.1:{}", server.port()).parse().unwrap();
+    // The proxy hands the package to pynuget (which stores it), then never answers.
+    let proxy = FaultProxy::start(upstream, vec![Fault::StallAfterForward]);
+    let url = proxy.push_url();
+    let mut run = Nupub::new(env!("CARGO_BIN_EXE_nupub"), home.path()).start(&[
+        "push",
+        &package.to_string_lossy(),
+        "--source",
+        &url,
+        "--api-key",
+        KEY,
+        "--yes",
+    ]);
+    run.wait_for_stderr(
+        "Sent Nupub.Late.1.0.0.nupkg; waiting for the feed's answer",
+        Duration::from_secs(30),
+    );
+    run.interrupt();
+    run.wait_for_stderr(
+        "Ctrl-C: the whole package was already sent",
+        Duration::from_secs(10),
+    );
+    assert!(
+        run.stderr()
+            .contains("so the feed may already have Nupub.Late 1.0.0"),
+        "{}",
+        run.stderr()
+    );
+    // Still waiting for the answer: a second Ctrl-C stops waiting.
+    std::thread::sleep(Duration::from_millis(500));
+    run.interrupt();
+    let out = run.finish(Duration::from_secs(30));
+    assert_eq!(out.code, Some(130), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Stopped without the feed's answer: the feed may have Nupub.Late 1.0.0"),
+        "{}",
+        out.stderr
+    );
+    // And it does: the whole body had reached pynuget. One PUT, never repeated.
+    let start = std::time::Instant::now();
+    while server.stored_package("Nupub.Late", "1.0.0").is_none()
+        && start.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        read(&server.stored_package("Nupub.Late", "1.0.0").unwrap()),
+        read(&package)
+    );
+    assert_eq!(proxy.puts_received(), 1, "{:?}", proxy.events());
 }

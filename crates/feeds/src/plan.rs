@@ -233,6 +233,12 @@ pub enum SymbolsChoice {
 
 /// Reads the package (and its symbol package) with the package model and
 /// builds the plan. Errors keep the package model's own codes.
+///
+/// A symbol package is validated here by the rules (nuget.org's symbol
+/// checks, PDBs paired with the assemblies of this very package) before
+/// anything is sent: with an error finding the whole push is refused
+/// (`feed.symbols_invalid`, each finding listed with its code and fix), so a
+/// bad .snupkg never follows a good .nupkg. `SymbolsChoice::None` skips it.
 pub fn plan_for(path: &std::path::Path, symbols: SymbolsChoice) -> Result<PushPlan, ErrorInfo> {
     use nupub_error::Coded;
     let package = nupub_package::Package::open(path).map_err(|e| e.info())?;
@@ -267,6 +273,26 @@ pub fn plan_for(path: &std::path::Path, symbols: SymbolsChoice) -> Result<PushPl
                 );
                 info
             })?;
+            let refused = symbol_package_errors(&opened, &package);
+            if !refused.is_empty() {
+                let listed: Vec<String> = refused
+                    .iter()
+                    .map(|f| match &f.hint {
+                        Some(hint) => format!("{} [{}] (fix: {hint})", f.message, f.code),
+                        None => format!("{} [{}]", f.message, f.code),
+                    })
+                    .collect();
+                return Err(crate::FeedError::SymbolsInvalid {
+                    path: p.display().to_string(),
+                    id: package_ref.id.clone(),
+                    version: package_ref.version.clone(),
+                    detail: format!(
+                        "nuget.org would refuse it, so nothing was sent: {}",
+                        listed.join("; ")
+                    ),
+                }
+                .info());
+            }
             Some(SymbolsRef {
                 is_symbols_package: opened
                     .nuspec()
@@ -283,4 +309,50 @@ pub fn plan_for(path: &std::path::Path, symbols: SymbolsChoice) -> Result<PushPl
         package: package_ref,
         symbols,
     })
+}
+
+/// The error findings of the rules' symbol-package checks (`symbols.*`) and
+/// archive checks (`zip.*`) on `symbols`, its PDBs paired with the assemblies
+/// of `package` (the .nupkg actually pushed, whatever the files are named).
+/// Each comes back as `{code, message, hint}`.
+pub fn symbol_package_errors(
+    symbols: &nupub_package::Package,
+    package: &nupub_package::Package,
+) -> Vec<ErrorInfo> {
+    use nupub_rules::facts::{is_checked_assembly, AssemblyFacts, Companion, MAX_BINARY};
+    let mut facts = nupub_rules::Facts::gather(symbols, true);
+    let assemblies = package
+        .entries()
+        .iter()
+        .filter(|e| !e.is_directory && is_checked_assembly(&e.path))
+        .map(|e| AssemblyFacts {
+            path: e.path.clone(),
+            pe: if e.size > MAX_BINARY {
+                Err(format!(
+                    "it is {} bytes; Nupub reads at most {MAX_BINARY}",
+                    e.size
+                ))
+            } else {
+                package
+                    .read_entry(&e.path, MAX_BINARY)
+                    .map_err(|err| err.to_string())
+                    .and_then(|bytes| nupub_rules::assembly::read_pe(&bytes))
+            },
+        })
+        .collect();
+    facts.companion = Some(Companion {
+        path: package.path().to_path_buf(),
+        assemblies,
+        pdbs: Vec::new(),
+        error: None,
+    });
+    // The symbol checks are nuget.org's (the .snupkg format is its symbol server's).
+    let options = nupub_rules::Options::for_target(nupub_rules::Target::NugetOrg);
+    nupub_rules::validate_package(symbols, &facts, &options)
+        .findings
+        .into_iter()
+        .filter(|f| f.severity == nupub_rules::Severity::Error)
+        .filter(|f| f.code.starts_with("symbols.") || f.code.starts_with("zip."))
+        .map(|f| ErrorInfo::new(f.code, f.message, f.hint))
+        .collect()
 }

@@ -167,28 +167,51 @@ fn a_bad_symbol_package_stops_the_push_before_anything_is_sent() {
     let server = PyNuGet::start(KEY);
     let source = Source::from_url("pynuget", &server.push_url()).unwrap();
     let package = nupub_testkit::packages::make_nupkg(work.path(), "Sym.Check", "1.0.0", "", 0);
-    // A .snupkg for another version, and one that is not a symbols package.
-    let other = nupub_testkit::packages::make_nupkg(
-        &work.path().join("o"),
-        "Sym.Check",
-        "2.0.0",
-        r#"<packageTypes><packageType name="SymbolsPackage" /></packageTypes>"#,
-        0,
-    );
-    std::fs::copy(&other, work.path().join("Sym.Check.1.0.0.snupkg")).unwrap();
-    let err = push(&source, &plan(&package), Some(KEY), &quick_options())
+    let snupkg = work.path().join("Sym.Check.1.0.0.snupkg");
+    // A .snupkg that is an ordinary package: the rules refuse it when the plan is made.
+    let plain =
+        nupub_testkit::packages::make_nupkg(&work.path().join("p"), "Sym.Check", "1.0.0", "", 0);
+    std::fs::copy(&plain, &snupkg).unwrap();
+    let refused = nupub_feeds::plan_for(&package, nupub_feeds::SymbolsChoice::Auto).unwrap_err();
+    assert_eq!(refused.code, "feed.symbols_invalid", "{refused}");
+    for part in [
+        "[symbols.package_type]",
+        "[symbols.forbidden_metadata]",
+        "[symbols.file_types]",
+        "[symbols.no_pdb]",
+        "nothing was sent",
+    ] {
+        assert!(refused.message.contains(part), "{part}: {refused}");
+    }
+    assert!(refused.hint.unwrap().contains("--symbols none"));
+    // --symbols none skips the symbol package and its checks.
+    let without = nupub_feeds::plan_for(&package, nupub_feeds::SymbolsChoice::None).unwrap();
+    assert!(without.symbols.is_none());
+
+    // A plan whose symbols are for another version, or not a symbols package
+    // (built by hand: plan_for refuses them first), is refused by the push itself.
+    let mut mismatched = without.clone();
+    mismatched.symbols = Some(nupub_feeds::SymbolsRef {
+        path: snupkg.clone(),
+        id: "Sym.Check".into(),
+        version: "2.0.0".into(),
+        is_symbols_package: true,
+    });
+    let err = push(&source, &mismatched, Some(KEY), &quick_options())
         .0
         .unwrap_err();
     assert_eq!(code(&err), "feed.symbols_invalid", "{err}");
     assert!(err.to_string().contains("version 2.0.0"), "{err}");
-    let plain =
-        nupub_testkit::packages::make_nupkg(&work.path().join("p"), "Sym.Check", "1.0.0", "", 0);
-    std::fs::copy(&plain, work.path().join("Sym.Check.1.0.0.snupkg")).unwrap();
-    let err = push(&source, &plan(&package), Some(KEY), &quick_options())
+    let mut not_symbols = mismatched.clone();
+    if let Some(s) = not_symbols.symbols.as_mut() {
+        s.version = "1.0.0".into();
+        s.is_symbols_package = false;
+    }
+    let err = push(&source, &not_symbols, Some(KEY), &quick_options())
         .0
         .unwrap_err();
     assert!(err.to_string().contains("SymbolsPackage"), "{err}");
-    // The rules crate's hook can refuse too.
+    // The extra hook in the options can refuse too.
     struct Refuse;
     impl nupub_feeds::SymbolsCheck for Refuse {
         fn check(
@@ -199,8 +222,7 @@ fn a_bad_symbol_package_stops_the_push_before_anything_is_sent() {
             Err("the PDB is not a portable PDB".into())
         }
     }
-    std::fs::copy(&other, work.path().join("Sym.Check.1.0.0.snupkg")).unwrap();
-    let mut fixed_plan = plan(&package);
+    let mut fixed_plan = mismatched.clone();
     fixed_plan.symbols.as_mut().unwrap().version = "1.0.0".into();
     let options = nupub_feeds::PushOptions {
         symbols_check: Some(std::sync::Arc::new(Refuse)),
