@@ -53,18 +53,6 @@ fn parse_target(text: &str) -> Result<Target, String> {
     })
 }
 
-/// The target a source's kind implies.
-fn target_for(kind: FeedKind) -> Target {
-    match kind {
-        FeedKind::Local => Target::Local,
-        FeedKind::NugetOrg => Target::NugetOrg,
-        FeedKind::MyGet => Target::Myget,
-        FeedKind::GitHubPackages => Target::Github,
-        FeedKind::AzureArtifacts => Target::Azure,
-        FeedKind::V3 | FeedKind::V2 => Target::Generic,
-    }
-}
-
 /// Exit codes: 0 no error finding, 1 at least one error finding (an unreadable
 /// package, or a feed that could not be asked, included), 2 usage errors
 /// (clap's own, a file that does not exist, a --source that names nothing).
@@ -86,7 +74,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     };
     let target = args
         .target
-        .or(source.as_ref().map(|s| target_for(s.kind)))
+        .or(source.as_ref().map(|s| s.kind.rules_target()))
         .unwrap_or(Target::NugetOrg);
     let mut options = Options::for_target(target);
     options.github_repository = args.repository.clone();

@@ -34,6 +34,24 @@ pub enum FeedKind {
     V2,
 }
 
+impl FeedKind {
+    /// The validation target this kind of feed implies: what the rules check
+    /// a package against before it is pushed here. The CLI (`nupub validate
+    /// --source`) and the window (Confirm step, `publish`) both use this one
+    /// mapping.
+    pub fn rules_target(self) -> nupub_rules::Target {
+        use nupub_rules::Target;
+        match self {
+            FeedKind::Local => Target::Local,
+            FeedKind::NugetOrg => Target::NugetOrg,
+            FeedKind::MyGet => Target::Myget,
+            FeedKind::GitHubPackages => Target::Github,
+            FeedKind::AzureArtifacts => Target::Azure,
+            FeedKind::V3 | FeedKind::V2 => Target::Generic,
+        }
+    }
+}
+
 /// How Nupub talks to a source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

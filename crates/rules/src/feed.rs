@@ -247,4 +247,25 @@ mod tests {
         };
         absent(&run(facts, Target::NugetOrg), "sign.signed_to_unsigned");
     }
+
+    #[test]
+    fn signed_to_unsigned_matters_on_every_feed_but_a_folder() {
+        // Consumers who require signed packages break on any feed, not only nuget.org.
+        let facts = || FeedFacts {
+            previous_version: Some(PreviousVersion {
+                version: "0.9.0".into(),
+                author_signed: true,
+            }),
+            ..FeedFacts::default()
+        };
+        for target in [Target::Generic, Target::Myget, Target::Github, Target::Azure] {
+            let report = run(facts(), target);
+            let found = report
+                .findings
+                .iter()
+                .find(|f| f.code == "sign.signed_to_unsigned")
+                .unwrap_or_else(|| panic!("missing on {target:?}"));
+            assert_eq!(found.severity, Warning, "{target:?}");
+        }
+    }
 }
