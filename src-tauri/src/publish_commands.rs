@@ -9,6 +9,7 @@ use nupub_feeds::{
     plan_for, ApiKey, Auth, CancellationToken, FeedClient, FeedKind, ProgressSink, Protocol,
     PushEvent, PushOptions, PushReport, Source, SymbolsChoice,
 };
+use nupub_rules::{Severity, Target};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -17,6 +18,46 @@ use ts_rs::TS;
 
 /// The event carrying [`PushEvent`]s to the window.
 pub const PUBLISH_EVENT: &str = "publish:progress";
+
+/// Errors of the publish commands themselves (`publish.*`); everything else
+/// comes from the feeds, package and accounts crates with their own codes.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("{feed} would refuse {id} {version}: {first}{}", more_errors(*.count))]
+    BlockedByChecks {
+        feed: String,
+        id: String,
+        version: String,
+        /// The first error finding's message (errors come first in a report).
+        first: String,
+        count: usize,
+        target: Target,
+    },
+}
+
+fn more_errors(count: usize) -> String {
+    match count {
+        0 | 1 => String::new(),
+        2 => " (and 1 more error)".into(),
+        n => format!(" (and {} more errors)", n - 1),
+    }
+}
+
+impl Coded for PublishError {
+    fn code(&self) -> &'static str {
+        match self {
+            PublishError::BlockedByChecks { .. } => "publish.blocked_by_checks",
+        }
+    }
+    fn hint(&self) -> Option<String> {
+        match self {
+            PublishError::BlockedByChecks { target, .. } => Some(format!(
+                "nothing was sent. Open the Checks step for {}, fix every error there in your project, pack again and publish the new package",
+                target.as_str()
+            )),
+        }
+    }
+}
 
 /// A feed the user can choose, as the Feed step lists it. Never holds a key.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -42,6 +83,9 @@ pub struct FeedChoice {
     pub key_expires_in_days: Option<i64>,
     /// The nuget.config file the source comes from.
     pub origin: Option<String>,
+    /// The rules' target for this feed ([`FeedKind::rules_target`], the mapping the CLI uses too): the checks Confirm
+    /// shows and [`publish`] enforces.
+    pub target: Target,
 }
 
 /// Everything the Feed step shows.
@@ -84,6 +128,7 @@ fn choice(source: &Source, id: String, origin: Option<String>) -> FeedChoice {
         key_expires: None,
         key_expires_in_days: None,
         origin,
+        target: source.kind.rules_target(),
     }
 }
 
@@ -108,6 +153,7 @@ pub fn feed_list(package_path: Option<&str>) -> Result<FeedList, ErrorInfo> {
         key_expires: None,
         key_expires_in_days: None,
         origin: None,
+        target: FeedKind::Local.rules_target(),
     });
     let (config, _) = load_config(package_path)?;
     let mut nuget_org = None;
@@ -219,9 +265,48 @@ async fn run_publish<R: tauri::Runtime>(
     publish_to(path, feed, &progress, cancel).await
 }
 
+/// Runs the rules for the feed's target over the package as it is on disk
+/// now (the checks the Confirm step showed: the same facts, CRC check
+/// included, and options as the `check_package` command) and refuses when
+/// any finding is an error.
+pub fn ensure_no_errors(path: &Path, source: &Source) -> Result<(), ErrorInfo> {
+    let target = source.kind.rules_target();
+    let package = nupub_package::Package::open(path).map_err(|e| e.info())?;
+    let facts = nupub_rules::Facts::gather(&package, true);
+    let options = nupub_rules::Options {
+        verify_integrity: false,
+        ..nupub_rules::Options::for_target(target)
+    };
+    let report = nupub_rules::validate_package(&package, &facts, &options);
+    let count = report.count(Severity::Error);
+    let Some(first) = report
+        .findings
+        .iter()
+        .find(|f| f.severity == Severity::Error)
+    else {
+        return Ok(());
+    };
+    let first = match &first.path {
+        Some(file) if !first.message.contains(file.as_str()) => {
+            format!("{} ({file})", first.message)
+        }
+        _ => first.message.clone(),
+    };
+    Err(PublishError::BlockedByChecks {
+        feed: source.label(),
+        id: package.id().to_string(),
+        version: package.version().full(),
+        first,
+        count,
+        target,
+    }
+    .info())
+}
+
 /// Resolves `feed` as `dotnet nuget push --source` would (from the package's
-/// folder), takes its key from the vault and pushes the package (and the
-/// `.snupkg` beside it).
+/// folder), runs the checks for it ([`ensure_no_errors`]: nothing is sent
+/// when one fails), takes its key from the vault and pushes the package (and
+/// the `.snupkg` beside it).
 pub async fn publish_to(
     path: &str,
     feed: &str,
@@ -230,7 +315,26 @@ pub async fn publish_to(
 ) -> Result<PushReport, ErrorInfo> {
     let (config, cwd) = load_config(Some(path))?;
     let source = config.resolve(Some(feed), &cwd).map_err(|e| e.info())?;
+    let checked = (PathBuf::from(path), source.clone());
+    tauri::async_runtime::spawn_blocking(move || ensure_no_errors(&checked.0, &checked.1))
+        .await
+        .map_err(|e| {
+            crate::error::AppError::TaskFailed {
+                task: "checking the package before publishing",
+                detail: e.to_string(),
+            }
+            .info()
+        })??;
     let plan = plan_for(Path::new(path), SymbolsChoice::Auto)?;
+    if cancel.is_cancelled() {
+        // Cancelled while the checks ran: nothing was sent.
+        return Err(nupub_feeds::FeedError::Cancelled {
+            feed: source.label(),
+            id: plan.package.id.clone(),
+            version: plan.package.version.clone(),
+        }
+        .info());
+    }
     let auth = stored_key(&source).map(Auth::key).unwrap_or_default();
     let client = FeedClient::new().map_err(|e| e.info())?;
     client
@@ -399,6 +503,103 @@ mod tests {
         assert!(!keys
             .iter()
             .any(|k| k.as_str() == "key" || k.as_str() == "apiKey"));
+    }
+
+    #[test]
+    fn every_feed_kind_has_the_target_the_checks_name_it_by() {
+        let cases = [
+            (FeedKind::Local, "local"),
+            (FeedKind::NugetOrg, "nuget.org"),
+            (FeedKind::MyGet, "myget"),
+            (FeedKind::GitHubPackages, "github"),
+            (FeedKind::AzureArtifacts, "azure"),
+            (FeedKind::V3, "generic"),
+            (FeedKind::V2, "generic"),
+        ];
+        for (kind, name) in cases {
+            assert_eq!(kind.rules_target().as_str(), name, "{kind:?}");
+        }
+        let entry = choice(&Source::nuget_org(), "nuget.org".into(), None);
+        assert_eq!(serde_json::to_value(&entry).unwrap()["target"], "nuget.org");
+    }
+
+    #[test]
+    fn the_block_names_the_first_error_and_the_count() {
+        let error = |count| PublishError::BlockedByChecks {
+            feed: "nuget.org".into(),
+            id: "A".into(),
+            version: "1.0.0".into(),
+            first: "the licence file LICENSE.txt is not in the package".into(),
+            count,
+            target: Target::NugetOrg,
+        };
+        let one = error(1).info();
+        assert_eq!(one.code, "publish.blocked_by_checks");
+        assert!(nupub_error::is_valid_code(&one.code));
+        assert_eq!(
+            one.message,
+            "nuget.org would refuse A 1.0.0: the licence file LICENSE.txt is not in the package"
+        );
+        assert!(one.hint.unwrap_or_default().contains("Checks"));
+        assert!(error(2).info().message.ends_with("(and 1 more error)"));
+        assert!(error(5).info().message.ends_with("(and 4 more errors)"));
+    }
+
+    #[test]
+    fn publishing_a_package_with_errors_sends_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        // One flipped byte in the stored (uncompressed) padding, which is most
+        // of the file: the CRC check finds it, so even a folder feed refuses it.
+        let package = nupub_testkit::packages::make_nupkg(
+            &dir.path().join("in"),
+            "Damaged.Pkg",
+            "1.0.0",
+            "",
+            64 * 1024,
+        );
+        let mut bytes = std::fs::read(&package).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0xFF;
+        std::fs::write(&package, &bytes).unwrap();
+        let feed = dir.path().join("feed");
+        let error = push(&package, &feed).unwrap_err();
+        assert_eq!(error.code, "publish.blocked_by_checks", "{error:?}");
+        assert!(
+            error.message.contains("Damaged.Pkg 1.0.0"),
+            "{}",
+            error.message
+        );
+        assert_eq!(std::fs::read(&package).unwrap(), bytes, "file untouched");
+        assert!(!feed.exists() || std::fs::read_dir(&feed).unwrap().count() == 0);
+    }
+
+    #[test]
+    fn a_cancel_that_comes_while_the_checks_run_sends_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = nupub_testkit::packages::make_nupkg(
+            &dir.path().join("in"),
+            "Early.Cancel",
+            "1.0.0",
+            "",
+            0,
+        );
+        let feed = dir.path().join("feed");
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let error = run(publish_to(
+            &package.display().to_string(),
+            &feed.display().to_string(),
+            &nupub_feeds::no_progress(),
+            &cancel,
+        ))
+        .unwrap_err();
+        assert_eq!(error.code, "feed.push.cancelled");
+        assert!(
+            error.message.contains("Early.Cancel 1.0.0"),
+            "{}",
+            error.message
+        );
+        assert!(!feed.exists() || std::fs::read_dir(&feed).unwrap().count() == 0);
     }
 
     fn run<T>(future: impl std::future::Future<Output = T>) -> T {

@@ -499,3 +499,356 @@ fn health_lists_only_assembly_health_findings() {
     let missing = h.call("package_health", json!({ "path": "/nonexistent/x.nupkg" }));
     assert_eq!(error_code(missing), "package.not_found");
 }
+
+/// Files under `dir` (recursively); a folder that does not exist holds none.
+fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn feeds_carry_the_target_their_checks_use() {
+    let h = harness(LaunchArgs::default());
+    let dir = tempfile::tempdir().unwrap();
+    let package = nupub_testkit::packages::make_nupkg(dir.path(), "Feed.Targets", "1.0.0", "", 0);
+    let list = h
+        .call(
+            "list_feeds",
+            json!({ "packagePath": package.display().to_string() }),
+        )
+        .unwrap();
+    let feeds = list["feeds"].as_array().unwrap();
+    assert_eq!(feeds[0]["kind"], "local");
+    assert_eq!(feeds[0]["target"], "local");
+    let last = feeds.last().unwrap();
+    assert_eq!(last["kind"], "nugetOrg");
+    assert_eq!(last["target"], "nuget.org");
+}
+
+#[test]
+fn publish_refuses_a_package_the_checks_refuse_and_the_feed_stays_empty() {
+    let h = harness(LaunchArgs::default());
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed");
+
+    // The damaged fixture (read in place): even a folder feed refuses it.
+    let corrupt = fixture("Newtonsoft.Json.13.0.3.CORRUPT-from-sqlwinds.nupkg");
+    let before = file_digest(&corrupt);
+    let refused = h.call(
+        "publish",
+        json!({ "path": corrupt.display().to_string(), "feed": feed.display().to_string() }),
+    );
+    let error = refused.clone().unwrap_err();
+    assert_eq!(error_code(refused), "publish.blocked_by_checks");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("would refuse Newtonsoft.Json 13.0.3"),
+        "{message}"
+    );
+    assert!(message.contains("more error"), "names the count: {message}");
+    assert!(
+        error["hint"].as_str().unwrap().contains("nothing was sent"),
+        "{error}"
+    );
+    assert!(
+        files_under(&feed).is_empty(),
+        "the folder feed stays empty: {:?}",
+        files_under(&feed)
+    );
+    assert_eq!(
+        file_digest(&corrupt),
+        before,
+        "the user's file is untouched"
+    );
+
+    // A package nuget.org refuses (its licence file is missing) is refused
+    // for nuget.org before any connection is tried.
+    let defective = nupub_testkit::packages::make_nupkg(
+        &dir.path().join("in"),
+        "Defective.Publish",
+        "1.0.0",
+        r#"<license type="file">LICENSE.txt</license>"#,
+        0,
+    );
+    let refused = h.call(
+        "publish",
+        json!({ "path": defective.display().to_string(), "feed": "nuget.org" }),
+    );
+    let error = refused.clone().unwrap_err();
+    assert_eq!(error_code(refused), "publish.blocked_by_checks");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("nuget.org") && message.contains("would refuse Defective.Publish 1.0.0"),
+        "{message}"
+    );
+    assert!(message.contains("more error"), "names the count: {message}");
+    assert!(
+        error["hint"].as_str().unwrap().contains("nuget.org"),
+        "{error}"
+    );
+}
+
+#[test]
+fn publish_sends_a_package_the_checks_accept() {
+    let h = harness(LaunchArgs::default());
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed");
+    // The same package that nuget.org refuses passes a folder feed's checks.
+    let package = nupub_testkit::packages::make_nupkg(
+        &dir.path().join("in"),
+        "Good.Publish",
+        "1.0.0",
+        r#"<license type="file">LICENSE.txt</license>"#,
+        0,
+    );
+    let before = file_digest(&package);
+    let report = h
+        .call(
+            "publish",
+            json!({ "path": package.display().to_string(), "feed": feed.display().to_string() }),
+        )
+        .unwrap();
+    assert_eq!(report["id"], "Good.Publish");
+    assert_eq!(report["version"], "1.0.0");
+    let stored = files_under(&feed)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "nupkg"))
+        .collect::<Vec<_>>();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(file_digest(&stored[0]), before);
+    // No publish is running any more, so there is nothing to cancel.
+    assert_eq!(h.call("cancel_publish", json!({})).unwrap(), json!(false));
+}
+
+// ---- Files tab: assembly identity and health (assembly_info) ---------------
+
+fn assembly_info(h: &Harness, package: &std::path::Path, entry: &str) -> Result<Value, Value> {
+    h.call(
+        "assembly_info",
+        json!({ "path": package.display().to_string(), "entry": entry }),
+    )
+}
+
+fn check<'a>(details: &'a Value, code: &str) -> &'a Value {
+    details["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} check in {details}"))
+}
+
+#[test]
+fn assembly_info_names_newtonsoft_json_and_its_health() {
+    let h = harness(LaunchArgs::default());
+    let path = fixture("Newtonsoft.Json.13.0.3.nupkg");
+    let before = file_digest(&path);
+    let details = assembly_info(&h, &path, "lib/net6.0/Newtonsoft.Json.dll").unwrap();
+    assert_eq!(details["path"], "lib/net6.0/Newtonsoft.Json.dll");
+    let id = &details["identity"];
+    assert_eq!(id["kind"], "managed");
+    assert_eq!(id["name"], "Newtonsoft.Json");
+    assert_eq!(id["version"], "13.0.0.0");
+    assert_eq!(id["culture"], Value::Null);
+    assert_eq!(id["publicKeyToken"], "30ad4fe6b2a6aeed");
+    assert_eq!(id["targetFramework"], "net6.0");
+    assert_eq!(id["frameworkAttribute"], ".NETCoreApp,Version=v6.0");
+    assert_eq!(details["identityError"], Value::Null);
+    assert_eq!(details["healthNote"], Value::Null);
+    // The statuses agree with the rules' own health findings for this file.
+    let health = h
+        .call(
+            "package_health",
+            json!({ "path": path.display().to_string() }),
+        )
+        .unwrap();
+    let failed_by_rules: Vec<&str> = health
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "lib/net6.0/Newtonsoft.Json.dll")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    let checks = details["checks"].as_array().unwrap();
+    assert!(checks.len() >= 6, "{details}");
+    for c in checks {
+        let code = c["code"].as_str().unwrap();
+        assert!(code.starts_with("health."), "{c}");
+        assert!(!c["check"].as_str().unwrap().is_empty());
+        assert_eq!(
+            c["status"] == "failed",
+            failed_by_rules.contains(&code),
+            "{c} vs {failed_by_rules:?}"
+        );
+        if c["status"] == "failed" {
+            assert!(
+                c["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("lib/net6.0/Newtonsoft.Json.dll"),
+                "{c}"
+            );
+            assert!(!c["fix"].as_str().unwrap().is_empty(), "{c}");
+        }
+    }
+    // Newtonsoft.Json 13.0.3 is built deterministically and ships no PDB beside it.
+    assert_eq!(check(&details, "health.deterministic")["status"], "passed");
+    let symbols = check(&details, "health.symbols_missing");
+    assert_eq!(symbols["status"], "failed", "{details}");
+    assert!(symbols["fix"]
+        .as_str()
+        .unwrap()
+        .contains("<IncludeSymbols>"));
+    let source_link = check(&details, "health.source_link");
+    assert_eq!(source_link["status"], "notChecked");
+    assert_eq!(source_link["reason"], "there is no PDB to check");
+    assert_eq!(file_digest(&path), before, "the package file changed");
+}
+
+#[test]
+fn assembly_info_reads_symbols_from_the_snupkg_beside_the_package() {
+    let h = harness(LaunchArgs::default());
+    let details = assembly_info(
+        &h,
+        &fixture("TestData.1.2.3.nupkg"),
+        "lib/net5.0/TestData.dll",
+    )
+    .unwrap();
+    assert_eq!(details["identity"]["name"], "TestData");
+    assert_eq!(details["identity"]["publicKeyToken"], Value::Null);
+    assert_eq!(
+        check(&details, "health.symbols_missing")["status"],
+        "passed"
+    );
+    assert_eq!(check(&details, "health.pdb_mismatch")["status"], "passed");
+    assert_eq!(
+        check(&details, "health.pdb_not_portable")["status"],
+        "passed"
+    );
+    // Its PDB has no Source Link map, so the untracked-sources check is not made.
+    let source_link = check(&details, "health.source_link");
+    assert_eq!(source_link["status"], "failed");
+    assert!(source_link["reason"]
+        .as_str()
+        .unwrap()
+        .contains("TestData.pdb"));
+    let untracked = check(&details, "health.untracked_sources");
+    assert_eq!(untracked["status"], "notChecked");
+    assert_eq!(
+        untracked["reason"],
+        "checked only when the PDB has a Source Link map"
+    );
+    // Readable, so no "Readable assembly" line.
+    assert!(details["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["code"] != "health.unreadable_assembly"));
+}
+
+#[test]
+fn assembly_info_for_native_and_satellite_files_says_why_health_does_not_apply() {
+    let h = harness(LaunchArgs::default());
+    let native = assembly_info(
+        &h,
+        &fixture("PackageWithNativeCustomControl.1.0.14.nupkg"),
+        "runtimes/win10-x86/native/NativePackage/NativePackage.dll",
+    )
+    .unwrap();
+    assert_eq!(native["identity"]["kind"], "native");
+    assert_eq!(native["identity"]["architecture"], "x86");
+    assert_eq!(native["identity"]["runtime"], "win10-x86");
+    assert_eq!(native["checks"], json!([]));
+    assert!(native["healthNote"].as_str().unwrap().contains("native"));
+    let satellite = assembly_info(
+        &h,
+        &fixture("System.Text.Json.8.0.3.nupkg"),
+        "analyzers/dotnet/roslyn3.11/cs/de/System.Text.Json.SourceGeneration.resources.dll",
+    )
+    .unwrap();
+    assert_eq!(satellite["identity"]["culture"], "de");
+    assert_eq!(satellite["checks"], json!([]));
+    assert!(satellite["healthNote"].as_str().unwrap().contains("lib/"));
+}
+
+#[test]
+fn assembly_info_on_broken_or_missing_files_gives_coded_errors() {
+    let h = harness(LaunchArgs::default());
+    let newtonsoft = fixture("Newtonsoft.Json.13.0.3.nupkg");
+    // Not in the package, no package at all.
+    let missing = assembly_info(&h, &newtonsoft, "lib/net6.0/Nope.dll");
+    assert_eq!(error_code(missing), "package.no_such_entry");
+    let gone = assembly_info(&h, std::path::Path::new("/nonexistent/x.nupkg"), "a.dll");
+    assert_eq!(error_code(gone), "package.not_found");
+    // Not an assembly: the identity error says so; the call still answers.
+    let nuspec = assembly_info(&h, &newtonsoft, "Newtonsoft.Json.nuspec").unwrap();
+    assert_eq!(nuspec["identity"], Value::Null);
+    assert_eq!(nuspec["identityError"]["code"], "package.not_an_assembly");
+
+    // NuGet.exe packs a garbage DLL and a cut-short one: each gets a coded
+    // identity error, and the rules' "cannot be read" check fails naming it.
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path().join("src");
+    std::fs::create_dir_all(src.join("lib")).unwrap();
+    std::fs::write(
+        src.join("lib/Garbage.dll"),
+        b"MZ this is not a PE file at all",
+    )
+    .unwrap();
+    let real = nupub_package::Package::open(&fixture("TestData.1.2.3.nupkg"))
+        .unwrap()
+        .read_entry("lib/net5.0/TestData.dll", 1 << 20)
+        .unwrap();
+    std::fs::write(src.join("lib/Cut.dll"), &real[..real.len() / 2]).unwrap();
+    let nuspec = src.join("Broken.Assemblies.nuspec");
+    std::fs::write(
+        &nuspec,
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+  <metadata>
+    <id>Broken.Assemblies</id>
+    <version>1.0.0</version>
+    <authors>Nupub Tests</authors>
+    <description>Assemblies that cannot be read.</description>
+  </metadata>
+  <files>
+    <file src="lib/Garbage.dll" target="lib/net6.0/Garbage.dll" />
+    <file src="lib/Cut.dll" target="lib/net6.0/Cut.dll" />
+  </files>
+</package>
+"#,
+    )
+    .unwrap();
+    let package = nupub_testkit::nuget_exe::NuGetExe::new().pack(&nuspec, &work.path().join("out"));
+    let before = file_digest(&package);
+    for (entry, code) in [
+        ("lib/net6.0/Garbage.dll", "package.not_an_assembly"),
+        ("lib/net6.0/Cut.dll", "package.not_an_assembly"),
+    ] {
+        let details = assembly_info(&h, &package, entry).unwrap();
+        assert_eq!(details["identity"], Value::Null, "{details}");
+        let error = &details["identityError"];
+        assert_eq!(error["code"], code, "{details}");
+        assert!(
+            error["message"].as_str().unwrap().contains(entry),
+            "{error}"
+        );
+        assert!(!error["hint"].as_str().unwrap().is_empty());
+        let unreadable = check(&details, "health.unreadable_assembly");
+        assert_eq!(unreadable["status"], "failed", "{details}");
+        assert!(unreadable["reason"].as_str().unwrap().contains(entry));
+        assert_eq!(
+            check(&details, "health.deterministic")["status"],
+            "notChecked"
+        );
+    }
+    assert_eq!(file_digest(&package), before, "the package file changed");
+}

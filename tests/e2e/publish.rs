@@ -2,13 +2,17 @@
 //! the real app under Xvfb publishes a package made in the test to a local
 //! folder feed (then NuGet.exe installs it from there) and to pynuget with a
 //! key stored in the session's keyring beforehand (then the same version
-//! again ends with the "already exists" guidance). Every step saves a screenshot.
+//! again ends with the "already exists" guidance); cancels a slow upload to
+//! pynuget (behind the fault proxy's throttle) so nothing is published; and
+//! walks nuget.org's typed confirmation on a machine that cannot reach
+//! nuget.org, without publishing. Every step saves a screenshot.
 #![allow(clippy::unwrap_used)]
 
 use nupub_testkit::nuget_exe::NuGetExe;
 use nupub_testkit::packages::make_nupkg;
 use nupub_testkit::pynuget::PyNuGet;
-use nupub_testkit::window::{png_size, AppWindow, Launch};
+use nupub_testkit::window::{contrast_ratio, luminance, png_size, AppWindow, Launch};
+use nupub_testkit::wire::{Fault, FaultProxy};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -289,4 +293,447 @@ async fn publishes_to_pynuget_with_the_stored_key_then_the_same_version_already_
     window.close().await;
 
     vault.remove_feed_key(FEED_NAME).unwrap();
+}
+
+/// Writes a nuget.config beside the packages naming `name` → `url`, as a
+/// repository's would, and stores `key` for it in the session's keyring
+/// (scripts/with-peers) before the app starts. Returns the vault to clean up.
+fn feed_with_key(
+    packages: &Path,
+    root: &Path,
+    name: &str,
+    url: &str,
+    key: &str,
+) -> nupub_accounts::Vault {
+    std::fs::write(
+        packages.join("nuget.config"),
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="{name}" value="{url}" />
+  </packageSources>
+</configuration>
+"#
+        ),
+    )
+    .unwrap();
+    let vault =
+        nupub_accounts::Vault::open(nupub_accounts::vault::SERVICE, root.join("config")).unwrap();
+    vault
+        .set_feed_key(
+            name,
+            nupub_accounts::Secret::new(key.to_string()),
+            nupub_accounts::KeyMetadata::default(),
+        )
+        .unwrap();
+    vault
+}
+
+const CANCEL_FEED: &str = "e2e-pynuget-cancel";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_a_slow_upload_publishes_nothing() {
+    cancel_flow(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_in_the_dark_theme_reads_clearly() {
+    cancel_flow(true).await;
+}
+
+/// Publishes a large package to pynuget behind a slow network, presses
+/// Cancel once bytes are on their way, and proves nothing was published.
+async fn cancel_flow(dark_theme: bool) {
+    let theme = if dark_theme { "-dark" } else { "" };
+    let feed_name = format!("{CANCEL_FEED}{theme}");
+    let key = format!("e2e-cancel-key-{}{theme}", std::process::id());
+    let server = PyNuGet::start(&key);
+    // A slow network in front of the real pynuget: 24 MB read at 1 MB/s. The
+    // loopback socket buffers take the first few MB at once (the client
+    // counts them as sent), the rest goes at the proxy's pace: some 20 s of
+    // upload, time enough to press Cancel.
+    let upstream = format!("127.0.0.1:{}", server.port()).parse().unwrap();
+    let proxy = FaultProxy::start(upstream, vec![Fault::Throttle(1024 * 1024)]);
+    let root = tempfile::tempdir().unwrap();
+    let packages = root.path().join("packages");
+    let package = make_nupkg(
+        &packages,
+        "Nupub.E2E.Cancel",
+        "1.0.0",
+        "<license type=\"expression\">MIT</license>",
+        24 * 1024 * 1024,
+    );
+    let before = std::fs::read(&package).unwrap();
+    let vault = feed_with_key(&packages, root.path(), &feed_name, &proxy.push_url(), &key);
+
+    let mut start = launch(&package, root.path());
+    if dark_theme {
+        start = dark(start);
+    }
+    let window = AppWindow::launch(start).await;
+    window.find("[data-testid=open-another]").await;
+    open_feeds(&window).await;
+    let css = format!("[data-testid=feed-{feed_name}]");
+    confirm_with(&window, &css).await;
+    window.click("[data-testid=confirm-publish]").await;
+
+    // The bar shows bytes on their way (or the step has ended, which fails below).
+    window
+        .wait_until(
+            "const s = document.querySelector('[data-testid=publish-step]'); \
+             const p = document.querySelector('[data-testid=progress] progress'); \
+             const l = document.querySelector('[data-testid=progress-line]'); \
+             return (!!s && s.dataset.status !== 'running') || (!!p && p.value > 0 && !!l && / of /.test(l.textContent))",
+            Duration::from_secs(60),
+        )
+        .await;
+    let status = window
+        .eval("return document.querySelector('[data-testid=publish-step]').dataset.status")
+        .await;
+    assert_eq!(
+        status,
+        "running",
+        "the upload ended before Cancel: {}\nproxy: {:?}",
+        window.text_of("[data-testid=publish-step]").await,
+        proxy.events()
+    );
+    let line = window.text_of("[data-testid=progress-line]").await;
+    assert!(line.contains("of 25.2 MB"), "{line}");
+    shot(&window, &format!("publish-cancel-1-uploading{theme}")).await;
+    if dark_theme {
+        assert_dark_and_readable(&window, "[data-testid=progress-line]").await;
+        assert_dark_and_readable(&window, "[data-testid=publish-cancel]").await;
+        // The page draws the bar itself (the toolkit's is dark blue on dark
+        // grey): no native appearance, its track the surface colour, its fill
+        // the accent, which stands out from the track (3:1, WCAG's figure for
+        // UI parts). WebKit does not compute styles of the bar's pseudo-elements,
+        // so the fill is read from the theme's variable the stylesheet uses.
+        let parts = window
+            .eval(
+                "const p = document.querySelector('[data-testid=progress] progress'); \
+                 const s = getComputedStyle(p); const root = getComputedStyle(document.documentElement); \
+                 const hex = (h) => { h = h.trim().replace('#', ''); return [0, 2, 4].map(i => parseInt(h.slice(i, i + 2), 16)); }; \
+                 return [s.getPropertyValue('appearance') || s.getPropertyValue('-webkit-appearance'), \
+                         (s.backgroundColor.match(/[\\d.]+/g) || []).map(Number).slice(0, 3), \
+                         hex(root.getPropertyValue('--accent'))]",
+            )
+            .await;
+        let rgb = |v: &serde_json::Value| -> [f64; 3] {
+            let n: Vec<f64> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect();
+            [n[0], n[1], n[2]]
+        };
+        assert_eq!(parts[0], "none", "the bar is drawn by the page: {parts}");
+        let (track, fill) = (rgb(&parts[1]), rgb(&parts[2]));
+        assert!(luminance(track) < 0.1, "the track is dark: {track:?}");
+        assert!(
+            contrast_ratio(fill, track) >= 3.0,
+            "progress fill {fill:?} on track {track:?}: {:.2}:1",
+            contrast_ratio(fill, track)
+        );
+    }
+    let cancel = window.find("[data-testid=publish-cancel]").await;
+    assert_eq!(cancel.text().await.unwrap(), "Cancel");
+    cancel.click().await.unwrap();
+
+    wait_for_outcome(&window, "cancelled").await;
+    let said = window.text_of("[data-testid=result-cancelled]").await;
+    assert!(said.contains("Nothing was published."), "{said}");
+    assert!(
+        said.contains(&format!("{feed_name} does not have it")),
+        "{said}"
+    );
+    let code = window
+        .eval("return document.querySelector('[data-testid=result-cancelled]').dataset.code")
+        .await;
+    assert_eq!(code, "feed.push.cancelled");
+    assert_eq!(window.text_of("#publish-title").await, "Cancelled");
+    shot(&window, &format!("publish-cancel-2-cancelled{theme}")).await;
+    if dark_theme {
+        assert_dark_and_readable(&window, "[data-testid=result-cancelled]").await;
+        assert_dark_and_readable(&window, "[data-testid=result-back]").await;
+        assert_readable(&window, "[data-testid=result-done]").await;
+    }
+    window.close().await;
+
+    // The proxy saw one PUT, stopped mid-body, and forwarded nothing.
+    let start = std::time::Instant::now();
+    while proxy.puts_received() == 0 && start.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let events = proxy.events();
+    assert_eq!(proxy.puts_received(), 1, "{events:?}");
+    assert!(proxy.forwarded_puts().is_empty(), "{events:?}");
+    assert!(
+        events.iter().any(|e| e.method == "PUT"
+            && e.fault
+                .contains("the client stopped before the body was complete")),
+        "{events:?}"
+    );
+    // Asked directly: pynuget does not list the version, nor hold its file.
+    let (status, listed) = nupub_testkit::http::get(&format!(
+        "{}/FindPackagesById()?id='Nupub.E2E.Cancel'",
+        server.base_url()
+    ))
+    .unwrap();
+    assert_eq!(status, 200, "{listed}");
+    assert!(!listed.contains("1.0.0"), "{listed}");
+    assert!(server.stored_package("Nupub.E2E.Cancel", "1.0.0").is_none());
+    assert_eq!(
+        std::fs::read(&package).unwrap(),
+        before,
+        "the user's file is untouched"
+    );
+    vault.remove_feed_key(&feed_name).unwrap();
+}
+
+/// The environment of a machine that cannot reach nuget.org: this test
+/// machine has no route there, and the app's HTTP proxy is a closed local
+/// port besides, so the result is the same on a machine that has one.
+fn offline(mut launch: Launch) -> Launch {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = format!("http://127.0.0.1:{port}");
+    for name in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+        launch.env.push((name.into(), dead.clone()));
+    }
+    // Loopback stays direct: WebKitWebDriver reaches the app's inspector there.
+    for name in ["NO_PROXY", "no_proxy"] {
+        launch.env.push((name.into(), "127.0.0.1,localhost".into()));
+    }
+    launch
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nuget_org_offline_still_asks_for_the_typed_phrase_and_cancel_publishes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let package = make_nupkg(
+        &root.path().join("packages"),
+        "Nupub.E2E.Offline",
+        "1.0.0",
+        // What `dotnet pack` writes for a licence expression; nuget.org wants both.
+        "<license type=\"expression\">MIT</license><licenseUrl>https://licenses.nuget.org/MIT</licenseUrl><projectUrl>https://github.com/nupub/nupub</projectUrl>",
+        0,
+    );
+    let window = AppWindow::launch(offline(launch(&package, root.path()))).await;
+    window.find("[data-testid=open-another]").await;
+    open_feeds(&window).await;
+    confirm_with(&window, "[data-testid=feed-nuget-org]").await;
+
+    let checks = window.text_of("[data-testid=summary-checks]").await;
+    assert!(
+        !checks.contains("must be fixed"),
+        "{checks}: {}",
+        window.text_of("[data-testid=confirm-blocked]").await
+    );
+    // Preflight could not reach nuget.org: it says so, plainly, and the step stays usable.
+    let preflight = window.text_of("[data-testid=summary-preflight]").await;
+    assert_eq!(preflight, "nuget.org did not answer");
+    let unreachable = window.text_of("[data-testid=preflight-unreachable]").await;
+    assert!(
+        unreachable.contains("Nupub could not reach nuget.org, so it cannot tell whether Nupub.E2E.Offline 1.0.0 is there already"),
+        "{unreachable}"
+    );
+    assert!(unreachable.contains("How to fix it:"), "{unreachable}");
+    let code = window
+        .eval("return document.querySelector('[data-testid=preflight-unreachable] [data-testid=error]').dataset.code")
+        .await;
+    assert!(
+        code.as_str().is_some_and(|c| c.starts_with("feed.")),
+        "the feeds crate's own code: {code}"
+    );
+
+    let warning = window.text_of("[data-testid=nuget-org-warning]").await;
+    assert!(
+        warning.contains("nuget.org never deletes a version; you could only unlist it"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("Type Nupub.E2E.Offline 1.0.0 to confirm"),
+        "{warning}"
+    );
+    let focused = window
+        .eval("return document.activeElement && document.activeElement.dataset.testid")
+        .await;
+    assert_eq!(focused, "confirm-cancel", "Cancel is the default button");
+    let publish = window.find("[data-testid=confirm-publish]").await;
+    let disabled = || async {
+        window
+            .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
+            .await
+    };
+    assert_eq!(disabled().await, serde_json::Value::Bool(true));
+    assert_eq!(publish.text().await.unwrap(), "Publish to nuget.org");
+    shot(&window, "publish-nuget-org-1-confirm-offline").await;
+
+    let phrase = window.find("[data-testid=confirm-phrase]").await;
+    phrase.send_keys("Nupub.E2E.Offline 1.0.1").await.unwrap();
+    assert_eq!(
+        disabled().await,
+        serde_json::Value::Bool(true),
+        "a wrong version"
+    );
+    shot(&window, "publish-nuget-org-2-wrong-phrase").await;
+    phrase.clear().await.unwrap();
+    phrase.send_keys("Nupub.E2E.Offline 1.0.0").await.unwrap();
+    window
+        .wait_until(
+            "return document.querySelector('[data-testid=confirm-publish]').disabled === false",
+            Duration::from_secs(5),
+        )
+        .await;
+    shot(&window, "publish-nuget-org-3-phrase-typed").await;
+
+    // The user thinks again: Cancel goes back to the feeds and nothing is sent.
+    window.click("[data-testid=confirm-cancel]").await;
+    window.find("[data-testid=feed-step]").await;
+    let publish_step = window
+        .eval("return document.querySelector('[data-testid=publish-step]') === null")
+        .await;
+    assert_eq!(
+        publish_step,
+        serde_json::Value::Bool(true),
+        "no publish started"
+    );
+    shot(&window, "publish-nuget-org-4-cancelled").await;
+    window.close().await;
+}
+
+/// The app under GTK's dark Adwaita theme (WebKitGTK then reports
+/// `prefers-color-scheme: dark` to the page), as tests/e2e/window.rs does.
+fn dark(mut launch: Launch) -> Launch {
+    launch.env.push(("GTK_THEME".into(), "Adwaita:dark".into()));
+    launch
+}
+
+/// `css` is drawn on a dark background in light text, at least at WCAG AA
+/// contrast for body text (4.5:1).
+async fn assert_dark_and_readable(window: &AppWindow, css: &str) {
+    let (fg, bg) = window.colours(css).await;
+    let ratio = contrast_ratio(fg, bg);
+    assert!(
+        luminance(bg) < 0.1,
+        "{css}: background {bg:?} is not dark (luminance {:.3})",
+        luminance(bg)
+    );
+    assert!(
+        luminance(fg) > 0.35,
+        "{css}: text {fg:?} is not light (luminance {:.3})",
+        luminance(fg)
+    );
+    assert!(
+        ratio >= 4.5,
+        "{css}: text {fg:?} on {bg:?} has a contrast of {ratio:.2}:1"
+    );
+}
+
+/// `css` (a primary button: light accent, dark text by design) is readable.
+async fn assert_readable(window: &AppWindow, css: &str) {
+    let (fg, bg) = window.colours(css).await;
+    let ratio = contrast_ratio(fg, bg);
+    assert!(
+        ratio >= 4.5,
+        "{css}: text {fg:?} on {bg:?} has a contrast of {ratio:.2}:1"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_publish_flow_reads_clearly_in_the_dark_theme() {
+    let root = tempfile::tempdir().unwrap();
+    let package = make_nupkg(
+        &root.path().join("packages"),
+        "Nupub.E2E.Dark",
+        "1.0.0",
+        "<license type=\"expression\">MIT</license><licenseUrl>https://licenses.nuget.org/MIT</licenseUrl><projectUrl>https://github.com/nupub/nupub</projectUrl>",
+        0,
+    );
+    let window = AppWindow::launch(offline(dark(launch(&package, root.path())))).await;
+    window.find("[data-testid=open-another]").await;
+    let is_dark = window
+        .eval("return window.matchMedia('(prefers-color-scheme: dark)').matches")
+        .await;
+    assert_eq!(
+        is_dark,
+        serde_json::Value::Bool(true),
+        "the page did not see the dark theme"
+    );
+
+    // Feed: the list, the chosen feed and the "try locally first" box.
+    open_feeds(&window).await;
+    shot(&window, "publish-dark-1-feed").await;
+    for css in [
+        "#feed-title",
+        "label.feed-option.selected .feed-name",
+        "label.feed-option.selected [data-testid=key-status]",
+        "[data-testid=feed-nuget-org] [data-testid=key-status]",
+        "[data-testid=try-local] p",
+        "[data-testid=choose-local]",
+    ] {
+        assert_dark_and_readable(&window, css).await;
+    }
+    assert_readable(&window, "[data-testid=feed-next]").await;
+
+    // Confirm for nuget.org (offline): the card, the notes, the permanent warning and its input.
+    confirm_with(&window, "[data-testid=feed-nuget-org]").await;
+    shot(&window, "publish-dark-2-confirm-nuget-org").await;
+    for css in [
+        "[data-testid=summary] dt",
+        "[data-testid=summary-package]",
+        "[data-testid=summary-feed] code",
+        "[data-testid=preflight-unreachable] > p",
+        "[data-testid=preflight-unreachable] .error-message",
+        "[data-testid=no-key-note]",
+        "[data-testid=nuget-org-warning] p",
+        "[data-testid=nuget-org-warning] label span",
+        "[data-testid=confirm-phrase]",
+        "[data-testid=confirm-cancel]",
+    ] {
+        assert_dark_and_readable(&window, css).await;
+    }
+    window
+        .find("[data-testid=confirm-phrase]")
+        .await
+        .send_keys("Nupub.E2E.Dark 1.0.0")
+        .await
+        .unwrap();
+    window
+        .wait_until(
+            "return document.querySelector('[data-testid=confirm-publish]').disabled === false",
+            Duration::from_secs(5),
+        )
+        .await;
+    shot(&window, "publish-dark-3-confirm-typed").await;
+    window.click("[data-testid=confirm-cancel]").await;
+
+    // The local feed: Confirm, Publish, Result.
+    window.find("[data-testid=feed-step]").await;
+    confirm_with(&window, "[data-testid=feed-local]").await;
+    shot(&window, "publish-dark-4-confirm-local").await;
+    assert_dark_and_readable(&window, "[data-testid=summary-checks]").await;
+    window.click("[data-testid=confirm-publish]").await;
+    wait_for_outcome(&window, "published").await;
+    shot(&window, "publish-dark-5-result").await;
+    for css in [
+        "#publish-title",
+        "[data-testid=result-published] p",
+        "[data-testid=result-published] code",
+    ] {
+        assert_dark_and_readable(&window, css).await;
+    }
+    assert_readable(&window, "[data-testid=result-done]").await;
+    window.close().await;
+    let feed_dir = root.path().join("data/nupub/feed");
+    assert_eq!(
+        files_named(&feed_dir, "nupub.e2e.dark.1.0.0.nupkg").len(),
+        1,
+        "published to the local feed"
+    );
 }

@@ -274,3 +274,54 @@ pub fn png_size(png: &[u8]) -> Option<(u32, u32)> {
     let height = u32::from_be_bytes(png[20..24].try_into().ok()?);
     Some((width, height))
 }
+
+/// A colour as the page computed it (`rgb(…)`/`rgba(…)`), alpha dropped.
+pub type Rgb = [f64; 3];
+
+/// WCAG relative luminance of an sRGB colour (0 black … 1 white).
+pub fn luminance(rgb: Rgb) -> f64 {
+    let channel = |c: f64| {
+        let c = c / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+}
+
+/// WCAG contrast ratio between two colours (1 … 21).
+pub fn contrast_ratio(a: Rgb, b: Rgb) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+impl AppWindow {
+    /// The computed text colour of the first element matching `css` and the
+    /// background it is drawn on: its own, or the nearest ancestor's that is
+    /// not transparent (the page's when none is).
+    pub async fn colours(&self, css: &str) -> (Rgb, Rgb) {
+        self.find(css).await;
+        let script = format!(
+            "const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number); \
+             let e = document.querySelector({}); const fg = parse(getComputedStyle(e).color); \
+             let bg = null; \
+             for (let n = e; n; n = n.parentElement) {{ \
+               const c = parse(getComputedStyle(n).backgroundColor); \
+               if (c.length >= 3 && (c.length < 4 || c[3] > 0)) {{ bg = c; break; }} \
+             }} \
+             return [fg.slice(0, 3), bg ? bg.slice(0, 3) : [255, 255, 255]];",
+            serde_json::to_string(css).unwrap_or_default()
+        );
+        let value = self.eval(&script).await;
+        let rgb = |v: &serde_json::Value| -> Rgb {
+            let mut out = [0.0; 3];
+            for (slot, n) in out.iter_mut().zip(v.as_array().into_iter().flatten()) {
+                *slot = n.as_f64().unwrap_or(0.0);
+            }
+            out
+        };
+        (rgb(&value[0]), rgb(&value[1]))
+    }
+}

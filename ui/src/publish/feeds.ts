@@ -1,28 +1,9 @@
-// Pure helpers for the publish flow: which checks apply to a feed, what the
-// user must type to confirm nuget.org, and progress in words.
+// Pure helpers for the publish flow: what the user must type to confirm
+// nuget.org, key states and progress in words. Which checks apply to a feed
+// comes from Rust (`FeedChoice.target`, `target_for` in publish_commands.rs).
 import type { FeedChoice } from "../bindings/FeedChoice";
-import type { FeedKind } from "../bindings/FeedKind";
 import type { PushEvent } from "../bindings/PushEvent";
-import type { Target } from "../bindings/Target";
 import { formatBytes } from "../lib/format";
-
-/** The rules' target for a feed kind (the Checks step uses the same names). */
-export function targetFor(kind: FeedKind): Target {
-  switch (kind) {
-    case "local":
-      return "local";
-    case "nugetOrg":
-      return "nuget.org";
-    case "myGet":
-      return "myget";
-    case "gitHubPackages":
-      return "github";
-    case "azureArtifacts":
-      return "azure";
-    default:
-      return "generic";
-  }
-}
 
 /** What the user types before publishing to nuget.org: `Id Version`. */
 export function confirmPhrase(id: string, version: string): string {

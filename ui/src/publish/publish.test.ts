@@ -5,7 +5,7 @@ import { emit } from "@tauri-apps/api/event";
 import FeedStep from "./FeedStep.svelte";
 import ConfirmStep from "./ConfirmStep.svelte";
 import PublishStep from "./PublishStep.svelte";
-import { ackKey, confirmPhrase, describeEvent, keyStatus, phraseMatches, targetFor } from "./feeds";
+import { ackKey, confirmPhrase, describeEvent, keyStatus, phraseMatches } from "./feeds";
 import { opened } from "../testing/opened";
 import type { FeedChoice } from "../bindings/FeedChoice";
 import type { FeedList } from "../bindings/FeedList";
@@ -40,6 +40,7 @@ function feed(over: Partial<FeedChoice> = {}): FeedChoice {
     keyExpires: null,
     keyExpiresInDays: null,
     origin: null,
+    target: "local",
     ...over,
   };
 }
@@ -47,6 +48,7 @@ const nugetOrg = feed({
   id: "nuget.org",
   name: "nuget.org",
   kind: "nugetOrg",
+  target: "nuget.org",
   location: "https://api.nuget.org/v3/index.json",
   isDefaultLocal: false,
   needsKey: true,
@@ -54,7 +56,7 @@ const nugetOrg = feed({
   keyExpires: "2026-12-01",
   keyExpiresInDays: 7,
 });
-const company = feed({ id: "company", name: "company", kind: "v3", location: "https://pkgs.example/v3/index.json", isDefaultLocal: false, needsKey: true });
+const company = feed({ id: "company", name: "company", kind: "v3", target: "generic", location: "https://pkgs.example/v3/index.json", isDefaultLocal: false, needsKey: true });
 
 function finding(severity: "error" | "warning", over: Partial<Finding> = {}): Finding {
   return { code: `x.${severity}`, severity, title: severity, message: `a ${severity} message`, hint: null, serverMessage: null, path: null, docs: null, ...over };
@@ -90,15 +92,6 @@ afterEach(() => {
 });
 
 describe("publish helpers", () => {
-  it("maps feed kinds to the checks' targets", () => {
-    expect(targetFor("local")).toBe("local");
-    expect(targetFor("nugetOrg")).toBe("nuget.org");
-    expect(targetFor("gitHubPackages")).toBe("github");
-    expect(targetFor("azureArtifacts")).toBe("azure");
-    expect(targetFor("myGet")).toBe("myget");
-    expect(targetFor("v2")).toBe("generic");
-  });
-
   it("accepts only the exact `Id Version` phrase (id case-insensitive)", () => {
     expect(confirmPhrase("My.Lib", "1.2.3")).toBe("My.Lib 1.2.3");
     expect(phraseMatches("My.Lib 1.2.3", "My.Lib", "1.2.3")).toBe(true);
@@ -233,7 +226,15 @@ describe("the Confirm step", () => {
     render(ConfirmStep, { opened: pkg, feed: company, acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
     expect((await screen.findByTestId("error")).getAttribute("data-code")).toBe("feed.index_unreachable");
     expect(screen.getByTestId("summary-preflight").textContent).toContain("did not answer");
+    expect(screen.getByTestId("preflight-unreachable").textContent).toContain("Nupub could not reach company, so it cannot tell whether My.Lib 1.2.3 is there already");
     await waitFor(() => expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(false));
+  });
+
+  it("checks against the target Rust gives the feed, not one worked out here", async () => {
+    serve({ check_package: () => report([]), preflight: () => preflightResult() });
+    const github = feed({ id: "gh", name: "gh", kind: "gitHubPackages", target: "github", location: "https://nuget.pkg.github.com/o/index.json", isDefaultLocal: false, needsKey: true });
+    render(ConfirmStep, { opened: pkg, feed: github, acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    await waitFor(() => expect(calls.find((c) => c.cmd === "check_package")?.args).toEqual({ path: pkg.path, target: "github" }));
   });
 
   it("keeps Publish disabled when the checks cannot run", async () => {
@@ -272,6 +273,36 @@ describe("the Publish step", () => {
     expect((await screen.findByTestId("result-published")).textContent).toContain("My.Lib 1.2.3 is on nuget.org");
     expect(screen.getByTestId("result-warnings").textContent).toContain("Your API key expires in 5 days.");
     await waitFor(() => expect(calls.find((c) => c.cmd === "note_push_warnings")?.args).toEqual({ source: "nuget.org", warnings: ["Your API key expires in 5 days."] }));
+  });
+
+  it("shows the Rust side's refusal when the checks block the publish", async () => {
+    serve({
+      publish: () => {
+        throw { code: "publish.blocked_by_checks", message: "nuget.org would refuse My.Lib 1.2.3: the licence file is missing (and 1 more error)", hint: "nothing was sent. Open the Checks step for nuget.org, fix every error" };
+      },
+    });
+    render(PublishStep, { opened: pkg, feed: nugetOrg, onDone: () => {}, onChooseFeed: () => {} });
+    expect((await screen.findByTestId("error")).getAttribute("data-code")).toBe("publish.blocked_by_checks");
+    expect(screen.getByRole("heading").textContent).toBe("Not published");
+    expect(screen.getByTestId("result-failed").textContent).toContain("the licence file is missing (and 1 more error)");
+    expect(screen.queryByTestId("result-cancelled")).toBeNull();
+  });
+
+  it("after Cancel, says in words that nothing was published", async () => {
+    let fail: (e: unknown) => void = () => {};
+    serve({ publish: () => new Promise((_, reject) => (fail = reject)), cancel_publish: () => true });
+    render(PublishStep, { opened: pkg, feed: company, onDone: () => {}, onChooseFeed: () => {} });
+    await emit("publish:progress", { kind: "uploading", file: "My.Lib.1.2.3.nupkg", sentBytes: 100, totalBytes: 1000, bytesPerSecond: 100, etaSeconds: 9 });
+    await fireEvent.click(await screen.findByTestId("publish-cancel"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "cancel_publish")).toBe(true));
+    expect(screen.getByTestId("publish-cancel").textContent).toContain("Cancelling");
+    fail({ code: "feed.push.cancelled", message: "the push of My.Lib 1.2.3 to company was cancelled before the package was fully sent; nothing was published", hint: "push again when you are ready" });
+    const said = await screen.findByTestId("result-cancelled");
+    expect(said.textContent).toContain("Nothing was published.");
+    expect(said.textContent).toContain("company does not have it");
+    expect(said.getAttribute("data-code")).toBe("feed.push.cancelled");
+    expect(screen.getByRole("heading").textContent).toBe("Cancelled");
+    expect(screen.queryByTestId("error")).toBeNull();
   });
 
   it("unlists after a publish only once the user types `Id Version`, with Cancel focused", async () => {
@@ -320,7 +351,7 @@ describe("the Publish step", () => {
     await fireEvent.click(await screen.findByTestId("publish-cancel"));
     await waitFor(() => expect(screen.getByTestId("publish-step").getAttribute("data-status")).toBe("cancelled"));
     expect(calls.some((c) => c.cmd === "cancel_publish")).toBe(true);
-    expect(screen.getByTestId("error").getAttribute("data-code")).toBe("feed.push.cancelled");
+    expect(screen.getByTestId("result-cancelled").getAttribute("data-code")).toBe("feed.push.cancelled");
   });
 
   it("an existing version ends the flow with the new-version guidance", async () => {
