@@ -258,7 +258,12 @@ mod tests {
             }),
             ..FeedFacts::default()
         };
-        for target in [Target::Generic, Target::Myget, Target::Github, Target::Azure] {
+        for target in [
+            Target::Generic,
+            Target::Myget,
+            Target::Github,
+            Target::Azure,
+        ] {
             let report = run(facts(), target);
             let found = report
                 .findings
