@@ -16,6 +16,7 @@
 use crate::archive::Entry;
 use crate::error::PackageError;
 use crate::files;
+use crate::le::{u16_at, u32_at, u64_at};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -205,25 +206,6 @@ fn managed_architecture(machine: object::pe::Machine, flags: u32) -> String {
 
 // ---------------------------------------------------------------------------
 // ECMA-335 metadata
-
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([*s.first()?, *s.get(1)?]))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    let mut a = [0u8; 4];
-    a.copy_from_slice(s);
-    Some(u32::from_le_bytes(a))
-}
-
-fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    let s = b.get(at..at.checked_add(8)?)?;
-    let mut a = [0u8; 8];
-    a.copy_from_slice(s);
-    Some(u64::from_le_bytes(a))
-}
 
 /// Table numbers used here (ECMA-335 §II.22).
 mod table {

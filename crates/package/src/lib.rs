@@ -16,6 +16,7 @@ pub mod assembly;
 mod error;
 pub mod files;
 pub mod framework;
+pub mod le;
 pub mod media;
 pub mod nuspec;
 pub mod report;
@@ -28,7 +29,9 @@ pub use error::PackageError;
 pub use media::{IconInfo, LicenseInfo, ReadmeInfo};
 pub use nuspec::Nuspec;
 pub use report::Inspection;
-pub use signature::{SignatureInfo, SignatureKind};
+pub use signature::{
+    CertificateInfo, ImprintCheck, SignatureInfo, SignatureKind, SignerCertificates, TimestampInfo,
+};
 pub use version::{FloatBehavior, NuGetVersion, VersionParseError, VersionRange};
 
 use std::path::{Path, PathBuf};

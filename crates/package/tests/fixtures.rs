@@ -592,3 +592,101 @@ fn opening_never_modifies_the_file() {
         modified
     );
 }
+
+/// The certificate facts the signing rules judge, read by the model from real signatures.
+#[test]
+fn signer_certificates_from_real_signatures() {
+    use nupub_package::signature::{ImprintCheck, KEY_RSA};
+    const CODE_SIGNING: &str = "1.3.6.1.5.5.7.3.3";
+    const TIME_STAMPING: &str = "1.3.6.1.5.5.7.3.8";
+    let p = Package::open(&fixture("Newtonsoft.Json.13.0.3.nupkg")).unwrap();
+    let s = p.signature().unwrap();
+    let certs = s.certificates.as_ref().unwrap();
+    let signer = certs.signer().unwrap();
+    assert_eq!(
+        signer.common_name.as_deref(),
+        Some("Json.NET (.NET Foundation)")
+    );
+    assert_eq!(Some(&signer.subject), s.subject.as_ref());
+    assert_eq!(Some(&signer.sha256), s.sha256.as_ref());
+    assert_eq!(signer.key_algorithm, KEY_RSA);
+    assert!(signer.rsa_bits.unwrap() >= 2048, "{signer:?}");
+    assert!(signer
+        .ekus
+        .as_ref()
+        .unwrap()
+        .iter()
+        .any(|e| e == CODE_SIGNING));
+    assert!(!signer.self_issued);
+    assert!(signer.not_before < signer.not_after);
+    // The chain follows issuer names: each link is the previous one's issuer.
+    assert!(certs.chain.len() >= 2, "{:?}", certs.chain);
+    for pair in certs.chain.windows(2) {
+        assert_eq!(pair[0].issuer, pair[1].subject);
+    }
+    assert_eq!(certs.timestamps.len(), 1);
+    let ts = &certs.timestamps[0];
+    assert_eq!(ts.error, None);
+    assert_eq!(ts.imprint, ImprintCheck::Matches);
+    assert_eq!(ts.time, s.timestamp_time);
+    let time = ts.time_unix.unwrap();
+    assert!(signer.not_before <= time && time <= signer.not_after);
+    // 2023-03-08 in seconds since 1970.
+    assert!((1_678_233_600..1_678_320_000).contains(&time), "{time}");
+    let tsa = ts.signer.as_ref().unwrap();
+    assert!(tsa
+        .ekus
+        .as_ref()
+        .unwrap()
+        .iter()
+        .any(|e| e == TIME_STAMPING));
+    assert!(tsa.rsa_bits.unwrap() >= 2048);
+
+    // No timestamp; a self-issued test certificate (NuGet.Client's test asset).
+    let p = Package::open(&fixture("SignedPackage.1.0.0.nupkg")).unwrap();
+    let certs = p.signature().unwrap().certificates.clone().unwrap();
+    assert!(certs.timestamps.is_empty());
+    assert!(!certs.chain.is_empty());
+
+    // The generation time after the certificate's validity is read as written.
+    let p = Package::open(&fixture("TimestampInvalidGenTimePackage.nupkg")).unwrap();
+    let certs = p.signature().unwrap().certificates.clone().unwrap();
+    let signer = certs.signer().unwrap().clone();
+    let time = certs.timestamps[0].time_unix.unwrap();
+    assert!(time > signer.not_after || time < signer.not_before);
+
+    // Unsigned packages have no signature; unreadable ones no certificates.
+    let p = Package::open(&fixture("jQuery.2.0.2.nupkg")).unwrap();
+    assert!(p.signature().is_none());
+}
+
+/// A real signature cut short or with bytes changed anywhere: read or
+/// reported as unreadable, never a panic, and the chain stays a chain.
+#[test]
+fn damaged_real_signatures_do_not_panic() {
+    use nupub_package::signature::parse;
+    let p = Package::open(&fixture("Newtonsoft.Json.13.0.3.nupkg")).unwrap();
+    let good = p.read_entry(".signature.p7s", 1 << 20).unwrap();
+    assert!(parse(&good).certificates.is_some());
+    let check = |bytes: &[u8]| {
+        let info = parse(bytes);
+        assert_eq!(
+            info.certificates.is_none(),
+            info.kind == SignatureKind::Unreadable
+        );
+        if let Some(certs) = info.certificates {
+            for pair in certs.chain.windows(2) {
+                assert_eq!(pair[0].issuer, pair[1].subject);
+            }
+            assert!(certs.chain.len() <= 11);
+        }
+    };
+    for cut in (0..good.len()).step_by(61) {
+        check(good.get(..cut).unwrap());
+    }
+    for at in (0..good.len()).step_by(37) {
+        let mut bad = good.clone();
+        bad[at] ^= 0x5a;
+        check(&bad);
+    }
+}

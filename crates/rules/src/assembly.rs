@@ -8,6 +8,7 @@
 //! for the PDB checksum), so [`read_pdb`] walks the metadata stream headers
 //! itself for those two facts (a few dozen lines; ECMA-335 §II.24.2.1).
 
+use nupub_package::le::{u16_at, u32_at};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -72,18 +73,6 @@ impl PdbFacts {
     pub fn guid(&self) -> Option<&[u8]> {
         self.id.as_deref().and_then(|id| id.get(..16))
     }
-}
-
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([*s.first()?, *s.get(1)?]))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    let mut a = [0u8; 4];
-    a.copy_from_slice(s);
-    Some(u32::from_le_bytes(a))
 }
 
 /// Reads the PE facts of an assembly.

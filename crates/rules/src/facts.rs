@@ -3,7 +3,7 @@
 //! cannot be read is recorded as such and becomes a finding.
 
 use crate::assembly::{self, PdbFacts, PeFacts};
-use crate::certificates::{self, SigningFacts};
+use crate::certificates::SigningFacts;
 use nupub_package::{IntegrityReport, Package};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
@@ -65,7 +65,7 @@ pub struct Facts {
     /// `owner/name` for the github target.
     pub github_repository: Option<String>,
     /// The author signature's certificates and timestamps (author-signed packages only).
-    pub signing: Option<Result<SigningFacts, String>>,
+    pub signing: Option<SigningFacts>,
 }
 
 /// Is this entry an assembly the health checks look at?
@@ -148,25 +148,16 @@ impl Facts {
     }
 }
 
-/// The signature file is read up to this size (as the package model does).
-const MAX_SIGNATURE: u64 = 8 * 1024 * 1024;
-
-fn signing_of(package: &Package) -> Option<Result<SigningFacts, String>> {
+fn signing_of(package: &Package) -> Option<SigningFacts> {
     use nupub_package::SignatureKind as K;
-    let kind = package.signature()?.kind;
-    if !matches!(kind, K::Author | K::AuthorWithRepositoryCountersignature) {
+    let signature = package.signature()?;
+    if !matches!(
+        signature.kind,
+        K::Author | K::AuthorWithRepositoryCountersignature
+    ) {
         return None;
     }
-    let entry = package
-        .entries()
-        .iter()
-        .find(|e| e.path == ".signature.p7s")?;
-    Some(
-        package
-            .read_entry(&entry.path, MAX_SIGNATURE)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| certificates::read(&bytes)),
-    )
+    SigningFacts::of(signature)
 }
 
 fn binaries(package: &Package) -> (Vec<AssemblyFacts>, Vec<PdbEntry>) {
@@ -255,14 +246,8 @@ pub fn zip64_reason(path: &Path) -> std::io::Result<Option<String>> {
             "it has a Zip64 end-of-central-directory locator".into(),
         ));
     }
-    let u16_at = |b: &[u8], at: usize| {
-        b.get(at..at + 2)
-            .map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
-    };
-    let u32_at = |b: &[u8], at: usize| {
-        b.get(at..at + 4)
-            .map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-    };
+    let u16_at = |b: &[u8], at: usize| nupub_package::le::u16_at(b, at).unwrap_or(0);
+    let u32_at = |b: &[u8], at: usize| nupub_package::le::u32_at(b, at).unwrap_or(0);
     let cd_size = u64::from(u32_at(&tail, eocd + 12));
     let cd_offset = u64::from(u32_at(&tail, eocd + 16));
     if cd_offset.saturating_add(cd_size) > len || cd_size > 64 * 1024 * 1024 {

@@ -7,8 +7,8 @@
 //! - [`facts`]: the one step that reads files: it gathers what the rules need
 //!   from the package (licence/icon/readme bytes, assemblies and PDBs, the
 //!   Zip64 markers, the paired symbol package) into [`facts::Facts`].
-//! - [`certificates`]: the author signature's certificates and timestamps,
-//!   read for nuget.org's signing requirements (gathered into the facts).
+//! - [`certificates`]: judges the author signature's certificates and
+//!   timestamps (read by the package model) for nuget.org's signing requirements.
 //! - [`compat`]: which framework's assets a project for another framework can use (NU5130).
 //! - The rule modules are pure functions `(&Package, &Facts) -> Vec<Finding>`,
 //!   each with its tests beside it.

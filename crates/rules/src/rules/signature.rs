@@ -3,10 +3,11 @@
 
 use crate::catalogue as c;
 use crate::certificates::{
-    is_well_known_ca, CertFacts, ChainEnd, Key, SigningFacts, EKU_CODE_SIGNING, EKU_TIME_STAMPING,
+    is_well_known_ca, timestamp_problem, CertificateView, ChainEnd, Key, SigningFacts,
+    EKU_CODE_SIGNING, EKU_TIME_STAMPING,
 };
 use crate::{Facts, Finding};
-use nupub_package::signature::SignatureKind;
+use nupub_package::signature::{CertificateInfo, SignatureKind};
 use nupub_package::Package;
 
 /// RFC 3339 / ISO time (`2018-02-23T12:00:00Z`) as seconds since 1970.
@@ -53,12 +54,8 @@ pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
         ))),
     };
     let mut out: Vec<Finding> = finding.into_iter().collect();
-    match &facts.signing {
-        Some(Ok(signing)) => out.extend(requirements(signing)),
-        Some(Err(error)) => out.push(c::SIGN_UNREADABLE.finding(format!(
-            "The certificates of the package signature (.signature.p7s) cannot be read: {error}."
-        ))),
-        None => {}
+    if let Some(signing) = &facts.signing {
+        out.extend(requirements(signing));
     }
     out.into_iter().map(|f| f.at(".signature.p7s")).collect()
 }
@@ -94,7 +91,7 @@ fn key_problem(key: &Key) -> Option<String> {
     }
 }
 
-fn eku_text(cert: &CertFacts) -> String {
+fn eku_text(cert: &CertificateInfo) -> String {
     match &cert.ekus {
         None => "has no extended key usage at all".into(),
         Some(list) if list.is_empty() => "has an empty extended key usage list".into(),
@@ -112,8 +109,8 @@ fn requirements(signing: &SigningFacts) -> Vec<Finding> {
         ));
         return out;
     };
-    let who = &cert.name;
-    if let Some(problem) = key_problem(&cert.key) {
+    let who = cert.name();
+    if let Some(problem) = key_problem(&cert.key()) {
         out.push(c::SIGN_KEY_SIZE.finding(format!(
             "The signing certificate \"{who}\" {problem}; nuget.org requires an RSA key of at least 2048 bits."
         )));
@@ -152,27 +149,28 @@ fn requirements(signing: &SigningFacts) -> Vec<Finding> {
         ))),
     }
     for ts in &signing.timestamps {
-        if let Some(problem) = &ts.problem {
+        if let Some(problem) = timestamp_problem(ts) {
             out.push(c::SIGN_TIMESTAMP_INVALID.finding(format!(
                 "The timestamp on the signature by \"{who}\" is not a valid RFC 3161 timestamp: {problem}."
             )));
         }
         if let Some(tsa) = &ts.signer {
-            if let Some(problem) = key_problem(&tsa.key) {
+            if let Some(problem) = key_problem(&tsa.key()) {
                 out.push(c::SIGN_TIMESTAMP_KEY_SIZE.finding(format!(
                     "The timestamp certificate \"{}\" {problem}; nuget.org requires an RSA key of at least 2048 bits.",
-                    tsa.name
+                    tsa.name()
                 )));
             }
             if !tsa.has_eku(EKU_TIME_STAMPING) {
                 out.push(c::SIGN_TIMESTAMPING_EKU.finding(format!(
                     "The timestamp certificate \"{}\" {}, not for time stamping (1.3.6.1.5.5.7.3.8), which nuget.org requires.",
-                    tsa.name,
+                    tsa.name(),
                     eku_text(tsa)
                 )));
             }
         }
-        if let Some(time) = ts.time {
+        // A generation time counts only from a timestamp that could be read.
+        if let Some(time) = ts.time_unix.filter(|_| ts.error.is_none()) {
             if time < cert.not_before || time > cert.not_after {
                 out.push(c::SIGN_NOT_VALID_AT_TIMESTAMP.finding(format!(
                     "The package was signed on {}, but the signing certificate \"{who}\" is valid only from {} to {}.",
@@ -196,6 +194,7 @@ fn requirements(signing: &SigningFacts) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use crate::certificates::CertificateView;
     use crate::testsign::{signature, Spec, CODE_SIGNING, SERVER_AUTH};
     use crate::testutil::{absent, expect, Builder};
     use crate::Severity::*;
@@ -433,13 +432,13 @@ mod tests {
         ] {
             let package = nupub_package::Package::open(&nupub_testkit::fixture(name)).unwrap();
             let facts = crate::Facts::gather(&package, false);
-            let signing = facts.signing.unwrap().unwrap();
+            let signing = facts.signing.unwrap();
             let cert = signing.signer.unwrap();
-            assert_eq!(cert.name, signer, "{name}");
+            assert_eq!(cert.name(), signer, "{name}");
             assert!(
-                matches!(cert.key, crate::certificates::Key::Rsa { bits } if bits >= 2048),
+                matches!(cert.key(), crate::certificates::Key::Rsa { bits } if bits >= 2048),
                 "{name}: {:?}",
-                cert.key
+                cert.key()
             );
             assert!(
                 cert.has_eku(crate::certificates::EKU_CODE_SIGNING),
@@ -448,13 +447,13 @@ mod tests {
             assert_eq!(cert.sha256.len(), 64, "{name}");
             assert_eq!(signing.timestamps.len(), 1, "{name}");
             let ts = &signing.timestamps[0];
-            assert_eq!(ts.problem, None, "{name}");
+            assert_eq!(crate::certificates::timestamp_problem(ts), None, "{name}");
             let tsa = ts.signer.as_ref().unwrap();
             assert!(
                 tsa.has_eku(crate::certificates::EKU_TIME_STAMPING),
                 "{name}"
             );
-            let time = ts.time.unwrap();
+            let time = ts.time_unix.unwrap();
             assert!(cert.not_before <= time && time <= cert.not_after, "{name}");
             match signing.chain_end.unwrap() {
                 crate::certificates::ChainEnd::Root(root)
@@ -485,8 +484,8 @@ mod tests {
         for at in (0..good.len()).step_by(211) {
             let mut bad = good.clone();
             bad[at] ^= 0x55;
-            let facts = crate::certificates::read(&bad);
-            if let Ok(f) = facts {
+            let info = nupub_package::signature::parse(&bad);
+            if let Some(f) = crate::certificates::SigningFacts::of(&info) {
                 let _ = super::requirements(&f);
             }
         }
