@@ -6,13 +6,14 @@
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::config::{ConfigLocations, NuGetConfig};
 use nupub_feeds::{
-    plan_for, ApiKey, Auth, CancellationToken, FeedClient, FeedKind, ProgressSink, Protocol,
-    PushEvent, PushOptions, PushReport, Source, SymbolsChoice,
+    plan_for, ApiKey, Auth, CancellationToken, FactsOptions, FeedClient, FeedKind, ProgressSink,
+    Protocol, PushEvent, PushOptions, PushReport, Source, SymbolsChoice,
 };
-use nupub_rules::{Severity, Target};
+use nupub_rules::{FeedFacts, Severity, Target};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tauri::Emitter;
 use ts_rs::TS;
 
@@ -315,6 +316,13 @@ pub async fn publish_to(
 ) -> Result<PushReport, ErrorInfo> {
     let (config, cwd) = load_config(Some(path))?;
     let source = config.resolve(Some(feed), &cwd).map_err(|e| e.info())?;
+    // The checks below read the whole package (CRC check included): say so,
+    // rather than a bare "Starting…" that looks stuck on a large package.
+    progress(PushEvent::Verifying {
+        file: Path::new(path)
+            .file_name()
+            .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned()),
+    });
     let checked = (PathBuf::from(path), source.clone());
     tauri::async_runtime::spawn_blocking(move || ensure_no_errors(&checked.0, &checked.1))
         .await
@@ -360,8 +368,31 @@ pub enum VersionState {
     Unknown,
 }
 
+/// The symbol package that would follow the package (the `.snupkg` beside
+/// it, as `publish` finds it), and whether the feed would take it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(
+    tag = "status",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
+pub enum SymbolsCheck {
+    /// No `.snupkg` beside the package.
+    None,
+    /// It goes too, and the checks found nothing that would stop it.
+    Valid { file: String },
+    /// It cannot go: `publish` would refuse it before sending anything.
+    Invalid {
+        file: String,
+        errors: Vec<ErrorInfo>,
+    },
+}
+
 /// What Nupub can learn before publishing: is the feed reachable, is a key
-/// stored, is the version there already. Nothing is sent to the feed but reads.
+/// stored (and when it expires), what the feed knows about the id and
+/// version (the feed-fact rules), whether the symbol package is valid.
+/// Nothing is sent to the feed but reads.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -373,63 +404,241 @@ pub struct Preflight {
     pub reach_error: Option<ErrorInfo>,
     pub needs_key: bool,
     pub key_present: bool,
+    /// The stored key's expiry date (`YYYY-MM-DD`), when the user gave one.
+    pub key_expires: Option<String>,
+    /// Days until that expiry (negative when expired).
+    #[ts(type = "number | null")]
+    pub key_expires_in_days: Option<i64>,
+    /// Said when the key has expired or expires within [`KEY_WARNING_DAYS`].
+    pub key_warning: Option<String>,
     pub version: VersionState,
     /// Why the feed could not tell whether the version exists.
     pub version_detail: Option<String>,
+    /// What the feed's facts mean for this feed's target (`nupub_rules::feed`
+    /// through `apply_target`), errors first. "This version exists" is not
+    /// among them: [`Preflight::version`] says it once.
+    pub findings: Vec<nupub_rules::Finding>,
+    /// What could not be looked up, in plain words.
+    pub notes: Vec<String>,
+    pub symbols: SymbolsCheck,
+}
+
+/// A key expiring within this many days gets a warning before publishing.
+pub const KEY_WARNING_DAYS: i64 = 14;
+
+/// Time allowed for the whole feed-facts lookup; past it the preflight says
+/// what it could not look up and shows everything else.
+const FACTS_LIMIT: Duration = Duration::from_secs(30);
+
+fn facts_options() -> FactsOptions {
+    FactsOptions {
+        timeout: Duration::from_secs(10),
+        download_timeout: Duration::from_secs(20),
+        ..FactsOptions::default()
+    }
+}
+
+/// The feed as the window names it: its nuget.config name, else its location.
+fn feed_name(source: &Source) -> String {
+    if source.name.trim().is_empty() {
+        source.location.display()
+    } else {
+        source.name.clone()
+    }
+}
+
+/// The key's expiry in words, when it needs saying.
+pub fn key_warning(feed: &str, expires: Option<&str>, days: Option<i64>) -> Option<String> {
+    let days = days?;
+    let date = expires.unwrap_or("its expiry date");
+    if days < 0 {
+        Some(format!(
+            "The API key for {feed} expired on {date}; the feed will refuse it. Create a new key and store it under Account."
+        ))
+    } else if days == 0 {
+        Some(format!(
+            "The API key for {feed} expires today ({date}). Create a new key soon and store it under Account."
+        ))
+    } else if days <= KEY_WARNING_DAYS {
+        let plural = if days == 1 { "" } else { "s" };
+        Some(format!(
+            "The API key for {feed} expires in {days} day{plural} ({date}). Create a new key soon and store it under Account."
+        ))
+    } else {
+        None
+    }
+}
+
+/// The vault's record of the key stored for `source` (expiry included).
+fn key_entry(source: &Source) -> Option<nupub_accounts::vault::FeedKeyEntry> {
+    let vault = nupub_accounts::Vault::system().ok()?;
+    let keys = vault.feed_keys().ok()?;
+    let names = key_names(&source.name, &source.location.display());
+    keys.into_iter().find(|k| {
+        k.in_store
+            && names
+                .iter()
+                .any(|n| k.source.eq_ignore_ascii_case(n.trim_end_matches('/')))
+    })
+}
+
+/// The `.snupkg` beside `path` (as `plan_for(.., SymbolsChoice::Auto)` finds
+/// it) checked against the package: the errors the push would refuse it for.
+pub fn symbols_check(path: &Path, package: &nupub_package::Package) -> SymbolsCheck {
+    let symbols = path.with_extension("snupkg");
+    if !symbols.is_file() {
+        return SymbolsCheck::None;
+    }
+    let file = symbols.display().to_string();
+    let errors = match nupub_package::Package::open(&symbols) {
+        Ok(opened) => nupub_feeds::plan::symbol_package_errors(&opened, package),
+        Err(e) => {
+            let mut info = e.info();
+            info.message = format!("the symbol package {file} cannot be read: {}", info.message);
+            vec![info]
+        }
+    };
+    if errors.is_empty() {
+        SymbolsCheck::Valid { file }
+    } else {
+        SymbolsCheck::Invalid { file, errors }
+    }
+}
+
+/// The feed-fact findings for `target`, without "the version exists" (the
+/// preflight's `version` says that), errors first.
+fn fact_findings(
+    package: &nupub_package::Package,
+    facts: &FeedFacts,
+    target: Target,
+) -> Vec<nupub_rules::Finding> {
+    let mut findings: Vec<_> =
+        nupub_rules::apply_target(nupub_rules::feed::check(package, facts), target)
+            .into_iter()
+            .filter(|f| f.code != "version.exists")
+            .collect();
+    findings.sort_by_key(|f| f.severity);
+    findings
 }
 
 /// The checks behind [`preflight`].
 pub async fn preflight_for(path: &str, feed: &str) -> Result<Preflight, ErrorInfo> {
     let (config, cwd) = load_config(Some(path))?;
     let source = config.resolve(Some(feed), &cwd).map_err(|e| e.info())?;
-    let plan = plan_for(Path::new(path), SymbolsChoice::None)?;
-    let package = &plan.package;
+    let file = PathBuf::from(path);
+    let opened = tauri::async_runtime::spawn_blocking(move || {
+        let package = nupub_package::Package::open(&file).map_err(|e| e.info())?;
+        let symbols = symbols_check(&file, &package);
+        Ok::<_, ErrorInfo>((package, symbols))
+    })
+    .await
+    .map_err(|e| {
+        crate::error::AppError::TaskFailed {
+            task: "reading the package before asking the feed",
+            detail: e.to_string(),
+        }
+        .info()
+    })??;
+    let (package, symbols) = opened;
+    let id = package.id().to_string();
+    let version = package.version().clone();
+    let normalized = version.normalized();
     let mut result = Preflight {
         feed: source.label(),
         reachable: true,
         reach_error: None,
         needs_key: source.protocol != Protocol::Folder,
         key_present: false,
+        key_expires: None,
+        key_expires_in_days: None,
+        key_warning: None,
         version: VersionState::Unknown,
         version_detail: None,
+        findings: Vec::new(),
+        notes: Vec::new(),
+        symbols,
     };
+    let client = FeedClient::new().map_err(|e| e.info())?;
+    let mut auth = Auth::default();
     if let nupub_feeds::source::Location::Folder(root) = &source.location {
-        let found = nupub_feeds::local::find_in_folder(
-            root,
-            &package.id,
-            &package.version,
-            &package.original_version,
-        );
+        let found = nupub_feeds::local::find_in_folder(root, &id, &normalized, version.original());
         result.version = if found.is_some() {
             VersionState::Present
         } else {
             VersionState::Absent
         };
-        return Ok(result);
-    }
-    result.key_present = stored_key(&source).is_some();
-    let client = FeedClient::new().map_err(|e| e.info())?;
-    match client.endpoints(&source).await {
-        Err(e) => {
-            result.reachable = false;
-            result.reach_error = Some(e.info());
-        }
-        Ok(endpoints) => {
-            let answer = client
-                .exists(
-                    &source,
-                    &endpoints,
-                    &package.id,
-                    &package.version,
-                    &package.original_version,
-                )
-                .await;
-            match answer {
-                nupub_feeds::Existence::Present => result.version = VersionState::Present,
-                nupub_feeds::Existence::Absent => result.version = VersionState::Absent,
-                nupub_feeds::Existence::Unknown(why) => result.version_detail = Some(why),
+    } else {
+        if let Some(key) = stored_key(&source) {
+            result.key_present = true;
+            if let Some(entry) = key_entry(&source) {
+                result.key_warning = key_warning(
+                    &feed_name(&source),
+                    entry.expires.as_deref(),
+                    entry.expires_in_days,
+                );
+                result.key_expires = entry.expires;
+                result.key_expires_in_days = entry.expires_in_days;
+            }
+            // Reading nuget.org needs no key: it is never sent there for reads.
+            if source.kind != FeedKind::NugetOrg {
+                auth = Auth::key(key);
             }
         }
+        match client.endpoints(&source).await {
+            Err(e) => {
+                result.reachable = false;
+                result.reach_error = Some(e.info());
+                // Nothing more can be asked of a feed that does not answer.
+                result.notes.push(format!(
+                    "{} did not answer, so who owns {id}, its earlier versions and any reserved prefix were not checked.",
+                    feed_name(&source)
+                ));
+                return Ok(result);
+            }
+            Ok(endpoints) => {
+                let answer = client
+                    .exists(&source, &endpoints, &id, &normalized, version.original())
+                    .await;
+                match answer {
+                    nupub_feeds::Existence::Present => result.version = VersionState::Present,
+                    nupub_feeds::Existence::Absent => result.version = VersionState::Absent,
+                    nupub_feeds::Existence::Unknown(why) => result.version_detail = Some(why),
+                }
+            }
+        }
+    }
+    // The rest of what the feed knows; a lookup that fails or takes too long
+    // becomes a note and hides nothing else.
+    let asked = tokio::time::timeout(
+        FACTS_LIMIT,
+        client.facts(&source, &auth, &id, &version, None, &facts_options()),
+    )
+    .await;
+    match asked {
+        Ok(Ok(facts)) => {
+            if result.version == VersionState::Unknown {
+                match facts.version_exists {
+                    Some(true) => result.version = VersionState::Present,
+                    Some(false) => result.version = VersionState::Absent,
+                    None => {}
+                }
+            }
+            result.findings = fact_findings(&package, &facts, source.kind.rules_target());
+            result.notes.extend(facts.notes);
+        }
+        Ok(Err(e)) => {
+            let info = e.info();
+            result.notes.push(format!(
+                "Nupub could not ask {} about the owners of {id} and its earlier versions: {}",
+                feed_name(&source),
+                info.message
+            ));
+        }
+        Err(_) => result.notes.push(format!(
+            "{} did not tell Nupub about the owners of {id} and its earlier versions within {} s, so that was not checked.",
+            feed_name(&source),
+            FACTS_LIMIT.as_secs()
+        )),
     }
     Ok(result)
 }
@@ -692,6 +901,13 @@ mod tests {
         assert!(nupub_error::is_valid_code(&error.code), "{}", error.code);
         assert_eq!(result.version, VersionState::Unknown);
         assert!(result.needs_key);
+        // Said plainly, so the window never claims nothing stands in the way.
+        assert_eq!(result.notes.len(), 1, "{:?}", result.notes);
+        assert!(
+            result.notes[0].contains("did not answer") && result.notes[0].contains("Pre.Down"),
+            "{:?}",
+            result.notes
+        );
     }
 
     #[test]
@@ -774,6 +990,158 @@ mod tests {
         ))
         .unwrap_err();
         assert_eq!(error.code, "feed.invalid_url");
+    }
+
+    #[test]
+    fn publishing_says_it_is_checking_the_package_again_before_anything_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let package =
+            nupub_testkit::packages::make_nupkg(&dir.path().join("in"), "Re.Check", "1.0.0", "", 0);
+        let feed = dir.path().join("feed");
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&events);
+        let sink: ProgressSink = Arc::new(move |e: PushEvent| seen.lock().unwrap().push(e));
+        run(publish_to(
+            &package.display().to_string(),
+            &feed.display().to_string(),
+            &sink,
+            &CancellationToken::new(),
+        ))
+        .unwrap();
+        let events = events.lock().unwrap();
+        match events.first() {
+            Some(PushEvent::Verifying { file }) => assert_eq!(file, "Re.Check.1.0.0.nupkg"),
+            other => panic!("expected Verifying first, got {other:?}"),
+        }
+        let json = serde_json::to_value(&events[0]).unwrap();
+        assert_eq!(json["kind"], "verifying");
+    }
+
+    #[test]
+    fn key_expiry_is_said_in_plain_words_only_when_near() {
+        let w = |days| key_warning("nuget.org", Some("2026-12-01"), days);
+        assert_eq!(w(None), None, "no expiry date given");
+        assert_eq!(w(Some(15)), None, "more than two weeks left");
+        assert_eq!(
+            w(Some(14)).unwrap(),
+            "The API key for nuget.org expires in 14 days (2026-12-01). Create a new key soon and store it under Account."
+        );
+        assert!(w(Some(1)).unwrap().contains("expires in 1 day ("));
+        assert!(w(Some(0)).unwrap().contains("expires today"));
+        let expired = w(Some(-3)).unwrap();
+        assert!(
+            expired.starts_with("The API key for nuget.org expired on 2026-12-01"),
+            "{expired}"
+        );
+    }
+
+    #[test]
+    fn preflight_names_a_bad_symbol_package_and_every_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = nupub_testkit::packages::make_nupkg(dir.path(), "Sym.Check", "1.0.0", "", 0);
+        let path = package.display().to_string();
+        let feed = dir.path().join("feed").display().to_string();
+        let none = run(preflight_for(&path, &feed)).unwrap();
+        assert!(
+            matches!(none.symbols, SymbolsCheck::None),
+            "{:?}",
+            none.symbols
+        );
+        // The .nupkg itself renamed .snupkg (a classic mistake): not a
+        // symbols package, no PDB; nuget.org would refuse it.
+        let snupkg = dir.path().join("Sym.Check.1.0.0.snupkg");
+        std::fs::copy(&package, &snupkg).unwrap();
+        let before = std::fs::read(&snupkg).unwrap();
+        let result = run(preflight_for(&path, &feed)).unwrap();
+        match &result.symbols {
+            SymbolsCheck::Invalid { file, errors } => {
+                assert!(file.ends_with("Sym.Check.1.0.0.snupkg"), "{file}");
+                assert!(!errors.is_empty());
+                let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+                assert!(codes.contains(&"symbols.no_pdb"), "{codes:?}");
+                assert!(codes.contains(&"symbols.package_type"), "{codes:?}");
+                for e in errors {
+                    assert!(nupub_error::is_valid_code(&e.code), "{}", e.code);
+                    assert!(!e.message.is_empty());
+                }
+            }
+            other => panic!("expected the symbol errors, got {other:?}"),
+        }
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(json["symbols"]["status"], "invalid");
+        assert!(json["symbols"]["errors"][0]["code"].is_string());
+        // Not a zip at all: one error naming the file, no panic.
+        std::fs::write(&snupkg, b"PK\x03\x04 garbage").unwrap();
+        match run(preflight_for(&path, &feed)).unwrap().symbols {
+            SymbolsCheck::Invalid { errors, .. } => {
+                assert_eq!(errors.len(), 1);
+                assert!(
+                    errors[0].message.contains("Sym.Check.1.0.0.snupkg"),
+                    "{:?}",
+                    errors[0]
+                );
+            }
+            other => panic!("expected an unreadable symbol package, got {other:?}"),
+        }
+        assert_eq!(std::fs::read(&package).unwrap().len(), before.len());
+
+        // A real package with its real symbol package beside it: valid.
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(&real).unwrap();
+        for name in ["TestData.1.2.3.nupkg", "TestData.1.2.3.snupkg"] {
+            std::fs::copy(nupub_testkit::fixture(name), real.join(name)).unwrap();
+        }
+        let good = run(preflight_for(
+            &real.join("TestData.1.2.3.nupkg").display().to_string(),
+            &feed,
+        ))
+        .unwrap();
+        match good.symbols {
+            SymbolsCheck::Valid { file } => assert!(file.ends_with("TestData.1.2.3.snupkg")),
+            other => panic!("expected a valid symbol package, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn preflight_on_a_folder_says_the_previous_version_was_signed() {
+        let dir = tempfile::tempdir().unwrap();
+        let feed = dir.path().join("feed");
+        // The real author-signed 1.0.0, published to the folder feed first.
+        push(
+            &nupub_testkit::fixture("TestPackage.AuthorSigned.1.0.0.nupkg"),
+            &feed,
+        )
+        .unwrap();
+        let next = nupub_testkit::packages::make_nupkg(
+            &dir.path().join("in"),
+            "TestPackage.AuthorSigned",
+            "1.1.0",
+            "",
+            0,
+        );
+        let result = run(preflight_for(
+            &next.display().to_string(),
+            &feed.display().to_string(),
+        ))
+        .unwrap();
+        assert_eq!(result.version, VersionState::Absent);
+        let codes: Vec<&str> = result.findings.iter().map(|f| f.code.as_str()).collect();
+        assert!(
+            codes.contains(&"sign.signed_to_unsigned"),
+            "{codes:?} {:?}",
+            result.notes
+        );
+        assert!(!codes.contains(&"version.exists"), "{codes:?}");
+        // The same version again: said once, by `version`, not as a finding too.
+        let same = run(preflight_for(
+            &nupub_testkit::fixture("TestPackage.AuthorSigned.1.0.0.nupkg")
+                .display()
+                .to_string(),
+            &feed.display().to_string(),
+        ))
+        .unwrap();
+        assert_eq!(same.version, VersionState::Present);
+        assert!(same.findings.iter().all(|f| f.code != "version.exists"));
     }
 
     #[test]

@@ -852,3 +852,109 @@ fn assembly_info_on_broken_or_missing_files_gives_coded_errors() {
     }
     assert_eq!(file_digest(&package), before, "the package file changed");
 }
+
+// ---- Preflight: what the feed knows before Confirm (feed facts, symbols, key) ----
+
+#[test]
+fn preflight_through_ipc_says_the_previous_version_on_pynuget_was_signed() {
+    let key = format!("ipc-facts-{}", std::process::id());
+    let server = nupub_testkit::pynuget::PyNuGet::start(&key);
+    nupub_testkit::nuget_exe::NuGetExe::new()
+        .push(
+            &fixture("TestPackage.AuthorSigned.1.0.0.nupkg"),
+            &server.push_url(),
+            Some(&key),
+        )
+        .expect_success("nuget push of the signed 1.0.0");
+    let h = harness(LaunchArgs::default());
+    let dir = tempfile::tempdir().unwrap();
+    let next =
+        nupub_testkit::packages::make_nupkg(dir.path(), "TestPackage.AuthorSigned", "1.1.0", "", 0);
+    let before = file_digest(&next);
+    let answer = h
+        .call(
+            "preflight",
+            json!({ "path": next.display().to_string(), "feed": server.push_url() }),
+        )
+        .unwrap();
+    assert_eq!(answer["reachable"], true, "{answer}");
+    assert_eq!(answer["version"], "absent", "{answer}");
+    let findings = answer["findings"].as_array().unwrap();
+    let signed = findings
+        .iter()
+        .find(|f| f["code"] == "sign.signed_to_unsigned")
+        .unwrap_or_else(|| panic!("{answer}"));
+    assert_eq!(signed["severity"], "warning");
+    assert!(
+        signed["message"].as_str().unwrap().contains("1.0.0"),
+        "{signed}"
+    );
+    assert!(
+        signed["serverMessage"]
+            .as_str()
+            .unwrap()
+            .contains("is author signed but the uploaded package is unsigned"),
+        "{signed}"
+    );
+    assert_eq!(answer["symbols"], json!({ "status": "none" }));
+    assert_eq!(answer["notes"], json!([]), "{answer}");
+    assert_eq!(file_digest(&next), before);
+
+    // 1.0.0 again: "already there" once, as `version`, not as a finding too.
+    let same = h
+        .call(
+            "preflight",
+            json!({
+                "path": fixture("TestPackage.AuthorSigned.1.0.0.nupkg").display().to_string(),
+                "feed": server.push_url(),
+            }),
+        )
+        .unwrap();
+    assert_eq!(same["version"], "present", "{same}");
+    assert!(
+        same["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] != "version.exists"),
+        "{same}"
+    );
+}
+
+#[test]
+fn preflight_turns_a_failed_facts_lookup_into_a_note_and_keeps_the_rest() {
+    // The index answers, but the version list lives on a port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{closed}/flat/");
+    let index = nupub_testkit::pynuget::StaticV3Index::start(&[
+        ("PackagePublish/2.0.0", "http://127.0.0.1:9/api/v2/package"),
+        ("PackageBaseAddress/3.0.0", &base),
+    ]);
+    let h = harness(LaunchArgs::default());
+    let dir = tempfile::tempdir().unwrap();
+    let package = nupub_testkit::packages::make_nupkg(dir.path(), "Facts.Down", "1.0.0", "", 0);
+    // A broken symbol package too: the failed lookup must not hide it.
+    std::fs::copy(&package, dir.path().join("Facts.Down.1.0.0.snupkg")).unwrap();
+    let answer = h
+        .call(
+            "preflight",
+            json!({ "path": package.display().to_string(), "feed": index.index_url() }),
+        )
+        .unwrap();
+    assert_eq!(answer["reachable"], true, "{answer}");
+    assert_eq!(answer["version"], "unknown", "{answer}");
+    let notes = answer["notes"].as_array().unwrap();
+    assert!(!notes.is_empty(), "{answer}");
+    let note = notes[0].as_str().unwrap();
+    assert!(
+        note.starts_with("Nupub could not ask") && note.contains("Facts.Down"),
+        "{note}"
+    );
+    assert!(answer["versionDetail"].is_string(), "{answer}");
+    assert_eq!(answer["symbols"]["status"], "invalid", "{answer}");
+    assert_eq!(answer["findings"], json!([]), "{answer}");
+}

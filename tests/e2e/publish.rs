@@ -550,6 +550,16 @@ async fn nuget_org_offline_still_asks_for_the_typed_phrase_and_cancel_publishes_
         code.as_str().is_some_and(|c| c.starts_with("feed.")),
         "the feeds crate's own code: {code}"
     );
+    // The feed-facts panel says what was not checked, never "nothing stands in the way".
+    let notes = window.text_of("[data-testid=preflight-notes]").await;
+    assert!(
+        notes.contains("nuget.org did not answer, so who owns Nupub.E2E.Offline"),
+        "{notes}"
+    );
+    let nothing = window
+        .eval("return !!document.querySelector('[data-testid=preflight-nothing]')")
+        .await;
+    assert_eq!(nothing, serde_json::Value::Bool(false));
 
     let warning = window.text_of("[data-testid=nuget-org-warning]").await;
     assert!(
@@ -735,5 +745,159 @@ async fn the_publish_flow_reads_clearly_in_the_dark_theme() {
         files_named(&feed_dir, "nupub.e2e.dark.1.0.0.nupkg").len(),
         1,
         "published to the local feed"
+    );
+}
+
+// ---- Preflight: what the feed knows, before Confirm (issue 7 step 5, issue 4) ----
+
+const FACTS_FEED: &str = "e2e-pynuget-facts";
+const SIGNED_FIXTURE: &str = "TestPackage.AuthorSigned.1.0.0.nupkg";
+const SIGNED_ID: &str = "TestPackage.AuthorSigned";
+
+/// `YYYY-MM-DD`, `days` from today (the system's `date`, as a user's clock).
+fn date_in(days: i64) -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("{days} days"), "+%F"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn preflight_warns_that_the_previous_version_was_signed_and_publishing_works_once_acknowledged(
+) {
+    let key = format!("e2e-facts-key-{}", std::process::id());
+    let server = PyNuGet::start(&key);
+    // 1.0.0 as its maintainer published it: the real author-signed package,
+    // pushed with the official client.
+    NuGetExe::new()
+        .push(
+            &nupub_testkit::fixture(SIGNED_FIXTURE),
+            &server.push_url(),
+            Some(&key),
+        )
+        .expect_success("nuget push of the signed 1.0.0");
+    let root = tempfile::tempdir().unwrap();
+    let packages = root.path().join("packages");
+    // 1.1.0 of the same id, built here and not signed.
+    let package = make_nupkg(
+        &packages,
+        SIGNED_ID,
+        "1.1.0",
+        "<license type=\"expression\">MIT</license>",
+        0,
+    );
+    let before = std::fs::read(&package).unwrap();
+    let vault = feed_with_key(&packages, root.path(), FACTS_FEED, &server.push_url(), &key);
+    // The key expires in 5 days: the preflight says so.
+    let expires = date_in(5);
+    vault
+        .set_feed_key(
+            FACTS_FEED,
+            nupub_accounts::Secret::new(key.clone()),
+            nupub_accounts::KeyMetadata {
+                expires: Some(expires.clone()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+
+    let window = AppWindow::launch(launch(&package, root.path())).await;
+    window.find("[data-testid=open-another]").await;
+    open_feeds(&window).await;
+    let css = format!("[data-testid=feed-{FACTS_FEED}]");
+    confirm_with(&window, &css).await;
+    let card = window
+        .find("[data-testid=preflight-panel] [data-code='sign.signed_to_unsigned']")
+        .await;
+    let text = card.text().await.unwrap();
+    assert!(text.contains("1.0.0"), "names the signed version: {text}");
+    assert!(text.contains("Warning"), "{text}");
+    let key_note = window.text_of("[data-testid=preflight-key]").await;
+    assert!(
+        key_note.contains("expires in 5 days") && key_note.contains(&expires),
+        "{key_note}"
+    );
+    let disabled = || async {
+        window
+            .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
+            .await
+    };
+    assert_eq!(
+        disabled().await,
+        serde_json::Value::Bool(true),
+        "not before the warning is acknowledged"
+    );
+    shot(&window, "preflight-1-signed-to-unsigned").await;
+
+    window.click("[data-testid=preflight-acknowledge]").await;
+    assert_eq!(disabled().await, serde_json::Value::Bool(false));
+    window.click("[data-testid=confirm-publish]").await;
+    wait_for_outcome(&window, "published").await;
+    shot(&window, "preflight-2-published").await;
+    assert!(
+        server.stored_package(SIGNED_ID, "1.1.0").is_some(),
+        "pynuget holds 1.1.0; its log:\n{}",
+        server.server_log()
+    );
+    assert!(server.stored_package(SIGNED_ID, "1.0.0").is_some());
+    assert_eq!(std::fs::read(&package).unwrap(), before, "file untouched");
+    window.close().await;
+    vault.remove_feed_key(FACTS_FEED).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn preflight_lists_a_bad_symbol_package_and_blocks_publishing() {
+    let root = tempfile::tempdir().unwrap();
+    let packages = root.path().join("packages");
+    let package = make_nupkg(
+        &packages,
+        "Nupub.E2E.BadSymbols",
+        "1.0.0",
+        "<license type=\"expression\">MIT</license>",
+        0,
+    );
+    // The package itself under the symbol package's name: no PDB, not a
+    // SymbolsPackage. nuget.org would refuse it.
+    let snupkg = packages.join("Nupub.E2E.BadSymbols.1.0.0.snupkg");
+    std::fs::copy(&package, &snupkg).unwrap();
+    let window = AppWindow::launch(launch(&package, root.path())).await;
+    window.find("[data-testid=open-another]").await;
+    open_feeds(&window).await;
+    confirm_with(&window, "[data-testid=feed-local]").await;
+    let block = window.text_of("[data-testid=preflight-symbols]").await;
+    assert!(
+        block.contains("The symbol package Nupub.E2E.BadSymbols.1.0.0.snupkg would be refused"),
+        "{block}"
+    );
+    let codes = window
+        .eval("return [...document.querySelectorAll('[data-testid=preflight-symbols] [data-testid=error]')].map(e => e.dataset.code)")
+        .await;
+    let codes: Vec<&str> = codes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert!(codes.contains(&"symbols.no_pdb"), "{codes:?}");
+    assert!(codes.contains(&"symbols.package_type"), "{codes:?}");
+    let disabled = window
+        .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
+        .await;
+    assert_eq!(
+        disabled,
+        serde_json::Value::Bool(true),
+        "Publish is blocked"
+    );
+    window
+        .eval("document.querySelector('[data-testid=preflight-symbols]').scrollIntoView(); return true")
+        .await;
+    shot(&window, "preflight-3-bad-symbols").await;
+    window.close().await;
+    let feed = root.path().join("data/nupub/feed");
+    assert!(
+        files_named(&feed, "nupub.e2e.badsymbols.1.0.0.nupkg").is_empty(),
+        "nothing was published"
     );
 }

@@ -98,6 +98,9 @@ impl std::fmt::Debug for PushOptions {
 )]
 #[ts(export)]
 pub enum PushEvent {
+    /// Checking the package again (the rules, CRC check included) before
+    /// anything is sent; still cancellable, nothing has left the machine.
+    Verifying { file: String },
     /// Reading the feed's service index.
     Resolving { feed: String },
     /// An upload attempt starts.
@@ -107,7 +110,10 @@ pub enum PushEvent {
         total_bytes: u64,
         attempt: u32,
     },
-    /// Bytes handed to the network so far.
+    /// Bytes handed to the network so far. `bytes_per_second` is 0 and
+    /// `eta_seconds` `None` while the rate is still being measured (the first
+    /// second after the kernel's send buffers filled): the window says
+    /// "measuring…" instead of a rate the network never had.
     Uploading {
         file: String,
         sent_bytes: u64,

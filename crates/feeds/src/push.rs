@@ -678,6 +678,7 @@ impl MultipartFile {
         let sent = Arc::new(AtomicU64::new(0));
         let start = Instant::now();
         let last = Arc::new(Mutex::new(Instant::now() - PROGRESS_EVERY));
+        let estimator = Arc::new(Mutex::new(RateEstimator::default()));
         // The file is read on its own thread in large blocks and handed over
         // through a small bounded channel: reads overlap the upload, and at most
         // a few blocks are in memory whatever the package size.
@@ -717,6 +718,11 @@ impl MultipartFile {
             if finished {
                 done.store(true, Ordering::SeqCst);
             }
+            let secs = start.elapsed().as_secs_f64();
+            let rate = estimator
+                .lock()
+                .ok()
+                .and_then(|mut e| e.record(secs, now_sent));
             let due = last
                 .lock()
                 .map(|mut at| {
@@ -729,18 +735,13 @@ impl MultipartFile {
                 })
                 .unwrap_or(finished);
             if due {
-                let secs = start.elapsed().as_secs_f64();
-                let rate = if secs > 0.0 {
-                    now_sent as f64 / secs
-                } else {
-                    0.0
-                };
-                let eta = (rate > 0.0).then(|| total.saturating_sub(now_sent) as f64 / rate);
+                // No rate yet ("measuring…") rather than the kernel buffers' speed.
+                let eta = rate.map(|r| total.saturating_sub(now_sent) as f64 / r);
                 progress(PushEvent::Uploading {
                     file: label.clone(),
                     sent_bytes: now_sent,
                     total_bytes: total,
-                    bytes_per_second: rate,
+                    bytes_per_second: rate.unwrap_or(0.0),
                     eta_seconds: eta,
                 });
                 if finished {
@@ -751,5 +752,137 @@ impl MultipartFile {
             }
             Ok(chunk)
         })
+    }
+}
+
+/// The upload rate over a sliding window, as the progress bar shows it.
+///
+/// The first megabytes of a body land in the kernel's send buffers at once,
+/// whatever the network does, so a rate measured from the start says
+/// "12 MB/s, about 2 s left" on a line that moves 100 kB/s. Samples from the
+/// first [`RateEstimator::WARM_UP`] seconds are therefore ignored, and no rate
+/// is given until the window spans [`RateEstimator::MIN_SPAN`] seconds; after
+/// that the rate is over the last [`RateEstimator::WINDOW`] seconds, so it
+/// follows a network that speeds up or slows down.
+#[derive(Debug, Default)]
+pub(crate) struct RateEstimator {
+    /// (seconds since the upload started, bytes handed over by then).
+    samples: std::collections::VecDeque<(f64, u64)>,
+}
+
+impl RateEstimator {
+    pub(crate) const WARM_UP: f64 = 0.5;
+    pub(crate) const MIN_SPAN: f64 = 1.0;
+    pub(crate) const WINDOW: f64 = 3.0;
+
+    /// Records `sent` bytes at `at` seconds; the rate in bytes per second
+    /// once it means something, else `None`.
+    pub(crate) fn record(&mut self, at: f64, sent: u64) -> Option<f64> {
+        if !at.is_finite() || at < Self::WARM_UP {
+            return None;
+        }
+        if let Some(&(last_at, last_sent)) = self.samples.back() {
+            if at < last_at || sent < last_sent {
+                // Time or bytes went backwards: start measuring again.
+                self.samples.clear();
+            }
+        }
+        self.samples.push_back((at, sent));
+        // Keep the newest sample that is at least WINDOW old as the baseline.
+        while self.samples.len() > 2
+            && self
+                .samples
+                .get(1)
+                .is_some_and(|s| at - s.0 >= Self::WINDOW)
+        {
+            self.samples.pop_front();
+        }
+        let &(from_at, from_sent) = self.samples.front()?;
+        let span = at - from_at;
+        if span < Self::MIN_SPAN || sent <= from_sent {
+            return None;
+        }
+        Some((sent - from_sent) as f64 / span)
+    }
+}
+
+#[cfg(test)]
+mod rate_tests {
+    use super::RateEstimator;
+
+    const MB: u64 = 1_000_000;
+
+    #[test]
+    fn the_kernel_buffer_burst_never_becomes_the_rate() {
+        let mut e = RateEstimator::default();
+        // 4 MB vanish into the send buffers within 20 ms...
+        for (n, at) in [0.0, 0.005, 0.01, 0.02].into_iter().enumerate() {
+            assert_eq!(e.record(at, (n as u64 + 1) * MB), None, "at {at}");
+        }
+        // ...then the network moves 100 kB/s.
+        let mut sent = 4 * MB;
+        let mut rates = Vec::new();
+        for tenth in 6..=40 {
+            let at = f64::from(tenth) / 10.0;
+            sent += 10_000;
+            rates.push((at, e.record(at, sent)));
+        }
+        // Measuring first: nothing before a full second of real samples.
+        assert!(
+            rates
+                .iter()
+                .filter(|(at, _)| *at < 1.6)
+                .all(|(_, r)| r.is_none()),
+            "{rates:?}"
+        );
+        let (_, last) = rates.last().unwrap();
+        let rate = last.expect("a rate once a second has passed");
+        assert!((rate - 100_000.0).abs() < 1.0, "{rate}");
+        assert!(
+            rates.iter().filter_map(|(_, r)| *r).all(|r| r < 150_000.0),
+            "{rates:?}"
+        );
+    }
+
+    #[test]
+    fn the_window_follows_a_network_that_slows_down() {
+        let mut e = RateEstimator::default();
+        let mut sent = 0;
+        for tenth in 5..=50 {
+            sent += 1_000_000; // 10 MB/s
+            e.record(f64::from(tenth) / 10.0, sent);
+        }
+        let mut last = None;
+        for tenth in 51..=100 {
+            sent += 10_000; // 100 kB/s
+            last = e.record(f64::from(tenth) / 10.0, sent);
+        }
+        let rate = last.unwrap();
+        assert!(
+            (rate - 100_000.0).abs() < 1.0,
+            "only the last 3 s count: {rate}"
+        );
+    }
+
+    #[test]
+    fn sparse_samples_on_a_slow_line_still_give_a_rate() {
+        let mut e = RateEstimator::default();
+        assert_eq!(e.record(0.0, MB), None);
+        // One 1 MB block every 10 s.
+        assert_eq!(e.record(10.0, 2 * MB), None, "one sample is not a span");
+        let rate = e.record(20.0, 3 * MB).unwrap();
+        assert!((rate - 100_000.0).abs() < 1.0, "{rate}");
+    }
+
+    #[test]
+    fn nonsense_times_and_counts_never_panic_or_give_a_rate() {
+        let mut e = RateEstimator::default();
+        assert_eq!(e.record(f64::NAN, 5), None);
+        assert_eq!(e.record(f64::INFINITY, 5), None);
+        assert_eq!(e.record(2.0, 5 * MB), None);
+        assert_eq!(e.record(1.0, MB), None, "time went backwards");
+        assert_eq!(e.record(3.0, MB), None, "no bytes moved");
+        assert!(e.record(4.0, 2 * MB).is_some());
+        assert_eq!(e.record(5.0, 0), None, "bytes went backwards");
     }
 }

@@ -3,4 +3,4 @@
 /**
  * Progress while pushing.
  */
-export type PushEvent = { "kind": "resolving", feed: string, } | { "kind": "started", file: string, feed: string, totalBytes: bigint, attempt: number, } | { "kind": "uploading", file: string, sentBytes: bigint, totalBytes: bigint, bytesPerSecond: number, etaSeconds: number | null, } | { "kind": "sent", file: string, } | { "kind": "checking", reason: string, } | { "kind": "retrying", attempt: number, waitSeconds: number, reason: string, } | { "kind": "waitingForVisibility", elapsedSeconds: number, limitSeconds: number, };
+export type PushEvent = { "kind": "verifying", file: string, } | { "kind": "resolving", feed: string, } | { "kind": "started", file: string, feed: string, totalBytes: bigint, attempt: number, } | { "kind": "uploading", file: string, sentBytes: bigint, totalBytes: bigint, bytesPerSecond: number, etaSeconds: number | null, } | { "kind": "sent", file: string, } | { "kind": "checking", reason: string, } | { "kind": "retrying", attempt: number, waitSeconds: number, reason: string, } | { "kind": "waitingForVisibility", elapsedSeconds: number, limitSeconds: number, };

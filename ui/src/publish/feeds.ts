@@ -3,6 +3,9 @@
 // comes from Rust (`FeedChoice.target`, `target_for` in publish_commands.rs).
 import type { FeedChoice } from "../bindings/FeedChoice";
 import type { PushEvent } from "../bindings/PushEvent";
+import type { Preflight } from "../bindings/Preflight";
+import type { Finding } from "../bindings/Finding";
+import type { ErrorInfo } from "../bindings/ErrorInfo";
 import { formatBytes } from "../lib/format";
 
 /** What the user types before publishing to nuget.org: `Id Version`. */
@@ -29,6 +32,52 @@ export function keyStatus(feed: FeedChoice): { text: string; tone: "ok" | "warn"
   return { text: `API key stored, expires ${feed.keyExpires}`, tone: "ok" };
 }
 
+/** The preflight's answer as the Confirm step lays it out. */
+export interface PreflightSummary {
+  /** Feed-fact findings that block publishing (a reserved prefix, …). */
+  errors: Finding[];
+  /** Findings the user acknowledges before publishing (the previous version was signed, …). */
+  warnings: Finding[];
+  /** Findings that only inform (the id's owners). */
+  infos: Finding[];
+  /** What the feed could not be asked, in plain words. */
+  notes: string[];
+  symbolFile: string | null;
+  /** Why the symbol package would be refused (blocks publishing). */
+  symbolErrors: ErrorInfo[];
+  keyWarning: string | null;
+  /** The stored key as the preflight found it (null before it answered). */
+  key: { present: boolean; expires: string | null; days: number | null } | null;
+  /** Nothing at all to show. */
+  empty: boolean;
+}
+
+export function preflightSummary(result: Preflight | null): PreflightSummary {
+  if (!result) {
+    return { errors: [], warnings: [], infos: [], notes: [], symbolFile: null, symbolErrors: [], keyWarning: null, key: null, empty: false };
+  }
+  const findings = result.findings ?? [];
+  const symbols = result.symbols ?? { status: "none" };
+  const summary: PreflightSummary = {
+    errors: findings.filter((f) => f.severity === "error"),
+    warnings: findings.filter((f) => f.severity === "warning"),
+    infos: findings.filter((f) => f.severity === "info"),
+    notes: result.notes ?? [],
+    symbolFile: symbols.status === "none" ? null : fileName(symbols.file),
+    symbolErrors: symbols.status === "invalid" ? symbols.errors : [],
+    keyWarning: result.keyWarning ?? null,
+    key: result.needsKey ? { present: result.keyPresent, expires: result.keyExpires ?? null, days: result.keyExpiresInDays ?? null } : null,
+    empty: false,
+  };
+  summary.empty = findings.length === 0 && summary.notes.length === 0 && summary.symbolErrors.length === 0 && !summary.keyWarning;
+  return summary;
+}
+
+function fileName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
 /** Progress as the bar and the line under it show it. */
 export interface ProgressView {
   fraction: number | null;
@@ -39,6 +88,8 @@ export interface ProgressView {
 
 export function describeEvent(event: PushEvent): ProgressView {
   switch (event.kind) {
+    case "verifying":
+      return { fraction: null, line: "Checking the package again before sending…", cancellable: true };
     case "resolving":
       return { fraction: null, line: `Contacting ${event.feed}…`, cancellable: true };
     case "started":
@@ -53,11 +104,10 @@ export function describeEvent(event: PushEvent): ProgressView {
       const total = Number(event.totalBytes);
       const fraction = total > 0 ? Math.min(1, sent / total) : 1;
       const eta = event.etaSeconds !== null && event.etaSeconds !== undefined ? `, about ${Math.ceil(event.etaSeconds)} s left` : "";
-      return {
-        fraction,
-        line: `${formatBytes(sent)} of ${formatBytes(total)} at ${formatBytes(event.bytesPerSecond)}/s${eta}`,
-        cancellable: true,
-      };
+      // Rust sends no rate until it means something (the first second after
+      // the kernel's buffers filled): say so rather than "0 B/s".
+      const rate = event.bytesPerSecond > 0 ? ` at ${formatBytes(event.bytesPerSecond)}/s${eta}` : ", measuring the speed…";
+      return { fraction, line: `${formatBytes(sent)} of ${formatBytes(total)}${rate}`, cancellable: true };
     }
     case "sent":
       return { fraction: 1, line: "Sent. Waiting for the feed's answer…", cancellable: false };

@@ -65,7 +65,22 @@ function report(findings: Finding[]): Report {
   return { package: { id: "My.Lib", version: "1.2.3" }, target: "nuget.org", findings };
 }
 function preflightResult(over: Partial<Preflight> = {}): Preflight {
-  return { feed: "nuget.org", reachable: true, reachError: null, needsKey: true, keyPresent: true, version: "absent", versionDetail: null, ...over };
+  return {
+    feed: "nuget.org",
+    reachable: true,
+    reachError: null,
+    needsKey: true,
+    keyPresent: true,
+    keyExpires: null,
+    keyExpiresInDays: null,
+    keyWarning: null,
+    version: "absent",
+    versionDetail: null,
+    findings: [],
+    notes: [],
+    symbols: { status: "none" },
+    ...over,
+  };
 }
 function pushReport(over: Partial<PushReport> = {}): PushReport {
   return {
@@ -118,6 +133,15 @@ describe("publish helpers", () => {
     expect(describeEvent({ kind: "sent", file: "a.nupkg" }).cancellable).toBe(false);
     // A zero-byte total never divides by zero.
     expect(describeEvent({ kind: "uploading", file: "a", sentBytes: 0n, totalBytes: 0n, bytesPerSecond: 0, etaSeconds: null }).fraction).toBe(1);
+    // Before Rust has a meaningful rate: "measuring", never "0 B/s" or a burst's speed.
+    const early = describeEvent({ kind: "uploading", file: "a.nupkg", sentBytes: 4_000_000n, totalBytes: 50_000_000n, bytesPerSecond: 0, etaSeconds: null });
+    expect(early.line).toBe("4.0 MB of 50.0 MB, measuring the speed…");
+    expect(early.fraction).toBe(0.08);
+  });
+
+  it("says the package is being checked again before anything is sent, and that it can still be cancelled", () => {
+    const view = describeEvent({ kind: "verifying", file: "My.Lib.1.2.3.nupkg" });
+    expect(view).toEqual({ fraction: null, line: "Checking the package again before sending…", cancellable: true });
   });
 });
 
@@ -169,7 +193,7 @@ describe("the Confirm step", () => {
   const pkg = opened();
 
   it("for nuget.org: warns that versions are permanent, focuses Cancel and enables Publish only after `Id Version`", async () => {
-    serve({ check_package: () => report([]), preflight: () => preflightResult() });
+    serve({ check_package: () => report([]), preflight: () => preflightResult({ keyExpires: "2026-12-01", keyExpiresInDays: 7 }) });
     let published = 0;
     render(ConfirmStep, { opened: pkg, feed: nugetOrg, acknowledged: {}, onCancel: () => {}, onPublish: () => published++, onReviewChecks: () => {} });
     await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("No errors or warnings"));
@@ -237,6 +261,113 @@ describe("the Confirm step", () => {
     await waitFor(() => expect(calls.find((c) => c.cmd === "check_package")?.args).toEqual({ path: pkg.path, target: "github" }));
   });
 
+  const signedToUnsigned = finding("warning", {
+    code: "sign.signed_to_unsigned",
+    title: "Previous version was signed, this one is not",
+    message: "My.Lib 1.2.2 on company was author-signed; 1.2.3 is not signed.",
+    serverMessage: "The previous package version '1.2.2' is author signed but the uploaded package is unsigned. To avoid this warning, sign the package before uploading.",
+    path: ".signature.p7s",
+  });
+
+  function confirm(f: FeedChoice, over: Partial<Preflight>, onPublish: () => void = () => {}) {
+    serve({ check_package: () => report([]), preflight: () => preflightResult(over) });
+    render(ConfirmStep, { opened: pkg, feed: f, acknowledged: {}, onCancel: () => {}, onPublish, onReviewChecks: () => {} });
+  }
+  const publishButton = () => screen.getByTestId("confirm-publish") as HTMLButtonElement;
+
+  it("holds the preflight panel's place while the feed is asked", async () => {
+    let answer: (p: Preflight) => void = () => {};
+    serve({ check_package: () => report([]), preflight: () => new Promise<Preflight>((resolve) => (answer = resolve)) });
+    render(ConfirmStep, { opened: pkg, feed: company, acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    const panel = screen.getByTestId("preflight-panel");
+    expect(panel.getAttribute("aria-busy")).toBe("true");
+    expect(screen.getByTestId("preflight-checking").textContent).toContain("Asking company about My.Lib");
+    expect(publishButton().disabled).toBe(true);
+    answer(preflightResult());
+    expect(await screen.findByTestId("preflight-nothing")).toBeTruthy();
+    // The same element, answered: nothing was inserted above the actions.
+    expect(screen.getByTestId("preflight-panel")).toBe(panel);
+    expect(panel.getAttribute("aria-busy")).toBe("false");
+  });
+
+  it("warns that the previous version was signed, with nuget.org's words, and publishes once acknowledged", async () => {
+    let published = 0;
+    confirm(company, { findings: [signedToUnsigned] }, () => published++);
+    const card = await screen.findByText(/was author-signed/);
+    const article = card.closest("article") as HTMLElement;
+    expect(article.getAttribute("data-code")).toBe("sign.signed_to_unsigned");
+    expect(article.querySelector("[data-testid=finding-server]")?.textContent).toContain("is author signed but the uploaded package is unsigned");
+    await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("No errors or warnings"));
+    expect(publishButton().disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId("preflight-acknowledge"));
+    expect(publishButton().disabled).toBe(false);
+    await fireEvent.click(publishButton());
+    expect(published).toBe(1);
+    // Unticking takes the acknowledgement back.
+    await fireEvent.click(screen.getByTestId("preflight-acknowledge"));
+    expect(publishButton().disabled).toBe(true);
+  });
+
+  it("shows the id's owners as a note that does not block", async () => {
+    const owners = finding("warning", { code: "id.owners", severity: "info", title: "The id already has owners", message: "My.Lib already exists on nuget.org; its owners are ann, contoso." });
+    confirm(nugetOrg, { findings: [owners] });
+    const article = (await screen.findByText(/its owners are ann, contoso/)).closest("article") as HTMLElement;
+    expect(article.getAttribute("data-severity")).toBe("info");
+    expect(screen.queryByTestId("preflight-acknowledge")).toBeNull();
+    await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("No errors or warnings"));
+    await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.3" } });
+    expect(publishButton().disabled).toBe(false);
+  });
+
+  it("blocks a feed-fact error such as a prefix reserved by someone else", async () => {
+    const reserved = finding("error", { code: "id.reserved_prefix", title: "Reserved prefix", message: "My.Lib is inside a prefix reserved on nuget.org by someone else, so the push will be refused." });
+    confirm(nugetOrg, { findings: [reserved] });
+    expect((await screen.findByText(/reserved on nuget.org by someone else/)).closest("article")?.getAttribute("data-severity")).toBe("error");
+    await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.3" } });
+    expect(publishButton().disabled).toBe(true);
+  });
+
+  it("blocks a bad symbol package and lists each of its errors as {code, message, hint}", async () => {
+    confirm(feed(), {
+      needsKey: false,
+      symbols: {
+        status: "invalid",
+        file: "/p/My.Lib.1.2.3.snupkg",
+        errors: [
+          { code: "symbols.no_pdb", message: "My.Lib.1.2.3.snupkg holds no .pdb file", hint: "pack with <IncludeSymbols> and <SymbolPackageFormat>snupkg" },
+          { code: "symbols.package_type", message: "My.Lib.1.2.3.snupkg does not declare the SymbolsPackage type", hint: null },
+        ],
+      },
+    });
+    const block = await screen.findByTestId("preflight-symbols");
+    expect(block.textContent).toContain("The symbol package My.Lib.1.2.3.snupkg would be refused");
+    expect(block.textContent).toContain("Publish is blocked");
+    const codes = [...block.querySelectorAll("[data-testid=error]")].map((e) => e.getAttribute("data-code"));
+    expect(codes).toEqual(["symbols.no_pdb", "symbols.package_type"]);
+    expect(block.textContent).toContain("How to fix it: pack with <IncludeSymbols>");
+    expect(screen.getByTestId("summary-symbols").textContent).toContain("My.Lib.1.2.3.snupkg would be refused");
+    await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("No errors or warnings"));
+    expect(publishButton().disabled).toBe(true);
+  });
+
+  it("warns when the key expires soon, with the date and the days left", async () => {
+    const keyWarning = "The API key for company expires in 3 days (2026-11-27). Create a new key soon and store it under Account.";
+    confirm(company, { keyExpires: "2026-11-27", keyExpiresInDays: 3, keyWarning });
+    expect((await screen.findByTestId("preflight-key")).textContent).toBe(keyWarning);
+    // The preflight's fresh reading of the key wins over the feed list's.
+    expect(screen.getByTestId("summary-key").textContent).toBe("API key expires in 3 days");
+    expect(screen.queryByTestId("no-key-note")).toBeNull();
+    await waitFor(() => expect(publishButton().disabled).toBe(false), { timeout: 2000 });
+  });
+
+  it("says plainly what the feed could not be asked, without blocking", async () => {
+    const note = "company did not tell Nupub about the owners of My.Lib and its earlier versions within 30 s, so that was not checked.";
+    confirm(company, { notes: [note] });
+    expect((await screen.findByTestId("preflight-notes")).textContent).toBe(note);
+    expect(screen.queryByTestId("preflight-nothing")).toBeNull();
+    await waitFor(() => expect(publishButton().disabled).toBe(false));
+  });
+
   it("keeps Publish disabled when the checks cannot run", async () => {
     serve({
       preflight: () => preflightResult(),
@@ -273,6 +404,19 @@ describe("the Publish step", () => {
     expect((await screen.findByTestId("result-published")).textContent).toContain("My.Lib 1.2.3 is on nuget.org");
     expect(screen.getByTestId("result-warnings").textContent).toContain("Your API key expires in 5 days.");
     await waitFor(() => expect(calls.find((c) => c.cmd === "note_push_warnings")?.args).toEqual({ source: "nuget.org", warnings: ["Your API key expires in 5 days."] }));
+  });
+
+  it("says it is checking the package again before sending, then shows the upload measuring its speed", async () => {
+    serve({ publish: () => new Promise<PushReport>(() => {}), cancel_publish: () => true });
+    render(PublishStep, { opened: pkg, feed: nugetOrg, onDone: () => {}, onChooseFeed: () => {} });
+    await waitFor(() => expect(calls.some((c) => c.cmd === "publish")).toBe(true));
+    expect(screen.getByTestId("progress-line").textContent).toBe("Starting…");
+    await emit("publish:progress", { kind: "verifying", file: "My.Lib.1.2.3.nupkg" });
+    await waitFor(() => expect(screen.getByTestId("progress-line").textContent).toBe("Checking the package again before sending…"));
+    expect(screen.getByRole("progressbar").hasAttribute("value")).toBe(false);
+    expect((screen.getByTestId("publish-cancel") as HTMLButtonElement).disabled).toBe(false);
+    await emit("publish:progress", { kind: "uploading", file: "My.Lib.1.2.3.nupkg", sentBytes: 2_000_000, totalBytes: 10_000_000, bytesPerSecond: 0, etaSeconds: null });
+    await waitFor(() => expect(screen.getByTestId("progress-line").textContent).toBe("2.0 MB of 10.0 MB, measuring the speed…"));
   });
 
   it("shows the Rust side's refusal when the checks block the publish", async () => {
