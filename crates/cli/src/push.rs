@@ -251,13 +251,19 @@ fn progress_printer(json: bool) -> ProgressSink {
                 } else {
                     100.0
                 };
-                let eta = eta_seconds
-                    .map(|s| format!(", {s:.0} s left"))
-                    .unwrap_or_default();
+                // A zero rate means the feeds crate has not measured one yet
+                // (the first burst only fills the kernel's buffers).
+                let speed = if *bytes_per_second > 0.0 {
+                    let eta = eta_seconds
+                        .map(|s| format!(", {s:.0} s left"))
+                        .unwrap_or_default();
+                    format!("{:.1} MB/s{eta}", bytes_per_second / 1e6)
+                } else {
+                    "measuring the speed...".to_string()
+                };
                 eprint!(
-                    "\r{file}: {percent:5.1}% of {:.1} MB, {:.1} MB/s{eta}    ",
+                    "\r{file}: {percent:5.1}% of {:.1} MB, {speed}    ",
                     *total_bytes as f64 / 1e6,
-                    bytes_per_second / 1e6
                 );
                 return;
             }
@@ -275,6 +281,7 @@ fn progress_printer(json: bool) -> ProgressSink {
             }
             PushEvent::Started { attempt, .. } => format!("Attempt {attempt}..."),
             PushEvent::Checking { reason } => format!("{reason}."),
+            PushEvent::Verifying { file } => format!("Checking {file} again before sending..."),
             PushEvent::Retrying {
                 attempt,
                 wait_seconds,
