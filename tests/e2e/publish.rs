@@ -814,7 +814,7 @@ async fn preflight_warns_that_the_previous_version_was_signed_and_publishing_wor
     let text = card.text().await.unwrap();
     assert!(text.contains("1.0.0"), "names the signed version: {text}");
     assert!(text.contains("Warning"), "{text}");
-    let key_note = window.text_of("[data-testid=preflight-key]").await;
+    let key_note = window.text_of("[data-testid=summary-key]").await;
     assert!(
         key_note.contains("expires in 5 days") && key_note.contains(&expires),
         "{key_note}"

@@ -28,7 +28,10 @@ export function keyStatus(feed: FeedChoice): { text: string; tone: "ok" | "warn"
   const days = feed.keyExpiresInDays;
   if (days === null || days === undefined) return { text: "API key stored", tone: "ok" };
   if (days < 0) return { text: `API key expired on ${feed.keyExpires}`, tone: "warn" };
-  if (days <= 14) return { text: `API key expires in ${days} day${days === 1 ? "" : "s"}`, tone: "warn" };
+  if (days <= 14) {
+    const when = days === 0 ? "API key expires today" : `API key expires in ${days} day${days === 1 ? "" : "s"}`;
+    return { text: feed.keyExpires ? `${when} (${feed.keyExpires})` : when, tone: "warn" };
+  }
   return { text: `API key stored, expires ${feed.keyExpires}`, tone: "ok" };
 }
 

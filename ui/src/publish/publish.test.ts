@@ -120,7 +120,9 @@ describe("publish helpers", () => {
   it("describes keys without ever showing one", () => {
     expect(keyStatus(feed()).text).toBe("No key needed");
     expect(keyStatus(company)).toEqual({ text: "No API key stored", tone: "warn" });
-    expect(keyStatus(nugetOrg)).toEqual({ text: "API key expires in 7 days", tone: "warn" });
+    expect(keyStatus(nugetOrg)).toEqual({ text: `API key expires in 7 days (${nugetOrg.keyExpires})`, tone: "warn" });
+    expect(keyStatus({ ...nugetOrg, keyExpiresInDays: 0 }).text).toBe(`API key expires today (${nugetOrg.keyExpires})`);
+    expect(keyStatus({ ...nugetOrg, keyExpires: null }).text).toBe("API key expires in 7 days");
     expect(keyStatus({ ...nugetOrg, keyExpiresInDays: -2, keyExpires: "2026-01-01" }).text).toBe("API key expired on 2026-01-01");
     expect(keyStatus({ ...nugetOrg, keyExpiresInDays: 200 }).tone).toBe("ok");
   });
@@ -209,7 +211,7 @@ describe("the Confirm step", () => {
     await fireEvent.click(button);
     expect(published).toBe(1);
     expect(screen.getByTestId("summary-package").textContent).toBe("My.Lib 1.2.3");
-    expect(screen.getByTestId("summary-key").textContent).toBe("API key expires in 7 days");
+    expect(screen.getByTestId("summary-key").textContent).toBe(`API key expires in 7 days (${nugetOrg.keyExpires})`);
   });
 
   it("blocks publishing while the checks for this feed have errors", async () => {
@@ -353,9 +355,11 @@ describe("the Confirm step", () => {
   it("warns when the key expires soon, with the date and the days left", async () => {
     const keyWarning = "The API key for company expires in 3 days (2026-11-27). Create a new key soon and store it under Account.";
     confirm(company, { keyExpires: "2026-11-27", keyExpiresInDays: 3, keyWarning });
-    expect((await screen.findByTestId("preflight-key")).textContent).toBe(keyWarning);
-    // The preflight's fresh reading of the key wins over the feed list's.
-    expect(screen.getByTestId("summary-key").textContent).toBe("API key expires in 3 days");
+    // The preflight's fresh reading of the key wins over the feed list's, and
+    // the expiry is said once (the summary line), not again in the panel.
+    await waitFor(() => expect(screen.getByTestId("summary-key").textContent).toBe("API key expires in 3 days (2026-11-27)"));
+    expect(screen.queryByTestId("preflight-key")).toBeNull();
+    expect(screen.getByTestId("preflight-panel").textContent).not.toContain(keyWarning);
     expect(screen.queryByTestId("no-key-note")).toBeNull();
     await waitFor(() => expect(publishButton().disabled).toBe(false), { timeout: 2000 });
   });
