@@ -561,31 +561,7 @@ pub async fn scan_nuget_configs(folder: Option<String>) -> Result<ConfigScan, Er
         let start = folder
             .map(std::path::PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(std::path::PathBuf::from));
-        let locations = nupub_feeds::ConfigLocations::system(
-            start.as_deref().unwrap_or(std::path::Path::new("/")),
-        );
-        let mut user_dirs: Vec<std::path::PathBuf> = locations.user_dir.into_iter().collect();
-        if !cfg!(windows) {
-            // Both the dotnet CLI's and NuGet.exe's user files may hold secrets.
-            let home = std::env::var_os("DOTNET_CLI_HOME")
-                .or_else(|| std::env::var_os("HOME"))
-                .filter(|h| !h.is_empty())
-                .map(std::path::PathBuf::from);
-            let xdg = std::env::var_os("XDG_CONFIG_HOME")
-                .filter(|h| !h.is_empty())
-                .map(std::path::PathBuf::from)
-                .or_else(|| {
-                    std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
-                });
-            user_dirs.extend(home.map(|h| h.join(".nuget").join("NuGet")));
-            user_dirs.extend(xdg.map(|x| x.join("NuGet")));
-        }
-        let files = config_scan::candidate_files(
-            start.as_deref(),
-            &user_dirs,
-            locations.machine_dir.as_deref(),
-        );
-        Ok(config_scan::scan_files(&files))
+        Ok(config_scan::scan_system(start.as_deref()))
     })
     .await
 }

@@ -27,7 +27,7 @@
 use crate::error::FeedError;
 use crate::secret::Credentials;
 use crate::source::{Protocol, Source, SourceInfo};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -150,9 +150,9 @@ impl NuGetConfig {
         let warnings = Vec::new();
         let mut parsed: Vec<ParsedFile> = Vec::new();
         if let Some(only) = &locations.only_file {
-            let text = std::fs::read(only).map_err(|e| FeedError::ConfigUnreadable {
+            let text = read_config_file(only).map_err(|detail| FeedError::ConfigUnreadable {
                 path: only.display().to_string(),
-                detail: e.to_string(),
+                detail,
             })?;
             let file =
                 parse_file(only, &text, env).map_err(|detail| FeedError::ConfigUnreadable {
@@ -168,7 +168,7 @@ impl NuGetConfig {
                             path: path.display().to_string(),
                             detail,
                         };
-                        let text = std::fs::read(&path).map_err(|e| unreadable(e.to_string()))?;
+                        let text = read_config_file(&path).map_err(unreadable)?;
                         parsed.push(parse_file(&path, &text, env).map_err(unreadable)?);
                     }
                     Candidate::DefaultUserFile(path) => {
@@ -235,20 +235,12 @@ enum Candidate {
 
 /// Closest first.
 fn candidate_files(locations: &ConfigLocations) -> Vec<Candidate> {
-    let mut out = Vec::new();
-    let mut dir = Some(locations.start_dir.as_path());
-    while let Some(current) = dir {
-        if let Some(found) = DIR_FILE_NAMES
-            .iter()
-            .map(|name| current.join(name))
-            .find(|p| p.is_file())
-        {
-            out.push(Candidate::File(found));
-        }
-        dir = current.parent();
-    }
+    let mut out: Vec<Candidate> = folder_files(&locations.start_dir)
+        .into_iter()
+        .map(Candidate::File)
+        .collect();
     if let Some(user) = &locations.user_dir {
-        let main = user.join("NuGet.Config");
+        let main = user.join(USER_FILE_NAME);
         if main.is_file() {
             out.push(Candidate::File(main));
         } else {
@@ -262,6 +254,82 @@ fn candidate_files(locations: &ConfigLocations) -> Vec<Candidate> {
     }
     if let Some(machine) = &locations.machine_dir {
         out.extend(config_files_in(machine).into_iter().map(Candidate::File));
+    }
+    out
+}
+
+const USER_FILE_NAME: &str = "NuGet.Config";
+
+/// The nuget.config files that exist for a folder walk, closest first and each
+/// once: one per folder from `start` up to the root, then for each user folder
+/// its `NuGet.Config` and `config/*.config`, then the computer-wide `*.config`.
+/// This is the order [`NuGetConfig::load`] reads them in; several user folders
+/// may be given (the dotnet CLI's and NuGet.exe's), where `load` reads one.
+pub fn config_files(
+    start: Option<&Path>,
+    user_dirs: &[PathBuf],
+    machine_dir: Option<&Path>,
+) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut push = |path: PathBuf| {
+        if path.is_file() && !out.contains(&path) {
+            out.push(path);
+        }
+    };
+    for file in start.map(folder_files).unwrap_or_default() {
+        push(file);
+    }
+    for user in user_dirs {
+        push(user.join(USER_FILE_NAME));
+        for file in config_files_in(&user.join("config")) {
+            push(file);
+        }
+    }
+    for file in machine_dir.map(config_files_in).unwrap_or_default() {
+        push(file);
+    }
+    out
+}
+
+/// The user folders of every NuGet client on this computer, the one
+/// [`ConfigLocations::system`] picks first: on Linux and macOS both the
+/// dotnet CLI's (`~/.nuget/NuGet`) and NuGet.exe's (`~/.config/NuGet`), since
+/// either may hold a file; on Windows `%APPDATA%\NuGet`.
+pub fn all_user_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = user_dir().into_iter().collect();
+    if !cfg!(windows) {
+        let home = env_path("DOTNET_CLI_HOME").or_else(|| env_path("HOME"));
+        let xdg =
+            env_path("XDG_CONFIG_HOME").or_else(|| env_path("HOME").map(|h| h.join(".config")));
+        for dir in [
+            home.map(|h| h.join(".nuget").join("NuGet")),
+            xdg.map(|x| x.join("NuGet")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
+    }
+    dirs
+}
+
+/// One config file per folder from `start` up to the root, closest first.
+fn folder_files(start: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dir = Some(start);
+    while let Some(current) = dir {
+        // On a case-sensitive file system all three names may exist: the client reads the first.
+        if let Some(found) = DIR_FILE_NAMES
+            .iter()
+            .map(|name| current.join(name))
+            .find(|p| p.is_file())
+        {
+            out.push(found);
+        }
+        dir = current.parent();
     }
     out
 }
@@ -282,6 +350,181 @@ fn config_files_in(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
+}
+
+/// Files larger than this are not nuget.config files.
+pub const MAX_CONFIG_SIZE: u64 = 4 * 1024 * 1024;
+/// Deeper nesting than this is not a nuget.config file either.
+const MAX_DEPTH: usize = 64;
+
+/// Reads one config file, refusing more than [`MAX_CONFIG_SIZE`]. `Err` is a
+/// plain reason ("it could not be opened (…)").
+pub fn read_config_file(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("it could not be opened ({e})"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("it could not be read ({e})"))?;
+    if bytes.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(format!(
+            "it is larger than {} MB",
+            MAX_CONFIG_SIZE / 1024 / 1024
+        ));
+    }
+    Ok(bytes)
+}
+
+/// One element of a nuget.config file as written: no `%VAR%` expansion, no
+/// merging. Its `Debug` form leaves attribute values out (they may be passwords).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConfigElement {
+    /// The local names of the enclosing elements, outermost first, e.g.
+    /// `["configuration", "packageSourceCredentials", "Contoso_x0020_Feed"]`.
+    pub parents: Vec<String>,
+    /// Its local name (`add`, `clear`, a credentials element's encoded source name…).
+    pub name: String,
+    /// Attributes in document order, entity references resolved.
+    pub attributes: Vec<(String, String)>,
+    /// 1-based line where the element starts.
+    pub line: u32,
+}
+
+impl ConfigElement {
+    /// The value of an attribute (exact name, as NuGet matches it).
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+impl std::fmt::Debug for ConfigElement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<&str> = self.attributes.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("ConfigElement")
+            .field("parents", &self.parents)
+            .field("name", &self.name)
+            .field("attribute_names", &keys)
+            .field("line", &self.line)
+            .finish()
+    }
+}
+
+/// A nuget.config file's elements, in document order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigDocument {
+    /// The root element's local name; `None` for a file with no element.
+    pub root: Option<String>,
+    /// Every element below and including the root, in document order.
+    pub elements: Vec<ConfigElement>,
+}
+
+/// Parses one nuget.config file's bytes (a UTF-8 byte-order mark is allowed)
+/// into its elements with line numbers. This is the one XML reader behind
+/// [`NuGetConfig::load`] and the clear-text secret scan. Anything that is not
+/// well-formed (unclosed or mismatched elements, bad attributes or entities,
+/// nesting deeper than 64, text that is not UTF-8) is `Err` with a plain reason
+/// that never repeats an attribute value.
+pub fn parse_config(bytes: &[u8]) -> Result<ConfigDocument, String> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| "it is not UTF-8 text".to_string())?;
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(true);
+    reader.config_mut().check_end_names = true;
+    let mut document = ConfigDocument::default();
+    let mut stack: Vec<String> = Vec::new();
+    let mut lines = LineCounter::new(text.as_bytes());
+    loop {
+        let position = reader.buffer_position();
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("it is not valid XML ({e})"))?;
+        let (element, is_empty) = match &event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(_) => {
+                stack.pop();
+                continue;
+            }
+            Event::Eof => {
+                if let Some(open) = stack.last() {
+                    return Err(format!("it is not valid XML (<{open}> is never closed)"));
+                }
+                break;
+            }
+            _ => continue,
+        };
+        let name = element.local_name().as_ref().to_string();
+        if stack.len() >= MAX_DEPTH {
+            return Err(format!(
+                "its elements are nested more than {MAX_DEPTH} deep"
+            ));
+        }
+        if stack.is_empty() {
+            if document.root.is_some() {
+                return Err("it is not valid XML (it has more than one root element)".into());
+            }
+            document.root = Some(name.clone());
+        }
+        let mut attributes = Vec::new();
+        for attr in element.attributes() {
+            let attr = attr.map_err(|e| format!("an attribute of <{name}> is malformed ({e})"))?;
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| format!("an attribute value of <{name}> is malformed ({e})"))?;
+            attributes.push((attr.key.as_ref().to_string(), value.into_owned()));
+        }
+        document.elements.push(ConfigElement {
+            parents: stack.clone(),
+            name: name.clone(),
+            attributes,
+            line: lines.line_at(position),
+        });
+        if !is_empty {
+            stack.push(name);
+        }
+    }
+    Ok(document)
+}
+
+/// Line numbers for reader positions that only move forward: counts each byte once.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            counted_to: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the event read from `position` on: the reader skips
+    /// whitespace before it, so newlines there count too.
+    fn line_at(&mut self, position: u64) -> u32 {
+        let end = usize::try_from(position)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len())
+            .max(self.counted_to);
+        let newlines = |slice: &[u8]| slice.iter().filter(|b| **b == b'\n').count();
+        self.line += newlines(self.bytes.get(self.counted_to..end).unwrap_or_default());
+        self.counted_to = end;
+        let skipped = self
+            .bytes
+            .get(end..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .filter(|b| **b == b'\n')
+            .count();
+        u32::try_from(self.line + skipped).unwrap_or(u32::MAX)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -394,34 +637,19 @@ pub fn decode_xml_name(name: &str) -> String {
     out
 }
 
-fn attributes(
-    element: &BytesStart<'_>,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<HashMap<String, String>, String> {
-    let mut map = HashMap::new();
-    for attr in element.attributes() {
-        let attr = attr.map_err(|e| e.to_string())?;
-        let key = attr.key.as_ref().to_string();
-        let value = attr
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| e.to_string())?;
-        map.insert(key, expand_percent_vars(&value, env));
-    }
-    Ok(map)
-}
-
-fn add_item(
-    element: &BytesStart<'_>,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Option<AddItem>, String> {
-    let mut attrs = attributes(element, env)?;
+fn add_item(element: &ConfigElement, env: &dyn Fn(&str) -> Option<String>) -> Option<AddItem> {
+    let mut attrs: HashMap<String, String> = element
+        .attributes
+        .iter()
+        .map(|(key, value)| (key.clone(), expand_percent_vars(value, env)))
+        .collect();
     let key = attrs.remove("key");
     let value = attrs.remove("value");
-    Ok(match (key, value) {
+    match (key, value) {
         (Some(key), Some(value)) => Some(AddItem { key, value, attrs }),
         // NuGet requires both attributes; an item without them is skipped.
         _ => None,
-    })
+    }
 }
 
 fn parse_file(
@@ -429,90 +657,62 @@ fn parse_file(
     bytes: &[u8],
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ParsedFile, String> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| "it is not UTF-8 text".to_string())?;
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
-    reader.config_mut().check_end_names = true;
+    let document = parse_config(bytes)?;
+    match document.root.as_deref() {
+        Some("configuration") => {}
+        Some(other) => {
+            return Err(format!(
+                "its root element is <{other}>, not <configuration>"
+            ))
+        }
+        None => return Err("it has no <configuration> element".into()),
+    }
     let mut file = ParsedFile {
         path: path.to_path_buf(),
         exists: true,
         ..ParsedFile::default()
     };
-    let mut stack: Vec<String> = Vec::new();
-    let mut saw_root = false;
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("not well-formed XML ({e})"))?;
-        let (element, is_empty) = match &event {
-            Event::Start(e) => (Some(e.clone()), false),
-            Event::Empty(e) => (Some(e.clone()), true),
-            Event::End(_) => {
-                stack.pop();
-                continue;
-            }
-            Event::Eof => {
-                if let Some(open) = stack.last() {
-                    return Err(format!("not well-formed XML (<{open}> is never closed)"));
+    for element in &document.elements {
+        let name = element.name.as_str();
+        let section = element
+            .parents
+            .get(1)
+            .map(String::as_str)
+            .unwrap_or_default();
+        match element.parents.len() {
+            2 => match (section, name) {
+                ("packageSources", "add") => {
+                    if let Some(item) = add_item(element, env) {
+                        file.sources.add(item);
+                    }
                 }
-                break;
-            }
-            _ => continue,
-        };
-        let Some(element) = element else { continue };
-        let name = element.local_name().as_ref().to_string();
-        match stack.len() {
-            0 => {
-                if name != "configuration" {
-                    return Err(format!("its root element is <{name}>, not <configuration>"));
+                ("packageSources", "clear") => file.sources.clear(),
+                ("disabledPackageSources", "add") => {
+                    if let Some(item) = add_item(element, env) {
+                        file.disabled.add(item);
+                    }
                 }
-                saw_root = true;
-            }
-            2 => {
-                let section = stack.get(1).map(String::as_str).unwrap_or_default();
-                match (section, name.as_str()) {
-                    ("packageSources", "add") => {
-                        if let Some(item) = add_item(&element, env)? {
-                            file.sources.add(item);
-                        }
+                ("disabledPackageSources", "clear") => file.disabled.clear(),
+                ("config", "add") => {
+                    if let Some(item) = add_item(element, env) {
+                        file.config.add(item);
                     }
-                    ("packageSources", "clear") => file.sources.clear(),
-                    ("disabledPackageSources", "add") => {
-                        if let Some(item) = add_item(&element, env)? {
-                            file.disabled.add(item);
-                        }
-                    }
-                    ("disabledPackageSources", "clear") => file.disabled.clear(),
-                    ("config", "add") => {
-                        if let Some(item) = add_item(&element, env)? {
-                            file.config.add(item);
-                        }
-                    }
-                    ("config", "clear") => file.config.clear(),
-                    ("packageSourceCredentials", source) => {
-                        file.credentials.push((decode_xml_name(source), Vec::new()));
-                    }
-                    _ => {}
                 }
-            }
-            3 if stack.get(1).map(String::as_str) == Some("packageSourceCredentials")
-                && name == "add" =>
-            {
+                ("config", "clear") => file.config.clear(),
+                ("packageSourceCredentials", source) => {
+                    file.credentials.push((decode_xml_name(source), Vec::new()));
+                }
+                _ => {}
+            },
+            3 if section == "packageSourceCredentials" && name == "add" => {
                 if let (Some(item), Some(last)) =
-                    (add_item(&element, env)?, file.credentials.last_mut())
+                    (add_item(element, env), file.credentials.last_mut())
                 {
                     last.1.push(item);
                 }
             }
             _ => {}
         }
-        if !is_empty {
-            stack.push(name);
-        }
-    }
-    if !saw_root {
-        return Err("it has no <configuration> element".into());
     }
     Ok(file)
 }
@@ -753,6 +953,104 @@ mod tests {
         assert_eq!(expand_percent_vars("%%", &env), "%%");
         assert_eq!(expand_percent_vars("$HOST/x", &env), "$HOST/x");
         assert_eq!(expand_percent_vars("%é%HOST%", &env), "%éfeed.test");
+    }
+
+    #[test]
+    fn elements_have_lines_and_debug_hides_values() {
+        let text = "\u{feff}<configuration>\n  <packageSourceCredentials>\n\n    <A_x0020_B>\n      <add key=\"ClearTextPassword\"\n           value=\"pw&amp;1\" />\n    </A_x0020_B>\n  </packageSourceCredentials>\n</configuration>\n";
+        let document = parse_config(text.as_bytes()).unwrap();
+        assert_eq!(document.root.as_deref(), Some("configuration"));
+        let lines: Vec<(&str, u32)> = document
+            .elements
+            .iter()
+            .map(|e| (e.name.as_str(), e.line))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("configuration", 1),
+                ("packageSourceCredentials", 2),
+                ("A_x0020_B", 4),
+                ("add", 5)
+            ]
+        );
+        let add = &document.elements[3];
+        assert_eq!(
+            add.parents,
+            ["configuration", "packageSourceCredentials", "A_x0020_B"]
+        );
+        assert_eq!(add.attribute("value"), Some("pw&1"));
+        assert_eq!(add.attribute("Value"), None);
+        let debug = format!("{add:?}");
+        assert!(!debug.contains("pw&1"), "{debug}");
+        assert!(debug.contains("attribute_names"), "{debug}");
+        // Bounded, and errors never repeat a value.
+        for bad in [
+            &b"<configuration><add key='k' value='s3cret'></configuration>"[..],
+            b"<a/><b/>",
+            b"<configuration><add value='s3cret' value='x'/></configuration>",
+        ] {
+            let reason = parse_config(bad).unwrap_err();
+            assert!(!reason.contains("s3cret"), "{reason}");
+        }
+        let deep = format!("{}{}", "<a>".repeat(65), "</a>".repeat(65));
+        assert!(parse_config(deep.as_bytes())
+            .unwrap_err()
+            .contains("nested"));
+        assert!(parse_config(b"").unwrap().root.is_none());
+    }
+
+    #[test]
+    fn config_files_walk_every_user_folder_once_and_reads_are_bounded() {
+        let root = tempfile::tempdir().unwrap();
+        let start = root.path().join("a/b");
+        write(&root.path().join("a"), "NuGet.Config", "<configuration/>");
+        write(&start, "nuget.config", "<configuration/>");
+        let user = root.path().join("u");
+        write(&user, "NuGet.Config", "<configuration/>");
+        write(&user.join("config"), "z.config", "<configuration/>");
+        write(&user.join("config"), "a.Config", "<configuration/>");
+        write(&user.join("config"), "notes.txt", "x");
+        let machine = root.path().join("m");
+        write(&machine, "m.config", "<configuration/>");
+        let files = config_files(Some(&start), &[user.clone(), user.clone()], Some(&machine));
+        assert_eq!(
+            files,
+            [
+                start.join("nuget.config"),
+                root.path().join("a/NuGet.Config"),
+                user.join("NuGet.Config"),
+                user.join("config/a.Config"),
+                user.join("config/z.config"),
+                machine.join("m.config"),
+            ]
+        );
+        assert!(config_files(None, &[], None).is_empty());
+        let big = write(
+            root.path(),
+            "big.config",
+            &" ".repeat(MAX_CONFIG_SIZE as usize + 1),
+        );
+        assert!(read_config_file(&big).unwrap_err().contains("larger than"));
+        assert!(read_config_file(&root.path().join("none"))
+            .unwrap_err()
+            .contains("could not be opened"));
+        // NuGetConfig::load reads the same files, closest first.
+        let locations = ConfigLocations {
+            start_dir: start.clone(),
+            user_dir: Some(user.clone()),
+            machine_dir: Some(machine.clone()),
+            only_file: None,
+        };
+        let config = NuGetConfig::load_with_env(&locations, &no_env).unwrap();
+        assert_eq!(config.files, files);
+        // A file over the limit is an error naming it, not a huge read.
+        let too_big = ConfigLocations {
+            only_file: Some(big.clone()),
+            ..locations
+        };
+        let err = NuGetConfig::load_with_env(&too_big, &no_env).unwrap_err();
+        assert!(err.to_string().contains("big.config"), "{err}");
     }
 
     #[test]

@@ -1,13 +1,11 @@
 //! "No keys in files": finds secrets written in clear text in the user's
 //! nuget.config files, and says where they are without ever repeating them.
 //!
-//! The feeds crate reads the nuget.config hierarchy for publishing, but its API
-//! gives the merged sources (credentials already attached, file of origin
-//! lost for credentials) and stops at the first malformed file. A security scan
-//! needs every file, the element and line of each secret, and must go on past
-//! a broken file, so the scan is this small pure function over each file's
-//! text; [`ConfigLocations`](nupub_feeds::ConfigLocations) still decides where
-//! the user and computer folders are.
+//! The files are the ones NuGet reads (found, read bounded and parsed by
+//! [`nupub_feeds::config`], the one nuget.config reader); the scan differs from
+//! loading the configuration only in what it keeps: every file, not the merged
+//! sources, the element and line of each secret, and it goes on past a broken
+//! file. Deciding what is a secret is this module's small pure function.
 //!
 //! What counts as a secret in clear text (protocol reference §12.2):
 //! - `packageSourceCredentials/<source>/add key="ClearTextPassword"` with a
@@ -17,16 +15,15 @@
 //!   43 letters or digits): NuGet stores these keys DPAPI-encrypted, so a
 //!   readable key there was pasted by hand.
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use nupub_feeds::config::{
+    config_files, decode_xml_name, parse_config, read_config_file, ConfigElement,
+};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
-/// Files larger than this are not nuget.config files.
-pub const MAX_CONFIG_SIZE: u64 = 4 * 1024 * 1024;
-/// Deeper nesting than this is not a nuget.config file either.
-const MAX_DEPTH: usize = 64;
+#[cfg(test)]
+use nupub_feeds::config::MAX_CONFIG_SIZE;
 
 /// What was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -76,94 +73,39 @@ pub struct ConfigScan {
 
 /// Scans the text of one nuget.config file. `Err` carries a plain reason.
 pub fn scan_text(path: &str, bytes: &[u8]) -> Result<Vec<ClearTextFinding>, String> {
-    let mut reader = Reader::from_reader(bytes);
-    reader.config_mut().trim_text(true);
-    let mut stack: Vec<String> = Vec::new();
-    let mut findings = Vec::new();
-    let mut buf = Vec::new();
-    loop {
-        let position = reader.buffer_position();
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| format!("it is not valid XML ({e})"))?;
-        match event {
-            Event::Start(start) => {
-                let name = element_name(&start)?;
-                if stack.len() >= MAX_DEPTH {
-                    return Err(format!(
-                        "its elements are nested more than {MAX_DEPTH} deep"
-                    ));
-                }
-                stack.push(name);
-            }
-            Event::Empty(start) => {
-                let name = element_name(&start)?;
-                if name == "add" {
-                    let line = line_at(bytes, position);
-                    if let Some(found) = inspect_add(path, &stack, &start, line)? {
-                        findings.push(found);
-                    }
-                }
-            }
-            Event::End(_) => {
-                stack.pop();
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    Ok(findings)
+    let document = parse_config(bytes)?;
+    Ok(document
+        .elements
+        .iter()
+        .filter(|element| element.name == "add")
+        .filter_map(|element| finding(path, element))
+        .collect())
 }
 
-fn element_name(start: &BytesStart<'_>) -> Result<String, String> {
-    Ok(start.name().as_ref().to_string())
-}
-
-fn attribute(start: &BytesStart<'_>, wanted: &str) -> Result<Option<String>, String> {
-    for attr in start.attributes() {
-        let attr = attr.map_err(|e| format!("an attribute is malformed ({e})"))?;
-        if attr.key.as_ref() == wanted {
-            let value = attr
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|e| format!("an attribute value is malformed ({e})"))?;
-            return Ok(Some(value.into_owned()));
-        }
-    }
-    Ok(None)
-}
-
-fn inspect_add(
-    path: &str,
-    stack: &[String],
-    start: &BytesStart<'_>,
-    line: u32,
-) -> Result<Option<ClearTextFinding>, String> {
-    let Some(key) = attribute(start, "key")? else {
-        return Ok(None);
-    };
-    let value = attribute(start, "value")?.unwrap_or_default();
-    let parents: Vec<&str> = stack.iter().map(String::as_str).collect();
+fn finding(path: &str, element: &ConfigElement) -> Option<ClearTextFinding> {
+    let key = element.attribute("key")?;
+    let value = element.attribute("value").unwrap_or_default();
+    let parents: Vec<&str> = element.parents.iter().map(String::as_str).collect();
     match parents.as_slice() {
         [.., "packageSourceCredentials", source]
-            if key.eq_ignore_ascii_case("ClearTextPassword") && is_literal_secret(&value) =>
+            if key.eq_ignore_ascii_case("ClearTextPassword") && is_literal_secret(value) =>
         {
-            Ok(Some(ClearTextFinding {
+            Some(ClearTextFinding {
                 path: path.to_string(),
                 source: decode_xml_name(source),
                 element: format!("packageSourceCredentials/{source}/add[@key='{key}']"),
-                line,
+                line: element.line,
                 kind: SecretKind::ClearTextPassword,
-            }))
+            })
         }
-        [.., "apikeys"] if looks_like_nuget_org_key(&value) => Ok(Some(ClearTextFinding {
+        [.., "apikeys"] if looks_like_nuget_org_key(value) => Some(ClearTextFinding {
             path: path.to_string(),
             source: key.chars().take(300).collect(),
             element: "apikeys/add".to_string(),
-            line,
+            line: element.line,
             kind: SecretKind::ApiKey,
-        })),
-        _ => Ok(None),
+        }),
+        _ => None,
     }
 }
 
@@ -192,85 +134,19 @@ pub fn looks_like_nuget_org_key(value: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
-/// Source names are XML-encoded in element names (`_x0020_` is a space).
-fn decode_xml_name(name: &str) -> String {
-    nupub_feeds::config::decode_xml_name(name)
-}
-
-fn line_at(bytes: &[u8], position: u64) -> u32 {
-    let end = usize::try_from(position)
-        .unwrap_or(usize::MAX)
-        .min(bytes.len());
-    let before = bytes.get(..end).unwrap_or_default();
-    // The event starts after any whitespace the reader skipped.
-    let skipped = bytes
-        .get(end..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|b| b.is_ascii_whitespace())
-        .filter(|b| **b == b'\n')
-        .count();
-    let lines = before.iter().filter(|b| **b == b'\n').count() + skipped + 1;
-    u32::try_from(lines).unwrap_or(u32::MAX)
-}
-
-/// The nuget.config files to scan, closest first: every folder from `start`
-/// up to the root, the user folders of both the dotnet CLI
-/// (`~/.nuget/NuGet`) and NuGet.exe (`~/.config/NuGet`), with their
-/// `config/*.config`, and the computer-wide folder.
-pub fn candidate_files(
-    start: Option<&Path>,
-    user_dirs: &[PathBuf],
-    machine_dir: Option<&Path>,
-) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = Vec::new();
-    let mut push = |path: PathBuf| {
-        if path.is_file() && !out.contains(&path) {
-            out.push(path);
-        }
-    };
-    let mut dir = start;
-    while let Some(current) = dir {
-        // On a case-sensitive file system all three names may exist: the client reads the first.
-        if let Some(found) = ["nuget.config", "NuGet.config", "NuGet.Config"]
-            .iter()
-            .map(|name| current.join(name))
-            .find(|p| p.is_file())
-        {
-            push(found);
-        }
-        dir = current.parent();
-    }
-    for user in user_dirs {
-        push(user.join("NuGet.Config"));
-        for file in config_files_in(&user.join("config")) {
-            push(file);
-        }
-    }
-    if let Some(machine) = machine_dir {
-        for file in config_files_in(machine) {
-            push(file);
-        }
-    }
-    out
-}
-
-fn config_files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.is_file()
-                        && p.extension()
-                            .is_some_and(|e| e.eq_ignore_ascii_case("config"))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
+/// Scans the nuget.config files NuGet would read for `start` on this
+/// computer, closest first: every folder from `start` up to the root, the
+/// user folders of every NuGet client (both the dotnet CLI's `~/.nuget/NuGet`
+/// and NuGet.exe's `~/.config/NuGet`) with their `config/*.config`, and the
+/// computer-wide folder.
+pub fn scan_system(start: Option<&Path>) -> ConfigScan {
+    let locations = nupub_feeds::ConfigLocations::system(start.unwrap_or(Path::new("/")));
+    let files = config_files(
+        start,
+        &nupub_feeds::config::all_user_dirs(),
+        locations.machine_dir.as_deref(),
+    );
+    scan_files(&files)
 }
 
 /// Reads and scans each file; a file that cannot be read is reported, never fatal.
@@ -278,7 +154,7 @@ pub fn scan_files(files: &[PathBuf]) -> ConfigScan {
     let mut scan = ConfigScan::default();
     for path in files {
         let shown = path.display().to_string();
-        match read_bounded(path) {
+        match read_config_file(path) {
             Ok(bytes) => match scan_text(&shown, &bytes) {
                 Ok(found) => scan.findings.extend(found),
                 Err(reason) => scan.unreadable.push(UnreadableConfig {
@@ -294,22 +170,6 @@ pub fn scan_files(files: &[PathBuf]) -> ConfigScan {
         scan.files.push(shown);
     }
     scan
-}
-
-fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| format!("it could not be opened ({e})"))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_CONFIG_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("it could not be read ({e})"))?;
-    if bytes.len() as u64 > MAX_CONFIG_SIZE {
-        return Err(format!(
-            "it is larger than {} MB",
-            MAX_CONFIG_SIZE / 1024 / 1024
-        ));
-    }
-    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -439,7 +299,7 @@ mod tests {
             vec![b' '; (MAX_CONFIG_SIZE + 1) as usize],
         )
         .unwrap();
-        let files = candidate_files(
+        let files = config_files(
             Some(&project),
             &[user.clone(), user.clone()],
             Some(&machine),
