@@ -66,6 +66,25 @@ impl Nupub {
         child.wait_with_output().expect("wait for nupub")
     }
 
+    /// `nupub push PACKAGE ARGS… --yes`: a push confirmed on the command line.
+    pub fn push(&self, package: impl AsRef<Path>, args: &[&str]) -> Output {
+        let package = package.as_ref().to_string_lossy();
+        let mut all = vec!["push", package.as_ref()];
+        all.extend_from_slice(args);
+        all.push("--yes");
+        self.run(&all, "")
+    }
+
+    /// `nupub key set --source SOURCE ARGS…` with `key` typed on stdin; panics
+    /// with everything printed unless it succeeds.
+    pub fn set_key(&self, source: &str, key: &str, args: &[&str]) -> Output {
+        let mut all = vec!["key", "set", "--source", source];
+        all.extend_from_slice(args);
+        let out = self.run(&all, &format!("{key}\n"));
+        assert_exit(&out, 0);
+        out
+    }
+
     /// Starts `nupub ARGS` (stdin closed) and collects its stderr as it comes,
     /// so a test can act in the middle of a run (for example press Ctrl-C).
     pub fn start(&self, args: &[&str]) -> Running {
@@ -191,4 +210,10 @@ pub fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
+}
+
+/// Asserts `nupub`'s exit code, showing everything it printed when it differs.
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(out.status.code(), Some(code), "{}", text(out));
 }

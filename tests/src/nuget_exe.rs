@@ -121,6 +121,28 @@ impl NuGetExe {
         made.remove(0)
     }
 
+    /// Packs `files` (package path, contents) into `{id}.{version}.nupkg` in
+    /// `dir/out` with a minimal nuspec written in `dir/src`, and returns its path.
+    pub fn pack_files(
+        &self,
+        dir: &Path,
+        id: &str,
+        version: &str,
+        files: &[(&str, &[u8])],
+    ) -> PathBuf {
+        let src = dir.join("src");
+        for (target, bytes) in files {
+            let path = src.join(target);
+            std::fs::create_dir_all(path.parent().expect("file has a folder"))
+                .expect("create package source folder");
+            std::fs::write(&path, bytes).expect("write package file");
+        }
+        let nuspec = src.join(format!("{id}.nuspec"));
+        let targets: Vec<&str> = files.iter().map(|(target, _)| *target).collect();
+        std::fs::write(&nuspec, simple_nuspec(id, version, "", &targets)).expect("write nuspec");
+        self.pack(&nuspec, &dir.join("out"))
+    }
+
     /// `nuget push PACKAGE -Source SOURCE [-ApiKey KEY]`.
     pub fn push(&self, package: &Path, source: &str, api_key: Option<&str>) -> Run {
         let package = package.to_string_lossy();
@@ -178,8 +200,21 @@ pub fn write_simple_nuspec(dir: &Path, id: &str, version: &str, extra_metadata: 
     let nuspec = dir.join(format!("{id}.nuspec"));
     std::fs::write(
         &nuspec,
-        format!(
-            r#"<?xml version="1.0" encoding="utf-8"?>
+        simple_nuspec(id, version, extra_metadata, &["content/hello.txt"]),
+    )
+    .expect("write nuspec");
+    nuspec
+}
+
+/// A minimal valid nuspec whose `<files>` packs each of `files` (paths relative
+/// to the nuspec) at the same path in the package.
+fn simple_nuspec(id: &str, version: &str, extra_metadata: &str, files: &[&str]) -> String {
+    let entries: String = files
+        .iter()
+        .map(|f| format!("    <file src=\"{f}\" target=\"{f}\" />\n"))
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
   <metadata>
     <id>{id}</id>
@@ -189,12 +224,8 @@ pub fn write_simple_nuspec(dir: &Path, id: &str, version: &str, extra_metadata: 
     {extra_metadata}
   </metadata>
   <files>
-    <file src="content/hello.txt" target="content/hello.txt" />
-  </files>
+{entries}  </files>
 </package>
 "#
-        ),
     )
-    .expect("write nuspec");
-    nuspec
 }

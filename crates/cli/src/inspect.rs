@@ -2,8 +2,10 @@
 
 use clap::Args;
 use nupub_error::Coded;
+use nupub_error::ErrorInfo;
 use nupub_package::signature::SignatureKind;
-use nupub_package::{Inspection, Package};
+use nupub_package::{AssemblyInfo, AssemblyKind, Inspection, Package};
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,8 +40,13 @@ pub fn run(args: InspectArgs) -> ExitCode {
             }
         }
     }
+    let assemblies = assemblies(&package);
     if args.json {
-        match serde_json::to_string_pretty(&inspection) {
+        let report = JsonReport {
+            inspection: &inspection,
+            assemblies: &assemblies,
+        };
+        match serde_json::to_string_pretty(&report) {
             Ok(text) => println!("{text}"),
             Err(e) => {
                 eprintln!("nupub: could not write the JSON: {e}");
@@ -47,7 +54,7 @@ pub fn run(args: InspectArgs) -> ExitCode {
             }
         }
     } else {
-        print!("{}", human(&inspection));
+        print!("{}", human(&inspection, &assemblies));
     }
     match inspection
         .integrity
@@ -65,6 +72,93 @@ pub fn run(args: InspectArgs) -> ExitCode {
         }
         None => ExitCode::SUCCESS,
     }
+}
+
+/// One `.dll`/`.exe` entry of the package: its identity (in JSON, the
+/// `AssemblyInfo` fields), or why it could not be read (`{path, error: {code, message, hint}}`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum AssemblyEntry {
+    Read(AssemblyInfo),
+    Unreadable { path: String, error: ErrorInfo },
+}
+
+/// The `--json` document: the inspection's fields plus `assemblies`, written
+/// in one pass (no intermediate JSON tree for packages with many files).
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    #[serde(flatten)]
+    inspection: &'a Inspection,
+    assemblies: &'a [AssemblyEntry],
+}
+
+/// The identity of every `.dll`/`.exe` entry, in package order. Only those
+/// entries are read, one at a time, each bounded by the package crate
+/// ([`Package::assembly_info`]: at most 256 MB, CRC-checked); a damaged or
+/// garbage file is an [`AssemblyEntry::Unreadable`], never a failure of the
+/// whole inspection.
+pub fn assemblies(package: &Package) -> Vec<AssemblyEntry> {
+    package
+        .entries()
+        .iter()
+        .filter(|e| !e.is_directory && nupub_package::assembly::is_assembly_path(&e.path))
+        .map(|e| match package.assembly_info(&e.path) {
+            Ok(info) => AssemblyEntry::Read(info),
+            Err(error) => AssemblyEntry::Unreadable {
+                path: e.path.clone(),
+                error: error.info(),
+            },
+        })
+        .collect()
+}
+
+/// One line per assembly, in columns: path, framework (or runtime), then
+/// version and public-key token, or "native" and the CPU, or why it could not be read.
+fn assembly_lines(assemblies: &[AssemblyEntry]) -> String {
+    let rows: Vec<(&str, String, String)> = assemblies
+        .iter()
+        .map(|a| match a {
+            AssemblyEntry::Read(info) => {
+                let place = match (&info.target_framework, &info.runtime) {
+                    (Some(tfm), Some(rid)) => format!("{tfm} {rid}"),
+                    (Some(tfm), None) => tfm.clone(),
+                    (None, Some(rid)) => rid.clone(),
+                    (None, None) => "-".into(),
+                };
+                let rest = match (info.kind, &info.version) {
+                    (AssemblyKind::Native, _) => format!("native {}", info.architecture),
+                    (AssemblyKind::Managed, None) => "module (no assembly identity)".into(),
+                    (AssemblyKind::Managed, Some(version)) => {
+                        let mut t = version.clone();
+                        if let Some(culture) = &info.culture {
+                            t.push_str(&format!(" {culture}"));
+                        }
+                        t.push_str("  ");
+                        t.push_str(
+                            info.public_key_token
+                                .as_deref()
+                                .unwrap_or("not strong-named"),
+                        );
+                        t
+                    }
+                };
+                (info.path.as_str(), place, rest)
+            }
+            AssemblyEntry::Unreadable { path, error } => (
+                path.as_str(),
+                "unreadable:".to_string(),
+                format!("{} [{}]", first_line(&error.message, 160), error.code),
+            ),
+        })
+        .collect();
+    // Columns as wide as their widest cell, up to a limit so one long path does not push the rest off screen.
+    let width = |cells: &mut dyn Iterator<Item = usize>| cells.max().unwrap_or(0).min(60);
+    let path_width = width(&mut rows.iter().map(|r| r.0.chars().count()));
+    let place_width = width(&mut rows.iter().map(|r| r.1.chars().count()));
+    rows.iter()
+        .map(|(path, place, rest)| format!("{path:<path_width$}  {place:<place_width$}  {rest}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Sizes as a maintainer reads them: 512 B, 8.7 KB, 2.3 MB (powers of 1024).
@@ -123,7 +217,7 @@ fn signature_kind(kind: SignatureKind) -> &'static str {
 }
 
 /// The text report.
-pub fn human(i: &Inspection) -> String {
+pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
     let mut o = Out(String::new());
     o.0.push_str(&format!("{} {}", i.id, i.normalized_version));
     if i.full_version != i.normalized_version || i.version != i.normalized_version {
@@ -301,6 +395,9 @@ pub fn human(i: &Inspection) -> String {
                 .collect::<Vec<_>>()
                 .join(", "),
         );
+    }
+    if !assemblies.is_empty() {
+        o.row("Assemblies", assembly_lines(assemblies));
     }
     o.row(
         "Files",

@@ -2,7 +2,7 @@
 //! against a real gnome-keyring on a private bus and the real oidc-provider.
 #![allow(clippy::unwrap_used)]
 
-use nupub_testkit::cli::{text, Nupub};
+use nupub_testkit::cli::{assert_exit, text, Nupub};
 use nupub_testkit::oidc::{browser_script, OidcProvider, CLIENT_ID};
 use nupub_testkit::packages::make_nupkg;
 use nupub_testkit::paths::peers_dir;
@@ -15,9 +15,39 @@ use std::time::Duration;
 
 /// Runs `nupub ARGS` with a private HOME, the given environment and stdin (the testkit's runner).
 fn nupub(home: &Path, env: &[(String, String)], args: &[&str], stdin: &str) -> Output {
-    Nupub::new(env!("CARGO_BIN_EXE_nupub"), home)
-        .envs(env)
-        .run(args, stdin)
+    cli(home, env).run(args, stdin)
+}
+
+/// The testkit's runner for `nupub` in `home` with `env`.
+fn cli(home: &Path, env: &[(String, String)]) -> Nupub {
+    Nupub::new(env!("CARGO_BIN_EXE_nupub"), home).envs(env)
+}
+
+/// The environment of a sign-in: the keyring's bus, the client id, the
+/// provider as issuer and, with `login`, a browser that signs in as that user.
+fn sign_in_env(
+    service: &SecretService,
+    provider: &OidcProvider,
+    login: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut env = vec![
+        (
+            "DBUS_SESSION_BUS_ADDRESS".to_string(),
+            service.bus_address().to_string(),
+        ),
+        ("NUPUB_CLIENT_ID".into(), CLIENT_ID.into()),
+        ("NUPUB_OIDC_ISSUER".into(), provider.issuer()),
+    ];
+    if let Some(user) = login {
+        env.push((
+            "BROWSER".into(),
+            format!(
+                "env NUPUB_TEST_LOGIN={user} python3 {}",
+                browser_script().display()
+            ),
+        ));
+    }
+    env
 }
 
 /// A D-Bus session bus with nothing on it: no Secret Service.
@@ -66,7 +96,7 @@ fn without_a_secret_service_keys_are_refused_and_nothing_is_written() {
         &["key", "set", "--source", "nuget.org"],
         "oy2-never-on-disk-1234\n",
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_exit(&out, 1);
     let said = text(&out);
     assert!(said.contains("[account.no_secret_store]"), "{said}");
     assert!(said.contains("gnome-keyring"), "{said}");
@@ -105,25 +135,11 @@ fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
     let service = SecretService::start();
     let provider = OidcProvider::start();
     let home = tempfile::tempdir().unwrap();
-    let env = vec![
-        (
-            "DBUS_SESSION_BUS_ADDRESS".to_string(),
-            service.bus_address().to_string(),
-        ),
-        ("NUPUB_CLIENT_ID".into(), CLIENT_ID.into()),
-        ("NUPUB_OIDC_ISSUER".into(), provider.issuer()),
-        (
-            "NUPUB_REDIRECT_URI".into(),
-            "http://127.0.0.1:{port}/callback".into(),
-        ),
-        (
-            "BROWSER".into(),
-            format!(
-                "env NUPUB_TEST_LOGIN=ann+mfa python3 {}",
-                browser_script().display()
-            ),
-        ),
-    ];
+    let mut env = sign_in_env(&service, &provider, Some("ann+mfa"));
+    env.push((
+        "NUPUB_REDIRECT_URI".into(),
+        "http://127.0.0.1:{port}/callback".into(),
+    ));
     let mut outputs = Vec::new();
     let login = nupub(home.path(), &env, &["account", "login"], "");
     assert!(login.status.success(), "{}", text(&login));
@@ -132,14 +148,10 @@ fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
     outputs.push(text(&login));
 
     let key = "oy2-cli-secret-key-5678";
-    let set = nupub(
-        home.path(),
-        &env,
+    let set = cli(home.path(), &env).set_key(
+        "nuget.org",
+        key,
         &[
-            "key",
-            "set",
-            "--source",
-            "nuget.org",
             "--expires",
             "2099-01-31",
             "--label",
@@ -147,9 +159,7 @@ fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
             "--scope",
             "push",
         ],
-        &format!("{key}\n"),
     );
-    assert!(set.status.success(), "{}", text(&set));
     outputs.push(text(&set));
 
     let status = nupub(home.path(), &env, &["account", "status", "--json"], "");
@@ -178,27 +188,10 @@ fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
     // A push that takes its API key from the keyring (no --api-key, no NUGET_API_KEY).
     let feed_key = "pynuget-secret-key-9abc";
     let server = PyNuGet::start(feed_key);
-    let set = nupub(
-        home.path(),
-        &env,
-        &["key", "set", "--source", &server.push_url()],
-        &format!("{feed_key}\n"),
-    );
-    assert!(set.status.success(), "{}", text(&set));
+    let set = cli(home.path(), &env).set_key(&server.push_url(), feed_key, &[]);
     outputs.push(text(&set));
     let package = make_nupkg(&home.path().join("work"), "Nupub.NoSecrets", "1.0.0", "", 0);
-    let push = nupub(
-        home.path(),
-        &env,
-        &[
-            "push",
-            &package.to_string_lossy(),
-            "--source",
-            &server.push_url(),
-            "--yes",
-        ],
-        "",
-    );
+    let push = cli(home.path(), &env).push(&package, &["--source", &server.push_url()]);
     assert!(push.status.success(), "{}", text(&push));
     assert!(
         server.stored_package("Nupub.NoSecrets", "1.0.0").is_some(),
@@ -279,18 +272,7 @@ fn without_a_browser_login_falls_back_to_a_device_code() {
     let provider = OidcProvider::start();
     let home = tempfile::tempdir().unwrap();
     // No BROWSER and no DISPLAY: as over SSH.
-    let mut child = Nupub::new(env!("CARGO_BIN_EXE_nupub"), home.path())
-        .envs(&[
-            (
-                "DBUS_SESSION_BUS_ADDRESS".to_string(),
-                service.bus_address().to_string(),
-            ),
-            ("NUPUB_CLIENT_ID".to_string(), CLIENT_ID.to_string()),
-            (
-                "NUPUB_OIDC_ISSUER".to_string(),
-                provider.issuer().to_string(),
-            ),
-        ])
+    let mut child = cli(home.path(), &sign_in_env(&service, &provider, None))
         .command(&["account", "login"])
         .stdin(Stdio::null())
         .spawn()
@@ -354,39 +336,17 @@ fn a_push_warning_about_expiry_is_stored_against_the_key() {
     )
     .unwrap();
     let cfg = config.to_string_lossy().into_owned();
-    let set = nupub(
-        home.path(),
-        &env,
-        &[
-            "key",
-            "set",
-            "--source",
-            "team",
-            "--expires",
-            "2099-01-31",
-            "--label",
-            "ci",
-        ],
-        "expiring-key-0123456789\n",
+    cli(home.path(), &env).set_key(
+        "team",
+        "expiring-key-0123456789",
+        &["--expires", "2099-01-31", "--label", "ci"],
     );
-    assert!(set.status.success(), "{}", text(&set));
     let package = make_nupkg(&home.path().join("pkgs"), "Nupub.Expiring", "1.0.0", "", 0);
-    let push = nupub(
-        home.path(),
-        &env,
-        &[
-            "push",
-            &package.to_string_lossy(),
-            "--configfile",
-            &cfg,
-            "--source",
-            "team",
-            "--yes",
-            "--json",
-        ],
-        "",
+    let push = cli(home.path(), &env).push(
+        &package,
+        &["--configfile", &cfg, "--source", "team", "--json"],
     );
-    assert_eq!(push.status.code(), Some(0), "{}", text(&push));
+    assert_exit(&push, 0);
     assert!(server.stored_package("Nupub.Expiring", "1.0.0").is_some());
     assert_eq!(proxy.forwarded_puts(), vec![201], "{:?}", proxy.events());
     let today = today_utc();
@@ -429,21 +389,16 @@ fn a_push_warning_about_expiry_is_stored_against_the_key() {
         )])],
     );
     let second = make_nupkg(&home.path().join("pkgs"), "Nupub.Expiring", "1.1.0", "", 0);
-    let push = nupub(
-        home.path(),
-        &env,
+    let push = cli(home.path(), &env).push(
+        &second,
         &[
-            "push",
-            &second.to_string_lossy(),
             "--source",
             &proxy_second.push_url(),
             "--api-key",
             "expiring-key-0123456789",
-            "--yes",
         ],
-        "",
     );
-    assert_eq!(push.status.code(), Some(0), "{}", text(&push));
+    assert_exit(&push, 0);
     assert!(text(&push).contains("expired on"), "{}", text(&push));
     let list = nupub(home.path(), &env, &["key", "list", "--json"], "");
     let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
@@ -480,32 +435,13 @@ fn azure_artifacts_gets_the_signed_in_accounts_token_and_the_placeholder_key() {
         azure.base_url()
     );
     let home = tempfile::tempdir().unwrap();
-    let env = vec![
-        (
-            "DBUS_SESSION_BUS_ADDRESS".to_string(),
-            service.bus_address().to_string(),
-        ),
-        ("NUPUB_CLIENT_ID".into(), CLIENT_ID.into()),
-        ("NUPUB_OIDC_ISSUER".into(), provider.issuer()),
-        (
-            "BROWSER".into(),
-            format!(
-                "env NUPUB_TEST_LOGIN=ann python3 {}",
-                browser_script().display()
-            ),
-        ),
-    ];
+    let env = sign_in_env(&service, &provider, Some("ann"));
     let package = make_nupkg(&home.path().join("pkgs"), "Nupub.Azure", "1.0.0", "", 0);
     let pkg = package.to_string_lossy().into_owned();
 
     // Not signed in: refused before anything is sent, with both ways out.
-    let out = nupub(
-        home.path(),
-        &env,
-        &["push", &pkg, "--source", &feed, "--yes"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out = cli(home.path(), &env).push(&pkg, &["--source", &feed]);
+    assert_exit(&out, 1);
     let said = text(&out);
     assert!(said.contains("[cli.push.azure_sign_in]"), "{said}");
     assert!(said.contains("nupub account login"), "{said}");
@@ -514,13 +450,8 @@ fn azure_artifacts_gets_the_signed_in_accounts_token_and_the_placeholder_key() {
 
     let login = nupub(home.path(), &env, &["account", "login"], "");
     assert!(login.status.success(), "{}", text(&login));
-    let out = nupub(
-        home.path(),
-        &env,
-        &["push", &pkg, "--source", &feed, "--yes"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = cli(home.path(), &env).push(&pkg, &["--source", &feed]);
+    assert_exit(&out, 0);
     let put = azure
         .requests()
         .into_iter()
@@ -551,21 +482,11 @@ fn azure_artifacts_gets_the_signed_in_accounts_token_and_the_placeholder_key() {
     }
     // An API key given explicitly wins: no token is fetched or sent.
     let second = make_nupkg(&home.path().join("pkgs"), "Nupub.Azure", "1.1.0", "", 0);
-    let out = nupub(
-        home.path(),
-        &env,
-        &[
-            "push",
-            &second.to_string_lossy(),
-            "--source",
-            &feed,
-            "--api-key",
-            "given-key-0123456789",
-            "--yes",
-        ],
-        "",
+    let out = cli(home.path(), &env).push(
+        &second,
+        &["--source", &feed, "--api-key", "given-key-0123456789"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_exit(&out, 0);
     let last = azure
         .requests()
         .into_iter()

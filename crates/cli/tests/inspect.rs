@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 use nupub_testkit::fixture;
+use nupub_testkit::nuget_exe::NuGetExe;
 use std::process::Command;
 
 fn nupub(args: &[&str]) -> std::process::Output {
@@ -97,6 +98,131 @@ fn json_has_the_documented_shape() {
 }
 
 #[test]
+fn assemblies_show_their_identity_in_text_and_json() {
+    let path = fixture("Newtonsoft.Json.13.0.3.nupkg");
+    let out = nupub(&["inspect", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let section: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("  Assemblies "))
+        .take_while(|l| l.starts_with("  Assemblies ") || l.starts_with("                 "))
+        .collect();
+    let net6 = words_of_line(&text, "lib/net6.0/Newtonsoft.Json.dll");
+    assert_eq!(
+        net6,
+        [
+            "lib/net6.0/Newtonsoft.Json.dll",
+            "net6.0",
+            "13.0.0.0",
+            "30ad4fe6b2a6aeed"
+        ]
+    );
+    // One line per .dll in the package (8 framework folders in 13.0.3).
+    let dlls = section.iter().filter(|l| l.contains(".dll  ")).count();
+    assert_eq!(dlls, 8, "{section:#?}");
+    assert!(
+        section.iter().all(|l| !l.contains("unreadable")),
+        "{section:#?}"
+    );
+
+    let out = nupub(&["inspect", "--json", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = v["assemblies"].as_array().unwrap();
+    assert_eq!(list.len(), 8);
+    let net6 = list
+        .iter()
+        .find(|a| a["path"] == "lib/net6.0/Newtonsoft.Json.dll")
+        .unwrap();
+    assert_eq!(net6["kind"], "managed");
+    assert_eq!(net6["name"], "Newtonsoft.Json");
+    assert_eq!(net6["version"], "13.0.0.0");
+    assert_eq!(net6["publicKeyToken"], "30ad4fe6b2a6aeed");
+    assert_eq!(net6["targetFramework"], "net6.0");
+    assert!(net6["culture"].is_null());
+    // The inspection's own fields are still there.
+    assert_eq!(v["id"], "Newtonsoft.Json");
+
+    // A native DLL is marked native, with its CPU and runtime folder.
+    let path = fixture("PackageWithNativeCustomControl.1.0.14.nupkg");
+    let out = nupub(&["inspect", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let native = words_of_line(&text, "NativePackage.dll");
+    assert_eq!(
+        native,
+        [
+            "runtimes/win10-x86/native/NativePackage/NativePackage.dll",
+            "win10-x86",
+            "native",
+            "x86"
+        ]
+    );
+}
+
+#[test]
+fn a_garbage_dll_is_an_error_line_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    // A DOS header that points outside the file.
+    let mut truncated = b"MZ".to_vec();
+    truncated.resize(0x40, 0);
+    truncated[0x3c] = 0xf0;
+    let package = NuGetExe::new().pack_files(
+        dir.path(),
+        "Garbage.Assemblies",
+        "1.0.0",
+        &[
+            ("lib/net8.0/Garbage.dll", &b"this is not a PE file\n"[..]),
+            ("runtimes/win-x64/native/Truncated.dll", &truncated),
+            ("readme.txt", &b"text\n"[..]),
+        ],
+    );
+    let before = std::fs::read(&package).unwrap();
+
+    let out = nupub(&["inspect", package.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let garbage = words_of_line(&text, "lib/net8.0/Garbage.dll");
+    let garbage: Vec<&str> = garbage.into_iter().filter(|w| *w != "Assemblies").collect();
+    assert_eq!(
+        garbage[..2],
+        ["lib/net8.0/Garbage.dll", "unreadable:"],
+        "{garbage:?}"
+    );
+    assert!(
+        garbage.last().unwrap().starts_with("[package."),
+        "{garbage:?}"
+    );
+    let truncated = words_of_line(&text, "Truncated.dll");
+    assert!(
+        truncated.contains(&"unreadable:") && truncated.last().unwrap().starts_with("[package."),
+        "{truncated:?}"
+    );
+    assert!(text.contains("entries pass their CRC check"), "{text}");
+
+    let out = nupub(&["inspect", "--json", package.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = v["assemblies"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:#?}");
+    for entry in list {
+        let code = entry["error"]["code"].as_str().unwrap();
+        assert!(nupub_error::is_valid_code(code), "{code}");
+        assert!(code.starts_with("package."), "{code}");
+        assert!(!entry["error"]["message"].as_str().unwrap().is_empty());
+        assert!(entry["kind"].is_null(), "{entry}");
+    }
+    // Inspecting never changes the file.
+    assert_eq!(std::fs::read(&package).unwrap(), before);
+}
+
+#[test]
 fn damaged_and_unreadable_packages_exit_1_with_the_reason_on_stderr() {
     let out = nupub(&[
         "inspect",
@@ -138,6 +264,15 @@ fn usage_errors_exit_2() {
         nupub(&["inspect", "a.nupkg", "--bogus"]).status.code(),
         Some(2)
     );
+}
+
+/// The words of the first line of `text` that contains `needle`.
+fn words_of_line<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
+    text.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} in:\n{text}"))
+        .split_whitespace()
+        .collect()
 }
 
 fn tempfile_dir() -> std::path::PathBuf {

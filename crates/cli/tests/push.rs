@@ -2,7 +2,7 @@
 //! HOME, against the real pynuget, a folder feed and a real gnome-keyring.
 #![allow(clippy::unwrap_used)]
 
-use nupub_testkit::cli::{text, Nupub};
+use nupub_testkit::cli::{assert_exit, text, Nupub};
 use nupub_testkit::packages::{make_nupkg, make_snupkg};
 use nupub_testkit::pynuget::{read, PyNuGet, StaticV3Index};
 use nupub_testkit::secret_service::SecretService;
@@ -16,9 +16,12 @@ const KEY: &str = "cli-key-0123456789";
 
 /// `nupub ARGS` in its own HOME (the testkit's runner).
 fn nupub(home: &Path, env: &[(String, String)], args: &[&str], stdin: &str) -> Output {
-    Nupub::new(env!("CARGO_BIN_EXE_nupub"), home)
-        .envs(env)
-        .run(args, stdin)
+    cli(home, env).run(args, stdin)
+}
+
+/// The testkit's runner for `nupub` in `home` with `env`.
+fn cli(home: &Path, env: &[(String, String)]) -> Nupub {
+    Nupub::new(env!("CARGO_BIN_EXE_nupub"), home).envs(env)
 }
 
 #[test]
@@ -36,19 +39,14 @@ fn push_to_pynuget_exit_codes_and_messages() {
         &["push", &pkg, "--source", &url, "--api-key", KEY],
         "",
     );
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert_exit(&out, 2);
     assert!(text(&out).contains("--yes"), "{}", text(&out));
     assert!(server.stored_package("Nupub.Cli", "1.0.0").is_none());
 
     // Published (key from NUGET_API_KEY), byte-identical, JSON report on stdout.
     let env = [("NUGET_API_KEY".to_string(), KEY.to_string())];
-    let out = nupub(
-        home.path(),
-        &env,
-        &["push", &pkg, "--source", &url, "--yes", "--json"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = cli(home.path(), &env).push(&pkg, &["--source", &url, "--json"]);
+    assert_exit(&out, 0);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["id"], "Nupub.Cli");
     assert_eq!(report["version"], "1.0.0");
@@ -61,13 +59,8 @@ fn push_to_pynuget_exit_codes_and_messages() {
     assert!(!text(&out).contains(KEY), "the key is never printed");
 
     // The same version again: exit 3, explained.
-    let out = nupub(
-        home.path(),
-        &env,
-        &["push", &pkg, "--source", &url, "--yes"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let out = cli(home.path(), &env).push(&pkg, &["--source", &url]);
+    assert_exit(&out, 3);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Nupub.Cli 1.0.0 already exists"), "{err}");
     assert!(err.contains("[feed.push.version_exists]"), "{err}");
@@ -75,21 +68,9 @@ fn push_to_pynuget_exit_codes_and_messages() {
 
     // A wrong key on a new version: exit 1 with the reason and a fix.
     let second = make_nupkg(&home.path().join("pkgs2"), "Nupub.Cli", "1.1.0", "", 0);
-    let out = nupub(
-        home.path(),
-        &[],
-        &[
-            "push",
-            &second.to_string_lossy(),
-            "--source",
-            &url,
-            "--api-key",
-            "WRONG-KEY-7731",
-            "--yes",
-        ],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out =
+        cli(home.path(), &[]).push(&second, &["--source", &url, "--api-key", "WRONG-KEY-7731"]);
+    assert_exit(&out, 1);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("refused the API key for Nupub.Cli 1.1.0"),
@@ -104,13 +85,8 @@ fn push_to_pynuget_exit_codes_and_messages() {
     // A file that is not a package: exit 1, the package model's explanation.
     let junk = home.path().join("junk.nupkg");
     std::fs::write(&junk, b"not a zip").unwrap();
-    let out = nupub(
-        home.path(),
-        &env,
-        &["push", &junk.to_string_lossy(), "--source", &url, "--yes"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out = cli(home.path(), &env).push(&junk, &["--source", &url]);
+    assert_exit(&out, 1);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("junk.nupkg"),
         "{}",
@@ -129,7 +105,7 @@ fn push_to_pynuget_exit_codes_and_messages() {
         &["unlist", "Nupub.Cli", "1.0.0", "--source", &url],
         "",
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_exit(&out, 0);
     assert!(server.stored_package("Nupub.Cli", "1.0.0").is_none());
     let out = nupub(
         home.path(),
@@ -137,7 +113,7 @@ fn push_to_pynuget_exit_codes_and_messages() {
         &["unlist", "Nupub.Cli", "1.0.0", "--source", &url],
         "",
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_exit(&out, 1);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("[feed.not_found]"),
         "{}",
@@ -152,30 +128,15 @@ fn push_to_a_folder_then_remove_only_with_confirmation() {
     let pkg = package.to_string_lossy().into_owned();
     let feed = home.path().join("feed");
     let feed_arg = feed.to_string_lossy().into_owned();
-    let out = nupub(
-        home.path(),
-        &[],
-        &["push", &pkg, "--source", &feed_arg, "--yes"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = cli(home.path(), &[]).push(&pkg, &["--source", &feed_arg]);
+    assert_exit(&out, 0);
     let stored = feed.join("nupub.folder/2.0.0/nupub.folder.2.0.0.nupkg");
     assert_eq!(read(&stored), read(&package));
-    let out = nupub(
-        home.path(),
-        &[],
-        &["push", &pkg, "--source", &feed_arg, "--yes"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let out = cli(home.path(), &[]).push(&pkg, &["--source", &feed_arg]);
+    assert_exit(&out, 3);
     // A relative folder works too (resolved against the current folder).
-    let out = nupub(
-        home.path(),
-        &[],
-        &["push", &pkg, "--source", "feed", "--yes"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let out = cli(home.path(), &[]).push(&pkg, &["--source", "feed"]);
+    assert_exit(&out, 3);
 
     let out = nupub(
         home.path(),
@@ -183,14 +144,14 @@ fn push_to_a_folder_then_remove_only_with_confirmation() {
         &["relist", "Nupub.Folder", "2.0.0", "--source", &feed_arg],
         "",
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_exit(&out, 1);
     let out = nupub(
         home.path(),
         &[],
         &["unlist", "Nupub.Folder", "2.0.0", "--source", &feed_arg],
         "",
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_exit(&out, 1);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("remove_unconfirmed"),
         "{}",
@@ -210,7 +171,7 @@ fn push_to_a_folder_then_remove_only_with_confirmation() {
         ],
         "",
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_exit(&out, 0);
     assert!(!stored.exists());
 }
 
@@ -238,7 +199,7 @@ fn sources_and_a_key_from_the_keyring() {
         &["sources", "--configfile", &cfg, "--json"],
         "",
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_exit(&out, 0);
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed["sources"][0]["name"], "team");
     assert_eq!(listed["sources"][0]["protocol"], "v2");
@@ -252,40 +213,15 @@ fn sources_and_a_key_from_the_keyring() {
     );
 
     // The key stored for "team" in the OS keyring is used when none is given.
-    let out = nupub(home.path(), &env, &["key", "set", "--source", "team"], KEY);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    cli(home.path(), &env).set_key("team", KEY, &[]);
     let package = make_nupkg(&home.path().join("pkgs"), "Nupub.Keyring", "1.0.0", "", 0);
     // No --source: defaultPushSource from the config file.
-    let out = nupub(
-        home.path(),
-        &env,
-        &[
-            "push",
-            &package.to_string_lossy(),
-            "--configfile",
-            &cfg,
-            "--yes",
-        ],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = cli(home.path(), &env).push(&package, &["--configfile", &cfg]);
+    assert_exit(&out, 0);
     assert!(server.stored_package("Nupub.Keyring", "1.0.0").is_some());
     // A disabled source is refused by name.
-    let out = nupub(
-        home.path(),
-        &env,
-        &[
-            "push",
-            &package.to_string_lossy(),
-            "--configfile",
-            &cfg,
-            "--source",
-            "off",
-            "--yes",
-        ],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out = cli(home.path(), &env).push(&package, &["--configfile", &cfg, "--source", "off"]);
+    assert_exit(&out, 1);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("source_disabled"),
         "{}",
@@ -337,8 +273,30 @@ fn on_a_terminal_push_shows_what_and_where_and_asks() {
     assert!(!stored.exists());
 
     let out = nupub_on_terminal(home.path(), &["push", &pkg, "--source", &feed_arg], "y\n");
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_exit(&out, 0);
     assert_eq!(read(&stored), read(&package));
+}
+
+/// Starts `nupub push PACKAGE --api-key KEY --yes` to `server` through a
+/// proxy that applies `fault`, for a test to act while it runs.
+fn push_through(
+    server: &PyNuGet,
+    fault: Fault,
+    home: &Path,
+    package: &Path,
+) -> (FaultProxy, nupub_testkit::cli::Running) {
+    let upstream = format!("127.0.0.1:{}", server.port()).parse().unwrap();
+    let proxy = FaultProxy::start(upstream, vec![fault]);
+    let run = cli(home, &[]).start(&[
+        "push",
+        &package.to_string_lossy(),
+        "--source",
+        &proxy.push_url(),
+        "--api-key",
+        KEY,
+        "--yes",
+    ]);
+    (proxy, run)
 }
 
 #[test]
@@ -354,18 +312,8 @@ fn ctrl_c_during_the_upload_stops_it_and_nothing_is_published() {
         "",
         5 * 1024 * 1024,
     );
-    let upstream = format!("127.0.0.1:{}", server.port()).parse().unwrap();
-    let proxy = FaultProxy::start(upstream, vec![Fault::Throttle(256 * 1024)]);
-    let url = proxy.push_url();
-    let mut run = Nupub::new(env!("CARGO_BIN_EXE_nupub"), home.path()).start(&[
-        "push",
-        &package.to_string_lossy(),
-        "--source",
-        &url,
-        "--api-key",
-        KEY,
-        "--yes",
-    ]);
+    let (proxy, mut run) =
+        push_through(&server, Fault::Throttle(256 * 1024), home.path(), &package);
     run.wait_for_stderr(
         "Pushing Nupub.Interrupted.1.0.0.nupkg",
         Duration::from_secs(30),
@@ -473,13 +421,8 @@ fn the_symbol_package_is_validated_before_anything_is_sent() {
     ];
     for (pdbs, expected) in cases {
         make_snupkg(&dir, "TestData", "1.2.3", pdbs);
-        let out = nupub(
-            home.path(),
-            &env,
-            &["push", &pkg, "--source", &feed, "--yes"],
-            "",
-        );
-        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let out = cli(home.path(), &env).push(&pkg, &["--source", &feed]);
+        assert_exit(&out, 1);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("[feed.symbols_invalid]"), "{err}");
         assert!(err.contains("nothing was sent"), "{err}");
@@ -496,13 +439,8 @@ fn the_symbol_package_is_validated_before_anything_is_sent() {
 
     // A hostile symbol package (not a zip) is refused too, and left as it was.
     std::fs::write(dir.join("TestData.1.2.3.snupkg"), b"not a zip").unwrap();
-    let out = nupub(
-        home.path(),
-        &env,
-        &["push", &pkg, "--source", &feed, "--yes"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out = cli(home.path(), &env).push(&pkg, &["--source", &feed]);
+    assert_exit(&out, 1);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("TestData.1.2.3.snupkg cannot be read"),
         "{}",
@@ -524,13 +462,8 @@ fn the_symbol_package_is_validated_before_anything_is_sent() {
             &real_pdb("TestData.1.2.3.snupkg", "lib/net5.0/TestData.pdb"),
         )],
     );
-    let out = nupub(
-        home.path(),
-        &env,
-        &["push", &pkg, "--source", &feed, "--yes", "--json"],
-        "",
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = cli(home.path(), &env).push(&pkg, &["--source", &feed, "--json"]);
+    assert_exit(&out, 0);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["symbols"]["status"], "pushed", "{report}");
     assert_eq!(
@@ -555,19 +488,8 @@ fn ctrl_c_after_the_whole_package_was_sent_says_the_feed_may_have_it() {
     let home = tempfile::tempdir().unwrap();
     let server = PyNuGet::start(KEY);
     let package = make_nupkg(&home.path().join("pkgs"), "Nupub.Late", "1.0.0", "", 0);
-    let upstream = format!("127.0.0.1:{}", server.port()).parse().unwrap();
     // The proxy hands the package to pynuget (which stores it), then never answers.
-    let proxy = FaultProxy::start(upstream, vec![Fault::StallAfterForward]);
-    let url = proxy.push_url();
-    let mut run = Nupub::new(env!("CARGO_BIN_EXE_nupub"), home.path()).start(&[
-        "push",
-        &package.to_string_lossy(),
-        "--source",
-        &url,
-        "--api-key",
-        KEY,
-        "--yes",
-    ]);
+    let (proxy, mut run) = push_through(&server, Fault::StallAfterForward, home.path(), &package);
     run.wait_for_stderr(
         "Sent Nupub.Late.1.0.0.nupkg; waiting for the feed's answer",
         Duration::from_secs(30),
