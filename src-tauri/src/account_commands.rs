@@ -72,6 +72,8 @@ pub struct StoredKey {
     #[ts(type = "number | null")]
     pub expires_in_days: Option<i64>,
     pub created: String,
+    /// Your user name on the feed, saved with the key (tells the preflight whether you own an id).
+    pub owner: Option<String>,
     /// False when the keyring no longer holds the key (removed outside Nupub).
     pub in_store: bool,
 }
@@ -245,6 +247,7 @@ fn stored_keys(vault: &Vault) -> Result<Vec<StoredKey>, AccountError> {
             expires: entry.expires,
             expires_in_days: entry.expires_in_days,
             created: entry.created,
+            owner: entry.owner,
             in_store: entry.in_store,
         });
     }
@@ -491,6 +494,7 @@ pub fn check_metadata(
             return Err(info(AccountUiError::ExpiryTooFar { date: text.clone() }));
         }
     }
+    metadata.owner = settings::check_owner(metadata.owner.as_deref()).map_err(info)?;
     let mut scopes = Vec::new();
     for scope in metadata.scopes.drain(..) {
         if !scopes.contains(&scope) {
@@ -628,9 +632,11 @@ mod tests {
             scopes: vec![KeyScope::PushVersion, KeyScope::PushVersion],
             glob: Some(" Contoso.* ".into()),
             expires: Some("2027-03-01".into()),
+            owner: Some(" contoso ".into()),
         };
         check_metadata(&mut ok, today).unwrap();
         assert_eq!(ok.label.as_deref(), Some("CI key"));
+        assert_eq!(ok.owner.as_deref(), Some("contoso"));
         assert_eq!(ok.glob.as_deref(), Some("Contoso.*"));
         assert_eq!(ok.scopes, vec![KeyScope::PushVersion]);
         let code = |m: KeyMetadata| {
@@ -653,6 +659,15 @@ mod tests {
             "onboarding.expiry_too_far"
         );
         assert_eq!(code(with(None, Some("next year"))), "account.bad_date");
+        let owner = |name: &str| KeyMetadata {
+            owner: Some(name.into()),
+            ..KeyMetadata::default()
+        };
+        assert_eq!(code(owner("ann smith")), "account.bad_owner");
+        assert_eq!(code(owner("<img src=x>")), "account.bad_owner");
+        let mut blank_owner = owner("   ");
+        check_metadata(&mut blank_owner, today).unwrap();
+        assert_eq!(blank_owner.owner, None);
         let mut blank = with(Some("  "), Some(" "));
         check_metadata(&mut blank, today).unwrap();
         assert_eq!((blank.glob, blank.expires), (None, None));

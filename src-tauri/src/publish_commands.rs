@@ -560,6 +560,8 @@ pub async fn preflight_for(path: &str, feed: &str) -> Result<Preflight, ErrorInf
     };
     let client = FeedClient::new().map_err(|e| e.info())?;
     let mut auth = Auth::default();
+    // Who the owner and reserved-prefix checks are for: the user name saved with the feed's key.
+    let mut you: Option<String> = None;
     if let nupub_feeds::source::Location::Folder(root) = &source.location {
         let found = nupub_feeds::local::find_in_folder(root, &id, &normalized, version.original());
         result.version = if found.is_some() {
@@ -578,6 +580,7 @@ pub async fn preflight_for(path: &str, feed: &str) -> Result<Preflight, ErrorInf
                 );
                 result.key_expires = entry.expires;
                 result.key_expires_in_days = entry.expires_in_days;
+                you = entry.owner;
             }
             // Reading nuget.org needs no key: it is never sent there for reads.
             if source.kind != FeedKind::NugetOrg {
@@ -611,7 +614,14 @@ pub async fn preflight_for(path: &str, feed: &str) -> Result<Preflight, ErrorInf
     // becomes a note and hides nothing else.
     let asked = tokio::time::timeout(
         FACTS_LIMIT,
-        client.facts(&source, &auth, &id, &version, None, &facts_options()),
+        client.facts(
+            &source,
+            &auth,
+            &id,
+            &version,
+            you.as_deref(),
+            &facts_options(),
+        ),
     )
     .await;
     match asked {

@@ -10,7 +10,8 @@
 
 use nupub_testkit::nuget_exe::NuGetExe;
 use nupub_testkit::packages::make_nupkg;
-use nupub_testkit::pynuget::PyNuGet;
+use nupub_testkit::pynuget::{PyNuGet, StaticV3Index};
+use nupub_testkit::search::{Answer, FakeSearch};
 use nupub_testkit::window::{contrast_ratio, luminance, png_size, AppWindow, Launch};
 use nupub_testkit::wire::{Fault, FaultProxy};
 use std::path::{Path, PathBuf};
@@ -900,4 +901,221 @@ async fn preflight_lists_a_bad_symbol_package_and_blocks_publishing() {
         files_named(&feed, "nupub.e2e.badsymbols.1.0.0.nupkg").is_empty(),
         "nothing was published"
     );
+}
+
+// ---- Who you are on the feed: the user name stored with the key ----
+
+const OWNER_FEED: &str = "e2e-owner-feed";
+const OWNED_ID: &str = "Fabrikam.E2E.Owned";
+
+/// pynuget behind a static V3 index whose search is the fake search service
+/// (`nupub_testkit::search`, labelled fake: no runnable server reports
+/// nuget.org's owners) saying `OWNED_ID` is owned by "someone-else" and
+/// verified. The key is stored with a user name; the preflight must check
+/// ownership as that name, with nothing typed anywhere.
+#[tokio::test(flavor = "multi_thread")]
+async fn preflight_checks_ownership_as_the_user_name_stored_with_the_key() {
+    let key = format!("e2e-owner-key-{}", std::process::id());
+    let server = PyNuGet::start(&key);
+    let search = FakeSearch::start();
+    search.on(
+        &format!("packageid:{OWNED_ID}"),
+        Answer::hits(&[(OWNED_ID, &["someone-else"], true)]),
+    );
+    let index = StaticV3Index::start(&[
+        ("PackagePublish/2.0.0", &server.push_url()),
+        ("SearchQueryService/3.0.0-beta", &search.url()),
+    ]);
+    let root = tempfile::tempdir().unwrap();
+    let packages = root.path().join("packages");
+    let package = make_nupkg(
+        &packages,
+        OWNED_ID,
+        "2.0.0",
+        "<license type=\"expression\">MIT</license>",
+        0,
+    );
+    let before = std::fs::read(&package).unwrap();
+    let vault = feed_with_key(&packages, root.path(), OWNER_FEED, &index.index_url(), &key);
+    let store = |owner: &str| {
+        vault
+            .set_feed_key(
+                OWNER_FEED,
+                nupub_accounts::Secret::new(key.clone()),
+                nupub_accounts::KeyMetadata {
+                    owner: Some(owner.into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    };
+    let feed_css = format!("[data-testid=feed-{OWNER_FEED}]");
+    let codes_script = "return [...document.querySelectorAll('[data-testid=preflight-panel] [data-code]')].map(e => e.dataset.code)";
+
+    // Stored as "me": the preflight says who owns the id.
+    store("me");
+    let window = AppWindow::launch(launch(&package, root.path())).await;
+    window.find("[data-testid=open-another]").await;
+    open_feeds(&window).await;
+    confirm_with(&window, &feed_css).await;
+    let card = window
+        .find("[data-testid=preflight-panel] [data-code='id.owners']")
+        .await;
+    let text = card.text().await.unwrap();
+    assert!(
+        text.contains("its owners are someone-else"),
+        "names the owner: {text}"
+    );
+    window
+        .eval(
+            "document.querySelector('[data-testid=preflight-panel]').scrollIntoView(); return true",
+        )
+        .await;
+    shot(&window, "preflight-4-not-an-owner").await;
+    window.close().await;
+
+    // Stored as the owner: nothing about owners stands in the way.
+    store("someone-else");
+    let window = AppWindow::launch(launch(&package, root.path())).await;
+    window.find("[data-testid=open-another]").await;
+    open_feeds(&window).await;
+    confirm_with(&window, &feed_css).await;
+    let panel = window.text_of("[data-testid=preflight-panel]").await;
+    assert!(!panel.contains("Asking"), "{panel}");
+    assert!(!panel.contains("could not"), "the feed was asked: {panel}");
+    let codes = window.eval(codes_script).await;
+    assert!(
+        !codes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str() == Some("id.owners")),
+        "{codes}"
+    );
+    shot(&window, "preflight-5-owner").await;
+    window.close().await;
+
+    assert!(server.stored_package(OWNED_ID, "2.0.0").is_none());
+    assert_eq!(std::fs::read(&package).unwrap(), before, "file untouched");
+    vault.remove_feed_key(OWNER_FEED).unwrap();
+}
+
+/// The same on a feed the window treats as nuget.org, where a verified id
+/// owned by someone else is an error that blocks Publish. The app reaches
+/// `http://api.nuget.org/v3/index.json` (nuget.config, with
+/// `allowInsecureConnections`) through HTTP_PROXY = the fake search service,
+/// which answers that one address with a service index (FAKE BY NECESSITY:
+/// nuget.org cannot be reached from the tests, and no runnable server serves
+/// its owners and verified flags); the pushes it names go to the real pynuget.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_nuget_org_an_id_reserved_by_someone_else_blocks_publishing() {
+    const NAME: &str = "nuget-org-proxied";
+    let key = format!("e2e-reserved-key-{}", std::process::id());
+    let server = PyNuGet::start(&key);
+    let search = FakeSearch::start();
+    search.on(
+        &format!("packageid:{OWNED_ID}"),
+        Answer::hits(&[(OWNED_ID, &["someone-else"], true)]),
+    );
+    search.on_path(
+        "http://api.nuget.org/v3/index.json",
+        Answer::json(serde_json::json!({
+            "version": "3.0.0",
+            "resources": [
+                { "@id": server.push_url(), "@type": "PackagePublish/2.0.0" },
+                { "@id": search.url(), "@type": "SearchQueryService/3.0.0-beta" },
+            ],
+        })),
+    );
+    let proxy = search.url().trim_end_matches("/query").to_string();
+    let root = tempfile::tempdir().unwrap();
+    let packages = root.path().join("packages");
+    let package = make_nupkg(
+        &packages,
+        OWNED_ID,
+        "2.0.0",
+        "<license type=\"expression\">MIT</license>",
+        0,
+    );
+    let before = std::fs::read(&package).unwrap();
+    let vault = feed_with_key(
+        &packages,
+        root.path(),
+        NAME,
+        "http://api.nuget.org/v3/index.json",
+        &key,
+    );
+    std::fs::write(
+        packages.join("nuget.config"),
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="{NAME}" value="http://api.nuget.org/v3/index.json" allowInsecureConnections="true" />
+  </packageSources>
+</configuration>
+"#
+        ),
+    )
+    .unwrap();
+    vault
+        .set_feed_key(
+            NAME,
+            nupub_accounts::Secret::new(key.clone()),
+            nupub_accounts::KeyMetadata {
+                owner: Some("me".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut launched = launch(&package, root.path());
+    for name in ["HTTP_PROXY", "http_proxy"] {
+        launched.env.push((name.into(), proxy.clone()));
+    }
+    for name in ["NO_PROXY", "no_proxy"] {
+        launched
+            .env
+            .push((name.into(), "127.0.0.1,localhost".into()));
+    }
+    let window = AppWindow::launch(launched).await;
+    window.find("[data-testid=open-another]").await;
+    open_feeds(&window).await;
+    // The window lists every nuget.org-kind feed under one entry.
+    confirm_with(&window, "[data-testid=feed-nuget-org]").await;
+    let feed = window.text_of("[data-testid=summary-feed]").await;
+    assert!(
+        feed.contains(NAME) && feed.contains("http://api.nuget.org/v3/index.json"),
+        "the proxied feed, not nuget.org itself: {feed}"
+    );
+    let card = window
+        .find("[data-testid=preflight-panel] [data-code='id.reserved_prefix']")
+        .await;
+    let text = card.text().await.unwrap();
+    assert!(text.contains("Error"), "an error: {text}");
+    // The typed confirmation is right, so only the error holds Publish back.
+    window
+        .find("[data-testid=confirm-phrase]")
+        .await
+        .send_keys(&format!("{OWNED_ID} 2.0.0"))
+        .await
+        .unwrap();
+    let disabled = window
+        .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
+        .await;
+    assert_eq!(
+        disabled,
+        serde_json::Value::Bool(true),
+        "Publish is blocked"
+    );
+    window
+        .eval(
+            "document.querySelector('[data-testid=preflight-panel]').scrollIntoView(); return true",
+        )
+        .await;
+    shot(&window, "preflight-6-reserved-by-someone-else").await;
+    window.close().await;
+    assert!(server.stored_package(OWNED_ID, "2.0.0").is_none());
+    assert_eq!(std::fs::read(&package).unwrap(), before, "file untouched");
+    vault.remove_feed_key(NAME).unwrap();
 }

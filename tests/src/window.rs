@@ -177,8 +177,20 @@ impl AppWindow {
 
     /// Waits for an element and clicks it.
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
+        let element = self.find(css).await;
+        // As a user would: scroll the element to the middle of its scrolling
+        // box first. WebDriver scrolls only elements it deems out of view, so
+        // a button half-hidden at a dialog's edge would take the click on
+        // whatever covers it.
+        let reference = serde_json::to_value(&element).expect("element reference");
+        let _ = self
+            .client()
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![reference],
+            )
+            .await;
+        element
             .click()
             .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));

@@ -98,6 +98,9 @@ pub enum AccountError {
 
     #[error("the key scope {0:?} is not known")]
     BadScope(String),
+
+    #[error("the user name on the feed {0:?} is not a valid nuget.org user or organisation name")]
+    BadOwner(String),
 }
 
 impl Coded for AccountError {
@@ -133,6 +136,7 @@ impl Coded for AccountError {
             BadDate(_) => "account.bad_date",
             NoFeedKey(_) => "account.no_feed_key",
             BadScope(_) => "account.bad_scope",
+            BadOwner(_) => "account.bad_owner",
         }
     }
 
@@ -173,6 +177,7 @@ impl Coded for AccountError {
             BadDate(_) => "write the date as YYYY-MM-DD, for example 2027-01-31".into(),
             NoFeedKey(_) => "run `nupub key list` to see the stored keys".into(),
             BadScope(_) => "use push, pushVersion or unlist (the scopes nuget.org offers)".into(),
+            BadOwner(_) => "give the name shown on your nuget.org profile or organisation page: letters, digits, '.', '-' and '_', at most 64 characters (or leave it empty)".into(),
         };
         Some(text)
     }
@@ -211,6 +216,7 @@ mod tests {
                 account: "ann@example.test".into(),
             },
             AccountError::BadDate("x".into()),
+            AccountError::BadOwner("a b".into()),
         ];
         for error in samples {
             let info = error.info();

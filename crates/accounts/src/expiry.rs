@@ -276,6 +276,7 @@ mod tests {
                     glob: None,
                     expires: Some("2026-12-01".into()),
                     created: "2026-01-01T00:00:00Z".into(),
+                    owner: None,
                 },
             );
             Ok(())

@@ -91,6 +91,51 @@ pub struct FeedKeyRecord {
     pub expires: Option<String>,
     /// RFC 3339.
     pub created: String,
+    /// The user (or organisation) name on the feed the key belongs to, e.g.
+    /// the nuget.org profile name. Plain metadata, not a secret; files written
+    /// before it existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+/// The longest user or organisation name nuget.org accepts.
+pub const MAX_OWNER_LENGTH: usize = 64;
+
+/// Checks a user name on a feed as typed: trimmed, empty means none; else
+/// nuget.org's rule for user and organisation names (ASCII letters, digits,
+/// `.`, `-`, `_`, starting and ending with a letter or digit, at most
+/// [`MAX_OWNER_LENGTH`] characters).
+pub fn check_owner(text: Option<&str>) -> Result<Option<String>, AccountError> {
+    let Some(name) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let ok = name.len() <= MAX_OWNER_LENGTH
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        && edge(name.chars().next())
+        && edge(name.chars().last());
+    if ok {
+        Ok(Some(name.to_string()))
+    } else {
+        Err(AccountError::BadOwner(
+            name.chars().filter(|c| !c.is_control()).take(80).collect(),
+        ))
+    }
+}
+
+/// The owner saved with the key of the feed named `source_name` (names
+/// compared without case, as nuget.config does), read from the settings in
+/// `dir` without touching the keyring. A saved name that is not valid (the
+/// file was edited by hand) counts as none.
+pub fn stored_owner(dir: &Path, source_name: &str) -> Result<Option<String>, AccountError> {
+    let settings = load(dir)?;
+    Ok(settings
+        .feed_keys
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(source_name.trim()))
+        .and_then(|(_, record)| check_owner(record.owner.as_deref()).ok().flatten()))
 }
 
 /// Reads the settings file in `dir`; a missing file is empty settings.
@@ -177,6 +222,7 @@ pub fn update<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nupub_error::Coded;
 
     fn record() -> FeedKeyRecord {
         FeedKeyRecord {
@@ -185,6 +231,88 @@ mod tests {
             glob: Some("Contoso.*".into()),
             expires: Some("2027-01-31".into()),
             created: "2026-01-01T00:00:00Z".into(),
+            owner: Some("contoso".into()),
+        }
+    }
+
+    #[test]
+    fn a_file_written_before_owners_existed_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = r#"{"feedKeys": {"nuget.org": {"label": "CI key", "scopes": ["push"], "glob": "Contoso.*", "expires": "2027-01-31", "created": "2026-01-01T00:00:00Z"}}}"#;
+        std::fs::write(dir.path().join(FILE_NAME), old).unwrap();
+        let loaded = load(dir.path()).unwrap();
+        let record = &loaded.feed_keys["nuget.org"];
+        assert_eq!(record.owner, None);
+        assert_eq!(record.label.as_deref(), Some("CI key"));
+        assert_eq!(stored_owner(dir.path(), "nuget.org").unwrap(), None);
+        // Saved again without an owner: no "owner" key is written.
+        save(dir.path(), &loaded).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(FILE_NAME)).unwrap();
+        assert!(!text.contains("owner"), "{text}");
+    }
+
+    #[test]
+    fn the_owner_round_trips_and_is_found_by_feed_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::default();
+        settings.feed_keys.insert("Team Feed".into(), record());
+        save(dir.path(), &settings).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(FILE_NAME)).unwrap();
+        assert!(text.contains("\"owner\": \"contoso\""), "{text}");
+        assert_eq!(
+            stored_owner(dir.path(), "team feed").unwrap().as_deref(),
+            Some("contoso")
+        );
+        assert_eq!(stored_owner(dir.path(), "other").unwrap(), None);
+        // A name edited by hand into something invalid counts as none.
+        let mut bad = record();
+        bad.owner = Some("<script>".into());
+        settings.feed_keys.insert("Team Feed".into(), bad);
+        save(dir.path(), &settings).unwrap();
+        assert_eq!(stored_owner(dir.path(), "Team Feed").unwrap(), None);
+        // A broken settings file is reported, not read as "no owner".
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            b"{\"feedKeys\": {\"x\": {\"owner\": 5",
+        )
+        .unwrap();
+        assert!(matches!(
+            stored_owner(dir.path(), "x"),
+            Err(AccountError::SettingsUnreadable { .. })
+        ));
+    }
+
+    #[test]
+    fn owner_names_follow_nuget_org_rules() {
+        assert_eq!(check_owner(None).unwrap(), None);
+        assert_eq!(check_owner(Some("   ")).unwrap(), None);
+        assert_eq!(
+            check_owner(Some(" jane.doe ")).unwrap().as_deref(),
+            Some("jane.doe")
+        );
+        assert_eq!(
+            check_owner(Some("Contoso_Ltd-2")).unwrap().as_deref(),
+            Some("Contoso_Ltd-2")
+        );
+        assert_eq!(check_owner(Some("a")).unwrap().as_deref(), Some("a"));
+        let long = "a".repeat(MAX_OWNER_LENGTH + 1);
+        for bad in [
+            "a b",
+            "-ann",
+            "ann.",
+            "ann@example.com",
+            "<script>",
+            "ann\u{0}",
+            "jöhn",
+            long.as_str(),
+        ] {
+            let error = check_owner(Some(bad)).unwrap_err();
+            assert!(
+                matches!(error, AccountError::BadOwner(_)),
+                "{bad}: {error:?}"
+            );
+            assert_eq!(error.info().code, "account.bad_owner");
+            assert!(!error.to_string().contains('\u{0}'));
         }
     }
 

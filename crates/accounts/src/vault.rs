@@ -60,6 +60,10 @@ pub struct KeyMetadata {
     pub glob: Option<String>,
     /// Expiry date, `YYYY-MM-DD`.
     pub expires: Option<String>,
+    /// Your user (or organisation) name on the feed, e.g. your nuget.org
+    /// profile name: tells whether you own an id or a reserved prefix.
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 /// A stored key as lists show it: facts only, the key itself masked.
@@ -77,6 +81,8 @@ pub struct FeedKeyEntry {
     /// Days until expiry (negative when expired); `None` without an expiry date.
     pub expires_in_days: Option<i64>,
     pub created: String,
+    /// Your user name on the feed, saved with the key.
+    pub owner: Option<String>,
     /// Whether the credential store still holds the key (it may have been removed outside Nupub).
     pub in_store: bool,
 }
@@ -179,6 +185,7 @@ impl Vault {
         if let Some(date) = &metadata.expires {
             parse_date(date)?;
         }
+        let owner = settings::check_owner(metadata.owner.as_deref())?;
         // Check the settings file first, so a broken file fails before the key is stored.
         settings::load(&self.config_dir)?;
         self.put(&feed_user(source_name), &key)?;
@@ -195,6 +202,7 @@ impl Vault {
                     glob: metadata.glob.filter(|g| !g.trim().is_empty()),
                     expires: metadata.expires,
                     created: now_rfc3339(),
+                    owner,
                 },
             );
             Ok(())
@@ -243,6 +251,7 @@ impl Vault {
                 expires: record.expires,
                 expires_in_days,
                 created: record.created,
+                owner: record.owner,
                 in_store,
             });
         }

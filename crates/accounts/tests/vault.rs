@@ -43,6 +43,7 @@ fn feed_key_round_trip_in_the_real_keyring() {
         scopes: vec![KeyScope::Push],
         glob: Some("Contoso.*".into()),
         expires: Some("2099-12-31".into()),
+        owner: Some(" contoso ".into()),
     };
     vault
         .set_feed_key(
@@ -76,6 +77,8 @@ fn feed_key_round_trip_in_the_real_keyring() {
     assert_eq!(entry.masked, MASK);
     assert_eq!(entry.scopes, vec![KeyScope::Push]);
     assert!(entry.in_store);
+    assert_eq!(entry.owner.as_deref(), Some("contoso"));
+    assert!(settings.contains("\"owner\": \"contoso\""), "{settings}");
     assert!(entry.expires_in_days.unwrap() > 365 * 50);
     let json = serde_json::to_string(&list).unwrap();
     assert!(!json.contains("oy2-vault-test-key"), "{json}");
@@ -125,6 +128,18 @@ fn bad_input_is_refused_before_anything_is_stored() {
             }
         ),
         Err(AccountError::BadDate(_))
+    ));
+    // A user name that is not one is refused before anything is stored.
+    assert!(matches!(
+        vault.set_feed_key(
+            "feed",
+            Secret::new("k"),
+            KeyMetadata {
+                owner: Some("ann smith@example".into()),
+                ..KeyMetadata::default()
+            }
+        ),
+        Err(AccountError::BadOwner(_))
     ));
     assert!(vault.feed_key("feed").unwrap().is_none());
     assert!(!config.path().join("accounts.json").exists());

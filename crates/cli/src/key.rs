@@ -33,6 +33,11 @@ enum KeyCommand {
         /// The package glob the key is limited to, e.g. Contoso.*
         #[arg(long)]
         glob: Option<String>,
+        /// Your user (or organisation) name on this feed, e.g. your nuget.org
+        /// profile name: `nupub validate --source` uses it to tell whether you
+        /// own an id or a reserved prefix.
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
     },
     /// List the stored keys (masked).
     List {
@@ -85,10 +90,12 @@ fn run_inner(args: KeyArgs) -> Result<(), AccountError> {
             label,
             scopes,
             glob,
+            owner,
         } => {
             if let Some(date) = &expires {
                 parse_date(date)?;
             }
+            let owner = nupub_accounts::settings::check_owner(owner.as_deref())?;
             let scopes = scopes
                 .iter()
                 .map(|s| {
@@ -106,9 +113,13 @@ fn run_inner(args: KeyArgs) -> Result<(), AccountError> {
                     scopes,
                     glob,
                     expires,
+                    owner: owner.clone(),
                 },
             )?;
             println!("Stored the API key for {source} in the keyring.");
+            if let Some(owner) = owner {
+                println!("Your user name on {source}: {owner}.");
+            }
             Ok(())
         }
         KeyCommand::List { json } => {
@@ -129,11 +140,14 @@ fn run_inner(args: KeyArgs) -> Result<(), AccountError> {
                     };
                     let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();
                     println!(
-                        "{}  {}  {}{}{}{}",
+                        "{}  {}  {}{}{}{}{}",
                         k.source,
                         k.masked,
                         expiry,
                         k.label.map(|l| format!(", label: {l}")).unwrap_or_default(),
+                        k.owner
+                            .map(|o| format!(", you are: {o}"))
+                            .unwrap_or_default(),
                         if scopes.is_empty() {
                             String::new()
                         } else {

@@ -32,6 +32,7 @@ pub struct ValidateArgs {
     #[arg(long, short = 's')]
     pub source: Option<String>,
     /// Your nuget.org user name, to tell whether you own the id (with --source).
+    /// Default: the user name stored with the feed's key (`nupub key set --owner`).
     #[arg(long = "as", value_name = "NUGET_USER", requires = "source")]
     pub as_user: Option<String>,
     /// The feed's API key, for feeds that need one to be read (with --source).
@@ -158,6 +159,7 @@ fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Bo
         api_key,
         bearer_token: None,
     };
+    let you = who_you_are(source, args);
     let seconds = if args.timeout == 0 { 30 } else { args.timeout };
     let options = FactsOptions {
         timeout: Duration::from_secs(seconds),
@@ -172,7 +174,7 @@ fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Bo
                 &auth,
                 package.id(),
                 package.version(),
-                args.as_user.as_deref(),
+                you.as_deref(),
                 &options,
             )))
         });
@@ -198,6 +200,41 @@ fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Bo
         path: None,
         docs: None,
     }))
+}
+
+/// Who the owner checks are for: `--as`, else the user name stored with the
+/// feed's key (read from the settings file; the keyring is not touched). Says
+/// on stderr which it used, so the JSON on stdout stays clean.
+fn who_you_are(source: &Source, args: &ValidateArgs) -> Option<String> {
+    if let Some(given) = args
+        .as_user
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        eprintln!("note: checking ownership as {given} (from --as)");
+        return Some(given.to_string());
+    }
+    let stored = nupub_accounts::settings::config_dir()
+        .and_then(|dir| nupub_accounts::settings::stored_owner(&dir, &source.name));
+    match stored {
+        Ok(Some(owner)) => {
+            eprintln!(
+                "note: checking ownership as {owner} (the user name stored with the key for {}; --as overrides it)",
+                source.name
+            );
+            Some(owner)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            eprintln!(
+                "note: the stored user name for {} could not be read, so ownership was not checked ({})",
+                source.name,
+                e.info().message
+            );
+            None
+        }
+    }
 }
 
 /// What the feed said, after the findings.

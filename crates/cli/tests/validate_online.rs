@@ -1,13 +1,15 @@
 //! `nupub validate --source`: the feed's facts added to the offline checks,
 //! against pynuget (a real V2 server, pushed to with NuGet.exe), folder
 //! feeds, the fake search service (`nupub_testkit::search`, no real peer
-//! serves nuget.org's owners/verified) and a feed that is not there.
+//! serves nuget.org's owners/verified) and a feed that is not there. The
+//! stored-owner test also runs gnome-keyring on a private bus (`nupub key set`).
 #![allow(clippy::unwrap_used)]
 
 use nupub_testkit::nuget_exe::NuGetExe;
 use nupub_testkit::packages::make_nupkg;
 use nupub_testkit::pynuget::{PyNuGet, StaticV3Index};
 use nupub_testkit::search::{Answer, FakeSearch};
+use nupub_testkit::secret_service::SecretService;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -261,6 +263,136 @@ fn validate_with_owners_from_search() {
             .code(),
         Some(2)
     );
+}
+
+#[test]
+fn validate_uses_the_user_name_stored_with_the_key() {
+    let home = tempfile::tempdir().unwrap();
+    let keyring = SecretService::start();
+    let cli = nupub_testkit::cli::Nupub::new(env!("CARGO_BIN_EXE_nupub"), home.path())
+        .envs(&keyring.env());
+    let server = PyNuGet::start(KEY);
+    let search = FakeSearch::start();
+    search.on(
+        "packageid:Fabrikam.Core",
+        Answer::hits(&[("Fabrikam.Core", &["someone-else"], true)]),
+    );
+    let index = StaticV3Index::start(&[
+        ("PackagePublish/2.0.0", &server.push_url()),
+        ("SearchQueryService/3.0.0-beta", &search.url()),
+    ]);
+    let config = home.path().join("nuget.config");
+    std::fs::write(
+        &config,
+        format!(
+            r#"<configuration><packageSources><add key="team" value="{}" /></packageSources></configuration>"#,
+            index.index_url()
+        ),
+    )
+    .unwrap();
+    let cfg = config.to_str().unwrap();
+    let package = make_nupkg(home.path(), "Fabrikam.Core", "2.0.0", "", 0);
+    let before = std::fs::read(&package).unwrap();
+    let file = package.to_str().unwrap();
+    let validate = |extra: &[&str]| {
+        let mut args = vec![
+            "validate",
+            file,
+            "--configfile",
+            cfg,
+            "--source",
+            "team",
+            "--target",
+            "nuget.org",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let out = cli.run(&args, "");
+        (json(&out), out)
+    };
+
+    // No key stored: nobody to check ownership for, so no owner finding.
+    let (value, out) = validate(&[]);
+    assert_eq!(
+        value["facts"]["owners"],
+        serde_json::json!(["someone-else"])
+    );
+    assert_eq!(value["facts"]["youAreOwner"], serde_json::Value::Null);
+    assert_eq!(value["facts"]["reservedByOthers"], serde_json::Value::Null);
+    assert!(
+        !codes(&value).contains(&"id.reserved_prefix".to_string()),
+        "{value:#}"
+    );
+    assert!(
+        !text(&out).contains("checking ownership as"),
+        "{}",
+        text(&out)
+    );
+
+    // The key stored with the user name "me": validate uses it without --as and says so.
+    cli.set_key("team", KEY, &["--owner", "me"]);
+    let list = cli.run(&["key", "list"], "");
+    assert!(text(&list).contains("you are: me"), "{}", text(&list));
+    let listed: serde_json::Value =
+        serde_json::from_slice(&cli.run(&["key", "list", "--json"], "").stdout).unwrap();
+    assert_eq!(listed[0]["owner"], "me");
+    let (value, out) = validate(&[]);
+    let found = codes(&value);
+    assert!(
+        found.contains(&"id.reserved_prefix".to_string()),
+        "{found:?}"
+    );
+    assert!(found.contains(&"id.owners".to_string()), "{found:?}");
+    assert_eq!(value["facts"]["youAreOwner"], false);
+    assert_eq!(value["facts"]["reservedByOthers"], true);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("checking ownership as me (the user name stored with the key for team"),
+        "{said}"
+    );
+
+    // --as still wins over the stored name, and says so.
+    let (value, out) = validate(&["--as", "someone-else"]);
+    assert!(
+        !codes(&value).contains(&"id.owners".to_string()),
+        "{value:#}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("checking ownership as someone-else (from --as)"),
+        "{}",
+        text(&out)
+    );
+
+    // A user name that is not one is refused, and the stored one is kept.
+    let bad = cli.run(
+        &["key", "set", "--source", "team", "--owner", "me and you"],
+        &format!("{KEY}\n"),
+    );
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    assert!(text(&bad).contains("account.bad_owner"), "{}", text(&bad));
+    assert!(text(&cli.run(&["key", "list"], "")).contains("you are: me"));
+
+    // Stored as the real owner: no owner or reserved-prefix finding.
+    cli.set_key("team", KEY, &["--owner", "someone-else"]);
+    let (value, out) = validate(&[]);
+    let found = codes(&value);
+    assert!(
+        !found.contains(&"id.reserved_prefix".to_string()),
+        "{found:?}"
+    );
+    assert!(!found.contains(&"id.owners".to_string()), "{found:?}");
+    assert_eq!(value["facts"]["youAreOwner"], true);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("checking ownership as someone-else (the user name stored"),
+        "{}",
+        text(&out)
+    );
+    // The key never shows, and the package was only read.
+    assert!(!text(&out).contains(KEY));
+    assert_eq!(std::fs::read(&package).unwrap(), before);
 }
 
 #[test]

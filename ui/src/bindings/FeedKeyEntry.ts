@@ -14,6 +14,10 @@ masked: string, label: string | null, scopes: Array<KeyScope>, glob: string | nu
  */
 expiresInDays: bigint | null, created: string, 
 /**
+ * Your user name on the feed, saved with the key.
+ */
+owner: string | null, 
+/**
  * Whether the credential store still holds the key (it may have been removed outside Nupub).
  */
 inStore: boolean, };

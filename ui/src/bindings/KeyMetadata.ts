@@ -16,4 +16,9 @@ glob: string | null,
 /**
  * Expiry date, `YYYY-MM-DD`.
  */
-expires: string | null, };
+expires: string | null, 
+/**
+ * Your user (or organisation) name on the feed, e.g. your nuget.org
+ * profile name: tells whether you own an id or a reserved prefix.
+ */
+owner: string | null, };

@@ -14,6 +14,10 @@ last4: string | null, label: string | null, scopes: Array<KeyScope>, glob: strin
  */
 expires: string | null, expiresInDays: number | null, created: string, 
 /**
+ * Your user name on the feed, saved with the key (tells the preflight whether you own an id).
+ */
+owner: string | null, 
+/**
  * False when the keyring no longer holds the key (removed outside Nupub).
  */
 inStore: boolean, };

@@ -41,6 +41,7 @@ export function key(over: Partial<StoredKey> = {}): StoredKey {
     expires: "2026-09-01",
     expiresInDays: 90,
     created: "2026-01-01T00:00:00Z",
+    owner: null,
     inStore: true,
     ...over,
   };

@@ -7,6 +7,7 @@ import Checklist from "./Checklist.svelte";
 import Onboarding from "./Onboarding.svelte";
 import KeyReminderBanner from "../settings/KeyReminderBanner.svelte";
 import App from "../App.svelte";
+import AccountSettings from "../settings/AccountSettings.svelte";
 import { account, key } from "./checklist.test";
 import type { OnboardingState } from "../bindings/OnboardingState";
 import type { AccountOverview } from "../bindings/AccountOverview";
@@ -59,7 +60,7 @@ describe("the key form", () => {
     const saved = calls.find((c) => c.cmd === "save_feed_key");
     expect(saved?.args.key).toBe(SECRET);
     expect(saved?.args.source).toBe("nuget.org");
-    expect(saved?.args.metadata).toMatchObject({ scopes: ["pushVersion"], glob: "Contoso.*" });
+    expect(saved?.args.metadata).toMatchObject({ scopes: ["pushVersion"], glob: "Contoso.*", owner: null });
     expect((saved?.args.metadata as { expires: string }).expires).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(input.value).toBe("");
     expect(screen.getByTestId("key-saved-mask").textContent).toBe("••••defg");
@@ -81,6 +82,52 @@ describe("the key form", () => {
     expect(alert.dataset.code).toBe("onboarding.key_malformed");
     expect(input.value).toBe("");
     expect(document.documentElement.outerHTML).not.toContain(SECRET);
+  });
+
+  it("saves your user name on the feed, trimmed, and explains what it is for", async () => {
+    serve({ save_feed_key: () => key({ owner: "jane-doe" }) });
+    render(KeyForm, { onSaved: () => {} });
+    const field = screen.getByTestId("key-owner") as HTMLInputElement;
+    expect(field.value).toBe("");
+    expect(screen.getByLabelText(/Your user name on this feed/)).toBe(field);
+    const help = document.getElementById(field.getAttribute("aria-describedby") ?? "")?.textContent ?? "";
+    expect(help).toContain("nuget.org: your profile or organisation name");
+    expect(help).toContain("whether you own an id or a reserved prefix");
+    await fireEvent.input(screen.getByTestId("key-input"), { target: { value: SECRET } });
+    await fireEvent.input(field, { target: { value: "  jane-doe " } });
+    await fireEvent.click(screen.getByTestId("key-save"));
+    await screen.findByTestId("key-saved");
+    const saved = calls.find((c) => c.cmd === "save_feed_key");
+    expect((saved?.args.metadata as { owner: string | null }).owner).toBe("jane-doe");
+  });
+
+  it("shows the user name refused by the core and keeps what was typed", async () => {
+    serve({
+      save_feed_key: () => {
+        throw { code: "account.bad_owner", message: 'the user name on the feed "jane doe" is not a valid nuget.org user or organisation name', hint: "give the name shown on your nuget.org profile" };
+      },
+    });
+    render(KeyForm, { onSaved: () => {} });
+    await fireEvent.input(screen.getByTestId("key-input"), { target: { value: SECRET } });
+    await fireEvent.input(screen.getByTestId("key-owner"), { target: { value: "jane doe" } });
+    await fireEvent.click(screen.getByTestId("key-save"));
+    const alert = await screen.findByRole("alert");
+    expect(alert.dataset.code).toBe("account.bad_owner");
+    expect((screen.getByTestId("key-owner") as HTMLInputElement).value).toBe("jane doe");
+    expect(document.documentElement.outerHTML).not.toContain(SECRET);
+  });
+
+  it("shows the stored user name in Account settings and starts a replacement from it", async () => {
+    serve({
+      account_overview: () => overview({ keys: [key({ owner: "contoso" })] }),
+      onboarding_state: () => ({ ...fresh, finished: true }),
+    });
+    render(AccountSettings, { onClose: () => {}, onResumeSetup: () => {}, onChanged: () => {} });
+    const shown = await screen.findByTestId("key-owner-shown");
+    expect(shown.textContent).toBe("you are contoso on this feed");
+    await fireEvent.click(screen.getByTestId("key-replace"));
+    const field = (await screen.findByTestId("key-owner")) as HTMLInputElement;
+    expect(field.value).toBe("contoso");
   });
 
   it("guides through nuget.org's choices and opens the API keys page", async () => {
