@@ -95,22 +95,101 @@ async fn confirm_with(window: &AppWindow, feed_css: &str) {
         .await;
 }
 
+/// The licence metadata the tests' packages carry.
+const MIT: &str = "<license type=\"expression\">MIT</license>";
+/// What `dotnet pack` writes for a licence expression; nuget.org wants both.
+const NUGET_ORG_METADATA: &str = "<license type=\"expression\">MIT</license><licenseUrl>https://licenses.nuget.org/MIT</licenseUrl><projectUrl>https://github.com/nupub/nupub</projectUrl>";
+
+/// A small package `id` `version` with `metadata`, made in `root/packages`.
+fn package_in(root: &Path, id: &str, version: &str, metadata: &str) -> PathBuf {
+    make_nupkg(&root.join("packages"), id, version, metadata, 0)
+}
+
+/// The app's default local feed under the temp data folder of `root`.
+fn local_feed(root: &Path) -> PathBuf {
+    root.join("data/nupub/feed")
+}
+
+/// Starts the app as `launch` says, waits for it to open the package, and
+/// opens the Feed step.
+async fn start_at_feeds(launch: Launch) -> AppWindow {
+    let window = AppWindow::launch(launch).await;
+    window.find("[data-testid=open-another]").await;
+    open_feeds(&window).await;
+    window
+}
+
+/// Presses Publish on the Confirm step and waits until it has published.
+async fn publish(window: &AppWindow) {
+    window.click("[data-testid=confirm-publish]").await;
+    wait_for_outcome(window, "published").await;
+}
+
+/// Whether the Confirm step's Publish button is disabled (a JSON bool).
+async fn publish_disabled(window: &AppWindow) -> serde_json::Value {
+    window
+        .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
+        .await
+}
+
+/// `script` run in the page returns `true`; `why` says what it means.
+async fn assert_page_true(window: &AppWindow, script: &str, why: &str) {
+    assert_eq!(
+        window.eval(script).await,
+        serde_json::Value::Bool(true),
+        "{why}"
+    );
+}
+
+/// The Confirm step's Publish button is disabled: Publish is blocked.
+async fn assert_publish_blocked(window: &AppWindow) {
+    assert_page_true(
+        window,
+        "return document.querySelector('[data-testid=confirm-publish]').disabled",
+        "Publish is blocked",
+    )
+    .await;
+}
+
+/// Waits until the Confirm step's Publish button can be pressed.
+async fn wait_for_publish_enabled(window: &AppWindow) {
+    window
+        .wait_until(
+            "return document.querySelector('[data-testid=confirm-publish]').disabled === false",
+            Duration::from_secs(5),
+        )
+        .await;
+}
+
+/// Types `text` into the field `css`.
+async fn type_into(window: &AppWindow, css: &str, text: &str) {
+    window.find(css).await.send_keys(text).await.unwrap();
+}
+
+/// Scrolls `css` into view (before a screenshot).
+async fn scroll_to(window: &AppWindow, css: &str) {
+    window
+        .eval(&format!(
+            "document.querySelector('{css}').scrollIntoView(); return true"
+        ))
+        .await;
+}
+
+/// The focused element's test id.
+async fn focused(window: &AppWindow) -> serde_json::Value {
+    window
+        .eval("return document.activeElement && document.activeElement.dataset.testid")
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn publishes_to_the_local_feed_and_nuget_exe_installs_it() {
     let root = tempfile::tempdir().unwrap();
-    let package = make_nupkg(
-        &root.path().join("packages"),
-        "Nupub.E2E.Local",
-        "1.0.0",
-        "<license type=\"expression\">MIT</license>",
-        0,
-    );
+    let package = package_in(root.path(), "Nupub.E2E.Local", "1.0.0", MIT);
     let before = std::fs::read(&package).unwrap();
-    let window = AppWindow::launch(launch(&package, root.path())).await;
-    window.find("[data-testid=open-another]").await;
+    let window = start_at_feeds(launch(&package, root.path())).await;
 
-    open_feeds(&window).await;
-    let feed_dir = root.path().join("data/nupub/feed");
+    let feed_dir = local_feed(root.path());
     let local = window.text_of("[data-testid=feed-local]").await;
     assert!(
         local.contains(&feed_dir.display().to_string()),
@@ -135,14 +214,14 @@ async fn publishes_to_the_local_feed_and_nuget_exe_installs_it() {
     let summary = window.text_of("[data-testid=summary]").await;
     assert!(summary.contains("Nupub.E2E.Local 1.0.0"), "{summary}");
     assert!(summary.contains("MIT"), "{summary}");
-    let focused = window
-        .eval("return document.activeElement && document.activeElement.dataset.testid")
-        .await;
-    assert_eq!(focused, "confirm-cancel", "Cancel is the default button");
+    assert_eq!(
+        focused(&window).await,
+        "confirm-cancel",
+        "Cancel is the default button"
+    );
     shot(&window, "publish-local-2-confirm").await;
 
-    window.click("[data-testid=confirm-publish]").await;
-    wait_for_outcome(&window, "published").await;
+    publish(&window).await;
     let result = window.text_of("[data-testid=result-published]").await;
     assert!(
         result.contains("Nupub.E2E.Local 1.0.0 is on Local feed"),
@@ -185,43 +264,10 @@ async fn publishes_to_pynuget_with_the_stored_key_then_the_same_version_already_
     let server = PyNuGet::start(&key);
     let root = tempfile::tempdir().unwrap();
     let packages = root.path().join("packages");
-    let package = make_nupkg(
-        &packages,
-        "Nupub.E2E.Remote",
-        "2.1.0",
-        "<license type=\"expression\">MIT</license>",
-        0,
-    );
-    // nuget.config beside the package names the feed, as a repository's would.
-    std::fs::write(
-        packages.join("nuget.config"),
-        format!(
-            r#"<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <add key="{FEED_NAME}" value="{}" />
-  </packageSources>
-</configuration>
-"#,
-            server.push_url()
-        ),
-    )
-    .unwrap();
-    // The key goes into the session's keyring (scripts/with-peers) before the app starts.
-    let config_dir = root.path().join("config");
-    let vault =
-        nupub_accounts::Vault::open(nupub_accounts::vault::SERVICE, config_dir.clone()).unwrap();
-    vault
-        .set_feed_key(
-            FEED_NAME,
-            nupub_accounts::Secret::new(key.clone()),
-            nupub_accounts::KeyMetadata::default(),
-        )
-        .unwrap();
+    let package = package_in(root.path(), "Nupub.E2E.Remote", "2.1.0", MIT);
+    let vault = feed_with_key(&packages, root.path(), FEED_NAME, &server.push_url(), &key);
 
-    let window = AppWindow::launch(launch(&package, root.path())).await;
-    window.find("[data-testid=open-another]").await;
-    open_feeds(&window).await;
+    let window = start_at_feeds(launch(&package, root.path())).await;
     let css = format!("[data-testid=feed-{FEED_NAME}]");
     let entry = window.text_of(&css).await;
     assert!(entry.contains("API key stored"), "{entry}");
@@ -234,8 +280,7 @@ async fn publishes_to_pynuget_with_the_stored_key_then_the_same_version_already_
         "API key stored"
     );
     shot(&window, "publish-pynuget-2-confirm").await;
-    window.click("[data-testid=confirm-publish]").await;
-    wait_for_outcome(&window, "published").await;
+    publish(&window).await;
     shot(&window, "publish-pynuget-3-result").await;
     assert!(
         server.stored_package("Nupub.E2E.Remote", "2.1.0").is_some(),
@@ -252,12 +297,12 @@ async fn publishes_to_pynuget_with_the_stored_key_then_the_same_version_already_
     window.click("[data-testid=unlist-start]").await;
     let go = window.find("[data-testid=unlist-go]").await;
     assert_eq!(go.prop("disabled").await.unwrap().as_deref(), Some("true"));
-    window
-        .find("[data-testid=unlist-phrase]")
-        .await
-        .send_keys("Nupub.E2E.Remote 2.1.0")
-        .await
-        .unwrap();
+    type_into(
+        &window,
+        "[data-testid=unlist-phrase]",
+        "Nupub.E2E.Remote 2.1.0",
+    )
+    .await;
     shot(&window, "publish-pynuget-4-unlist-confirm").await;
     window.click("[data-testid=unlist-go]").await;
     let done = window.text_of("[data-testid=unlist-done]").await;
@@ -274,8 +319,7 @@ async fn publishes_to_pynuget_with_the_stored_key_then_the_same_version_already_
     window.click("[data-testid=result-done]").await;
     open_feeds(&window).await;
     confirm_with(&window, &css).await;
-    window.click("[data-testid=confirm-publish]").await;
-    wait_for_outcome(&window, "published").await;
+    publish(&window).await;
     assert!(server.stored_package("Nupub.E2E.Remote", "2.1.0").is_some());
     window.click("[data-testid=result-done]").await;
     open_feeds(&window).await;
@@ -286,9 +330,7 @@ async fn publishes_to_pynuget_with_the_stored_key_then_the_same_version_already_
         "{exists}"
     );
     assert!(exists.contains("Raise the version number"), "{exists}");
-    let disabled = window
-        .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
-        .await;
+    let disabled = publish_disabled(&window).await;
     assert_eq!(disabled, serde_json::Value::Bool(true));
     shot(&window, "publish-pynuget-6-exists").await;
     window.close().await;
@@ -306,29 +348,56 @@ fn feed_with_key(
     url: &str,
     key: &str,
 ) -> nupub_accounts::Vault {
+    write_nuget_config(
+        packages,
+        &format!(r#"    <add key="{name}" value="{url}" />"#),
+    );
+    let vault =
+        nupub_accounts::Vault::open(nupub_accounts::vault::SERVICE, root.join("config")).unwrap();
+    store_key(&vault, name, key, nupub_accounts::KeyMetadata::default());
+    vault
+}
+
+/// Writes `packages/nuget.config` whose `<packageSources>` holds `sources`
+/// (the lines inside it).
+fn write_nuget_config(packages: &Path, sources: &str) {
     std::fs::write(
         packages.join("nuget.config"),
         format!(
             r#"<?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources>
-    <add key="{name}" value="{url}" />
+{sources}
   </packageSources>
 </configuration>
 "#
         ),
     )
     .unwrap();
-    let vault =
-        nupub_accounts::Vault::open(nupub_accounts::vault::SERVICE, root.join("config")).unwrap();
+}
+
+/// Stores `key` for the feed `name` in the keyring, with `metadata`.
+fn store_key(
+    vault: &nupub_accounts::Vault,
+    name: &str,
+    key: &str,
+    metadata: nupub_accounts::KeyMetadata,
+) {
     vault
-        .set_feed_key(
-            name,
-            nupub_accounts::Secret::new(key.to_string()),
-            nupub_accounts::KeyMetadata::default(),
-        )
+        .set_feed_key(name, nupub_accounts::Secret::new(key.to_string()), metadata)
         .unwrap();
-    vault
+}
+
+/// `launch` with its HTTP(S) proxy variables `names` set to `proxy`;
+/// loopback stays direct (WebKitWebDriver reaches the app's inspector there).
+fn through_proxy(mut launch: Launch, names: &[&str], proxy: &str) -> Launch {
+    for name in names {
+        launch.env.push(((*name).into(), proxy.into()));
+    }
+    for name in ["NO_PROXY", "no_proxy"] {
+        launch.env.push((name.into(), "127.0.0.1,localhost".into()));
+    }
+    launch
 }
 
 const CANCEL_FEED: &str = "e2e-pynuget-cancel";
@@ -362,7 +431,7 @@ async fn cancel_flow(dark_theme: bool) {
         &packages,
         "Nupub.E2E.Cancel",
         "1.0.0",
-        "<license type=\"expression\">MIT</license>",
+        MIT,
         24 * 1024 * 1024,
     );
     let before = std::fs::read(&package).unwrap();
@@ -372,9 +441,7 @@ async fn cancel_flow(dark_theme: bool) {
     if dark_theme {
         start = dark(start);
     }
-    let window = AppWindow::launch(start).await;
-    window.find("[data-testid=open-another]").await;
-    open_feeds(&window).await;
+    let window = start_at_feeds(start).await;
     let css = format!("[data-testid=feed-{feed_name}]");
     confirm_with(&window, &css).await;
     window.click("[data-testid=confirm-publish]").await;
@@ -496,37 +563,30 @@ async fn cancel_flow(dark_theme: bool) {
 /// The environment of a machine that cannot reach nuget.org: this test
 /// machine has no route there, and the app's HTTP proxy is a closed local
 /// port besides, so the result is the same on a machine that has one.
-fn offline(mut launch: Launch) -> Launch {
+fn offline(launch: Launch) -> Launch {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let dead = format!("http://127.0.0.1:{port}");
-    for name in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
-        launch.env.push((name.into(), dead.clone()));
-    }
-    // Loopback stays direct: WebKitWebDriver reaches the app's inspector there.
-    for name in ["NO_PROXY", "no_proxy"] {
-        launch.env.push((name.into(), "127.0.0.1,localhost".into()));
-    }
-    launch
+    through_proxy(
+        launch,
+        &["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"],
+        &dead,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn nuget_org_offline_still_asks_for_the_typed_phrase_and_cancel_publishes_nothing() {
     let root = tempfile::tempdir().unwrap();
-    let package = make_nupkg(
-        &root.path().join("packages"),
+    let package = package_in(
+        root.path(),
         "Nupub.E2E.Offline",
         "1.0.0",
-        // What `dotnet pack` writes for a licence expression; nuget.org wants both.
-        "<license type=\"expression\">MIT</license><licenseUrl>https://licenses.nuget.org/MIT</licenseUrl><projectUrl>https://github.com/nupub/nupub</projectUrl>",
-        0,
+        NUGET_ORG_METADATA,
     );
-    let window = AppWindow::launch(offline(launch(&package, root.path()))).await;
-    window.find("[data-testid=open-another]").await;
-    open_feeds(&window).await;
+    let window = start_at_feeds(offline(launch(&package, root.path()))).await;
     confirm_with(&window, "[data-testid=feed-nuget-org]").await;
 
     let checks = window.text_of("[data-testid=summary-checks]").await;
@@ -571,16 +631,13 @@ async fn nuget_org_offline_still_asks_for_the_typed_phrase_and_cancel_publishes_
         warning.contains("Type Nupub.E2E.Offline 1.0.0 to confirm"),
         "{warning}"
     );
-    let focused = window
-        .eval("return document.activeElement && document.activeElement.dataset.testid")
-        .await;
-    assert_eq!(focused, "confirm-cancel", "Cancel is the default button");
+    assert_eq!(
+        focused(&window).await,
+        "confirm-cancel",
+        "Cancel is the default button"
+    );
     let publish = window.find("[data-testid=confirm-publish]").await;
-    let disabled = || async {
-        window
-            .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
-            .await
-    };
+    let disabled = || publish_disabled(&window);
     assert_eq!(disabled().await, serde_json::Value::Bool(true));
     assert_eq!(publish.text().await.unwrap(), "Publish to nuget.org");
     shot(&window, "publish-nuget-org-1-confirm-offline").await;
@@ -595,25 +652,18 @@ async fn nuget_org_offline_still_asks_for_the_typed_phrase_and_cancel_publishes_
     shot(&window, "publish-nuget-org-2-wrong-phrase").await;
     phrase.clear().await.unwrap();
     phrase.send_keys("Nupub.E2E.Offline 1.0.0").await.unwrap();
-    window
-        .wait_until(
-            "return document.querySelector('[data-testid=confirm-publish]').disabled === false",
-            Duration::from_secs(5),
-        )
-        .await;
+    wait_for_publish_enabled(&window).await;
     shot(&window, "publish-nuget-org-3-phrase-typed").await;
 
     // The user thinks again: Cancel goes back to the feeds and nothing is sent.
     window.click("[data-testid=confirm-cancel]").await;
     window.find("[data-testid=feed-step]").await;
-    let publish_step = window
-        .eval("return document.querySelector('[data-testid=publish-step]') === null")
-        .await;
-    assert_eq!(
-        publish_step,
-        serde_json::Value::Bool(true),
-        "no publish started"
-    );
+    assert_page_true(
+        &window,
+        "return document.querySelector('[data-testid=publish-step]') === null",
+        "no publish started",
+    )
+    .await;
     shot(&window, "publish-nuget-org-4-cancelled").await;
     window.close().await;
 }
@@ -659,23 +709,15 @@ async fn assert_readable(window: &AppWindow, css: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_publish_flow_reads_clearly_in_the_dark_theme() {
     let root = tempfile::tempdir().unwrap();
-    let package = make_nupkg(
-        &root.path().join("packages"),
-        "Nupub.E2E.Dark",
-        "1.0.0",
-        "<license type=\"expression\">MIT</license><licenseUrl>https://licenses.nuget.org/MIT</licenseUrl><projectUrl>https://github.com/nupub/nupub</projectUrl>",
-        0,
-    );
+    let package = package_in(root.path(), "Nupub.E2E.Dark", "1.0.0", NUGET_ORG_METADATA);
     let window = AppWindow::launch(offline(dark(launch(&package, root.path())))).await;
     window.find("[data-testid=open-another]").await;
-    let is_dark = window
-        .eval("return window.matchMedia('(prefers-color-scheme: dark)').matches")
-        .await;
-    assert_eq!(
-        is_dark,
-        serde_json::Value::Bool(true),
-        "the page did not see the dark theme"
-    );
+    assert_page_true(
+        &window,
+        "return window.matchMedia('(prefers-color-scheme: dark)').matches",
+        "the page did not see the dark theme",
+    )
+    .await;
 
     // Feed: the list, the chosen feed and the "try locally first" box.
     open_feeds(&window).await;
@@ -709,18 +751,13 @@ async fn the_publish_flow_reads_clearly_in_the_dark_theme() {
     ] {
         assert_dark_and_readable(&window, css).await;
     }
-    window
-        .find("[data-testid=confirm-phrase]")
-        .await
-        .send_keys("Nupub.E2E.Dark 1.0.0")
-        .await
-        .unwrap();
-    window
-        .wait_until(
-            "return document.querySelector('[data-testid=confirm-publish]').disabled === false",
-            Duration::from_secs(5),
-        )
-        .await;
+    type_into(
+        &window,
+        "[data-testid=confirm-phrase]",
+        "Nupub.E2E.Dark 1.0.0",
+    )
+    .await;
+    wait_for_publish_enabled(&window).await;
     shot(&window, "publish-dark-3-confirm-typed").await;
     window.click("[data-testid=confirm-cancel]").await;
 
@@ -729,8 +766,7 @@ async fn the_publish_flow_reads_clearly_in_the_dark_theme() {
     confirm_with(&window, "[data-testid=feed-local]").await;
     shot(&window, "publish-dark-4-confirm-local").await;
     assert_dark_and_readable(&window, "[data-testid=summary-checks]").await;
-    window.click("[data-testid=confirm-publish]").await;
-    wait_for_outcome(&window, "published").await;
+    publish(&window).await;
     shot(&window, "publish-dark-5-result").await;
     for css in [
         "#publish-title",
@@ -741,7 +777,7 @@ async fn the_publish_flow_reads_clearly_in_the_dark_theme() {
     }
     assert_readable(&window, "[data-testid=result-done]").await;
     window.close().await;
-    let feed_dir = root.path().join("data/nupub/feed");
+    let feed_dir = local_feed(root.path());
     assert_eq!(
         files_named(&feed_dir, "nupub.e2e.dark.1.0.0.nupkg").len(),
         1,
@@ -782,31 +818,22 @@ async fn preflight_warns_that_the_previous_version_was_signed_and_publishing_wor
     let root = tempfile::tempdir().unwrap();
     let packages = root.path().join("packages");
     // 1.1.0 of the same id, built here and not signed.
-    let package = make_nupkg(
-        &packages,
-        SIGNED_ID,
-        "1.1.0",
-        "<license type=\"expression\">MIT</license>",
-        0,
-    );
+    let package = package_in(root.path(), SIGNED_ID, "1.1.0", MIT);
     let before = std::fs::read(&package).unwrap();
     let vault = feed_with_key(&packages, root.path(), FACTS_FEED, &server.push_url(), &key);
     // The key expires in 5 days: the preflight says so.
     let expires = date_in(5);
-    vault
-        .set_feed_key(
-            FACTS_FEED,
-            nupub_accounts::Secret::new(key.clone()),
-            nupub_accounts::KeyMetadata {
-                expires: Some(expires.clone()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    store_key(
+        &vault,
+        FACTS_FEED,
+        &key,
+        nupub_accounts::KeyMetadata {
+            expires: Some(expires.clone()),
+            ..Default::default()
+        },
+    );
 
-    let window = AppWindow::launch(launch(&package, root.path())).await;
-    window.find("[data-testid=open-another]").await;
-    open_feeds(&window).await;
+    let window = start_at_feeds(launch(&package, root.path())).await;
     let css = format!("[data-testid=feed-{FACTS_FEED}]");
     confirm_with(&window, &css).await;
     let card = window
@@ -820,11 +847,7 @@ async fn preflight_warns_that_the_previous_version_was_signed_and_publishing_wor
         key_note.contains("expires in 5 days") && key_note.contains(&expires),
         "{key_note}"
     );
-    let disabled = || async {
-        window
-            .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
-            .await
-    };
+    let disabled = || publish_disabled(&window);
     assert_eq!(
         disabled().await,
         serde_json::Value::Bool(true),
@@ -834,8 +857,7 @@ async fn preflight_warns_that_the_previous_version_was_signed_and_publishing_wor
 
     window.click("[data-testid=preflight-acknowledge]").await;
     assert_eq!(disabled().await, serde_json::Value::Bool(false));
-    window.click("[data-testid=confirm-publish]").await;
-    wait_for_outcome(&window, "published").await;
+    publish(&window).await;
     shot(&window, "preflight-2-published").await;
     assert!(
         server.stored_package(SIGNED_ID, "1.1.0").is_some(),
@@ -852,20 +874,12 @@ async fn preflight_warns_that_the_previous_version_was_signed_and_publishing_wor
 async fn preflight_lists_a_bad_symbol_package_and_blocks_publishing() {
     let root = tempfile::tempdir().unwrap();
     let packages = root.path().join("packages");
-    let package = make_nupkg(
-        &packages,
-        "Nupub.E2E.BadSymbols",
-        "1.0.0",
-        "<license type=\"expression\">MIT</license>",
-        0,
-    );
+    let package = package_in(root.path(), "Nupub.E2E.BadSymbols", "1.0.0", MIT);
     // The package itself under the symbol package's name: no PDB, not a
     // SymbolsPackage. nuget.org would refuse it.
     let snupkg = packages.join("Nupub.E2E.BadSymbols.1.0.0.snupkg");
     std::fs::copy(&package, &snupkg).unwrap();
-    let window = AppWindow::launch(launch(&package, root.path())).await;
-    window.find("[data-testid=open-another]").await;
-    open_feeds(&window).await;
+    let window = start_at_feeds(launch(&package, root.path())).await;
     confirm_with(&window, "[data-testid=feed-local]").await;
     let block = window.text_of("[data-testid=preflight-symbols]").await;
     assert!(
@@ -883,22 +897,12 @@ async fn preflight_lists_a_bad_symbol_package_and_blocks_publishing() {
         .collect();
     assert!(codes.contains(&"symbols.no_pdb"), "{codes:?}");
     assert!(codes.contains(&"symbols.package_type"), "{codes:?}");
-    let disabled = window
-        .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
-        .await;
-    assert_eq!(
-        disabled,
-        serde_json::Value::Bool(true),
-        "Publish is blocked"
-    );
-    window
-        .eval("document.querySelector('[data-testid=preflight-symbols]').scrollIntoView(); return true")
-        .await;
+    assert_publish_blocked(&window).await;
+    scroll_to(&window, "[data-testid=preflight-symbols]").await;
     shot(&window, "preflight-3-bad-symbols").await;
     window.close().await;
-    let feed = root.path().join("data/nupub/feed");
     assert!(
-        files_named(&feed, "nupub.e2e.badsymbols.1.0.0.nupkg").is_empty(),
+        files_named(&local_feed(root.path()), "nupub.e2e.badsymbols.1.0.0.nupkg").is_empty(),
         "nothing was published"
     );
 }
@@ -917,46 +921,30 @@ const OWNED_ID: &str = "Fabrikam.E2E.Owned";
 async fn preflight_checks_ownership_as_the_user_name_stored_with_the_key() {
     let key = format!("e2e-owner-key-{}", std::process::id());
     let server = PyNuGet::start(&key);
-    let search = FakeSearch::start();
-    search.on(
-        &format!("packageid:{OWNED_ID}"),
-        Answer::hits(&[(OWNED_ID, &["someone-else"], true)]),
-    );
-    let index = StaticV3Index::start(&[
-        ("PackagePublish/2.0.0", &server.push_url()),
-        ("SearchQueryService/3.0.0-beta", &search.url()),
-    ]);
+    let search = FakeSearch::owning(OWNED_ID, &["someone-else"], true);
+    let index = StaticV3Index::with_search(&server, &search);
     let root = tempfile::tempdir().unwrap();
     let packages = root.path().join("packages");
-    let package = make_nupkg(
-        &packages,
-        OWNED_ID,
-        "2.0.0",
-        "<license type=\"expression\">MIT</license>",
-        0,
-    );
+    let package = package_in(root.path(), OWNED_ID, "2.0.0", MIT);
     let before = std::fs::read(&package).unwrap();
     let vault = feed_with_key(&packages, root.path(), OWNER_FEED, &index.index_url(), &key);
     let store = |owner: &str| {
-        vault
-            .set_feed_key(
-                OWNER_FEED,
-                nupub_accounts::Secret::new(key.clone()),
-                nupub_accounts::KeyMetadata {
-                    owner: Some(owner.into()),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
+        store_key(
+            &vault,
+            OWNER_FEED,
+            &key,
+            nupub_accounts::KeyMetadata {
+                owner: Some(owner.into()),
+                ..Default::default()
+            },
+        );
     };
     let feed_css = format!("[data-testid=feed-{OWNER_FEED}]");
     let codes_script = "return [...document.querySelectorAll('[data-testid=preflight-panel] [data-code]')].map(e => e.dataset.code)";
 
     // Stored as "me": the preflight says who owns the id.
     store("me");
-    let window = AppWindow::launch(launch(&package, root.path())).await;
-    window.find("[data-testid=open-another]").await;
-    open_feeds(&window).await;
+    let window = start_at_feeds(launch(&package, root.path())).await;
     confirm_with(&window, &feed_css).await;
     let card = window
         .find("[data-testid=preflight-panel] [data-code='id.owners']")
@@ -966,19 +954,13 @@ async fn preflight_checks_ownership_as_the_user_name_stored_with_the_key() {
         text.contains("its owners are someone-else"),
         "names the owner: {text}"
     );
-    window
-        .eval(
-            "document.querySelector('[data-testid=preflight-panel]').scrollIntoView(); return true",
-        )
-        .await;
+    scroll_to(&window, "[data-testid=preflight-panel]").await;
     shot(&window, "preflight-4-not-an-owner").await;
     window.close().await;
 
     // Stored as the owner: nothing about owners stands in the way.
     store("someone-else");
-    let window = AppWindow::launch(launch(&package, root.path())).await;
-    window.find("[data-testid=open-another]").await;
-    open_feeds(&window).await;
+    let window = start_at_feeds(launch(&package, root.path())).await;
     confirm_with(&window, &feed_css).await;
     let panel = window.text_of("[data-testid=preflight-panel]").await;
     assert!(!panel.contains("Asking"), "{panel}");
@@ -1012,11 +994,7 @@ async fn on_nuget_org_an_id_reserved_by_someone_else_blocks_publishing() {
     const NAME: &str = "nuget-org-proxied";
     let key = format!("e2e-reserved-key-{}", std::process::id());
     let server = PyNuGet::start(&key);
-    let search = FakeSearch::start();
-    search.on(
-        &format!("packageid:{OWNED_ID}"),
-        Answer::hits(&[(OWNED_ID, &["someone-else"], true)]),
-    );
+    let search = FakeSearch::owning(OWNED_ID, &["someone-else"], true);
     search.on_path(
         "http://api.nuget.org/v3/index.json",
         Answer::json(serde_json::json!({
@@ -1030,13 +1008,7 @@ async fn on_nuget_org_an_id_reserved_by_someone_else_blocks_publishing() {
     let proxy = search.url().trim_end_matches("/query").to_string();
     let root = tempfile::tempdir().unwrap();
     let packages = root.path().join("packages");
-    let package = make_nupkg(
-        &packages,
-        OWNED_ID,
-        "2.0.0",
-        "<license type=\"expression\">MIT</license>",
-        0,
-    );
+    let package = package_in(root.path(), OWNED_ID, "2.0.0", MIT);
     let before = std::fs::read(&package).unwrap();
     let vault = feed_with_key(
         &packages,
@@ -1045,42 +1017,28 @@ async fn on_nuget_org_an_id_reserved_by_someone_else_blocks_publishing() {
         "http://api.nuget.org/v3/index.json",
         &key,
     );
-    std::fs::write(
-        packages.join("nuget.config"),
-        format!(
-            r#"<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="{NAME}" value="http://api.nuget.org/v3/index.json" allowInsecureConnections="true" />
-  </packageSources>
-</configuration>
-"#
+    write_nuget_config(
+        &packages,
+        &format!(
+            r#"    <clear />
+    <add key="{NAME}" value="http://api.nuget.org/v3/index.json" allowInsecureConnections="true" />"#
         ),
-    )
-    .unwrap();
-    vault
-        .set_feed_key(
-            NAME,
-            nupub_accounts::Secret::new(key.clone()),
-            nupub_accounts::KeyMetadata {
-                owner: Some("me".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let mut launched = launch(&package, root.path());
-    for name in ["HTTP_PROXY", "http_proxy"] {
-        launched.env.push((name.into(), proxy.clone()));
-    }
-    for name in ["NO_PROXY", "no_proxy"] {
-        launched
-            .env
-            .push((name.into(), "127.0.0.1,localhost".into()));
-    }
-    let window = AppWindow::launch(launched).await;
-    window.find("[data-testid=open-another]").await;
-    open_feeds(&window).await;
+    );
+    store_key(
+        &vault,
+        NAME,
+        &key,
+        nupub_accounts::KeyMetadata {
+            owner: Some("me".into()),
+            ..Default::default()
+        },
+    );
+    let launched = through_proxy(
+        launch(&package, root.path()),
+        &["HTTP_PROXY", "http_proxy"],
+        &proxy,
+    );
+    let window = start_at_feeds(launched).await;
     // The window lists every nuget.org-kind feed under one entry.
     confirm_with(&window, "[data-testid=feed-nuget-org]").await;
     let feed = window.text_of("[data-testid=summary-feed]").await;
@@ -1094,25 +1052,14 @@ async fn on_nuget_org_an_id_reserved_by_someone_else_blocks_publishing() {
     let text = card.text().await.unwrap();
     assert!(text.contains("Error"), "an error: {text}");
     // The typed confirmation is right, so only the error holds Publish back.
-    window
-        .find("[data-testid=confirm-phrase]")
-        .await
-        .send_keys(&format!("{OWNED_ID} 2.0.0"))
-        .await
-        .unwrap();
-    let disabled = window
-        .eval("return document.querySelector('[data-testid=confirm-publish]').disabled")
-        .await;
-    assert_eq!(
-        disabled,
-        serde_json::Value::Bool(true),
-        "Publish is blocked"
-    );
-    window
-        .eval(
-            "document.querySelector('[data-testid=preflight-panel]').scrollIntoView(); return true",
-        )
-        .await;
+    type_into(
+        &window,
+        "[data-testid=confirm-phrase]",
+        &format!("{OWNED_ID} 2.0.0"),
+    )
+    .await;
+    assert_publish_blocked(&window).await;
+    scroll_to(&window, "[data-testid=preflight-panel]").await;
     shot(&window, "preflight-6-reserved-by-someone-else").await;
     window.close().await;
     assert!(server.stored_package(OWNED_ID, "2.0.0").is_none());

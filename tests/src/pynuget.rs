@@ -98,31 +98,9 @@ impl StaticV3Index {
     /// Serves an index whose resources are the given `(@type, @id)` pairs.
     pub fn start(resources: &[(&str, &str)]) -> StaticV3Index {
         let root = tempfile::tempdir().expect("V3 index folder");
-        let resources: Vec<serde_json::Value> = resources
-            .iter()
-            .map(|(kind, id)| serde_json::json!({ "@id": id, "@type": kind }))
-            .collect();
-        let index = serde_json::json!({ "version": "3.0.0", "resources": resources });
-        std::fs::create_dir_all(root.path().join("v3")).expect("create v3 folder");
-        std::fs::write(
-            root.path().join("v3/index.json"),
-            serde_json::to_vec_pretty(&index).expect("serialize index"),
-        )
-        .expect("write index.json");
+        write_v3_index(root.path(), resources);
         let port = free_port();
-        let mut command = Command::new("python3");
-        command
-            .args([
-                "-m",
-                "http.server",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-            ])
-            .arg(root.path());
-        let mut process = PeerProcess::spawn("v3-index", command);
-        process.wait_for_port(port, Duration::from_secs(15));
+        let process = serve_folder("v3-index", root.path(), port);
         StaticV3Index {
             process,
             port,
@@ -135,6 +113,15 @@ impl StaticV3Index {
         Self::start(&[("PackagePublish/2.0.0", &pynuget.push_url())])
     }
 
+    /// An index with PackagePublish/2.0.0 at `pynuget` and
+    /// SearchQueryService/3.0.0-beta at `search`.
+    pub fn with_search(pynuget: &PyNuGet, search: &crate::search::FakeSearch) -> StaticV3Index {
+        Self::start(&[
+            ("PackagePublish/2.0.0", &pynuget.push_url()),
+            ("SearchQueryService/3.0.0-beta", &search.url()),
+        ])
+    }
+
     pub fn index_url(&self) -> String {
         format!("http://127.0.0.1:{}/v3/index.json", self.port)
     }
@@ -142,6 +129,42 @@ impl StaticV3Index {
     pub fn process(&self) -> &PeerProcess {
         &self.process
     }
+}
+
+/// Writes `dir/v3/index.json`, a V3 service index whose resources are the
+/// given `(@type, @id)` pairs, for [`serve_folder`] to serve.
+pub fn write_v3_index(dir: &Path, resources: &[(&str, &str)]) {
+    let resources: Vec<serde_json::Value> = resources
+        .iter()
+        .map(|(kind, id)| serde_json::json!({ "@id": id, "@type": kind }))
+        .collect();
+    let index = serde_json::json!({ "version": "3.0.0", "resources": resources });
+    std::fs::create_dir_all(dir.join("v3")).expect("create v3 folder");
+    std::fs::write(
+        dir.join("v3/index.json"),
+        serde_json::to_vec_pretty(&index).expect("serialize index"),
+    )
+    .expect("write index.json");
+}
+
+/// Python's http.server serving the files of `dir` on 127.0.0.1:`port`
+/// (a static V3 index, a static flat container), started and answering.
+/// `name` labels the process in failure messages.
+pub fn serve_folder(name: &str, dir: &Path, port: u16) -> PeerProcess {
+    let mut command = Command::new("python3");
+    command
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(dir);
+    let mut process = PeerProcess::spawn(name, command);
+    process.wait_for_port(port, Duration::from_secs(15));
+    process
 }
 
 /// The bytes of a file, for byte-identity checks.

@@ -119,6 +119,18 @@ impl FakeSearch {
         }
     }
 
+    /// Starts the service answering `packageid:{id}` with one hit: `id`
+    /// owned by `owners`, `verified` or not (what nuget.org's search says
+    /// about an id's owners).
+    pub fn owning(id: &str, owners: &[&str], verified: bool) -> FakeSearch {
+        let search = FakeSearch::start();
+        search.on(
+            &format!("packageid:{id}"),
+            Answer::hits(&[(id, owners, verified)]),
+        );
+        search
+    }
+
     /// The SearchQueryService `@id`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/query", self.port)

@@ -30,6 +30,13 @@ fn nupub(home: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `nupub validate <package> <args>` in `home`.
+fn validate(home: &Path, package: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["validate", package.to_str().unwrap()];
+    all.extend_from_slice(args);
+    nupub(home, &all)
+}
+
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -78,18 +85,10 @@ fn validate_against_pynuget_after_a_signed_version() {
         "<license type=\"expression\">MIT</license>",
         0,
     );
-    let file = next.to_str().unwrap();
-    let out = nupub(
+    let out = validate(
         home.path(),
-        &[
-            "validate",
-            file,
-            "--source",
-            &url,
-            "--target",
-            "nuget.org",
-            "--json",
-        ],
+        &next,
+        &["--source", &url, "--target", "nuget.org", "--json"],
     );
     let value = json(&out);
     assert!(
@@ -112,7 +111,7 @@ fn validate_against_pynuget_after_a_signed_version() {
     );
 
     // The text form says what the feed said; the target follows the source (generic).
-    let out = nupub(home.path(), &["validate", file, "--source", &url]);
+    let out = validate(home.path(), &next, &["--source", &url]);
     let said = text(&out);
     assert!(said.contains("for generic:"), "{said}");
     assert!(
@@ -123,16 +122,7 @@ fn validate_against_pynuget_after_a_signed_version() {
 
     // The same version again: version.exists, an error, exit 1.
     let same = make_nupkg(&home.path().join("same"), SIGNED_ID, "1.0.0", "", 0);
-    let out = nupub(
-        home.path(),
-        &[
-            "validate",
-            same.to_str().unwrap(),
-            "--source",
-            &url,
-            "--json",
-        ],
-    );
+    let out = validate(home.path(), &same, &["--source", &url, "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let value = json(&out);
     assert!(
@@ -149,12 +139,8 @@ fn validate_against_pynuget_after_a_signed_version() {
         "",
         0,
     );
-    let new = new.to_str().unwrap();
-    let online = nupub(home.path(), &["validate", new, "--source", &url, "--json"]);
-    let offline = nupub(
-        home.path(),
-        &["validate", new, "--target", "generic", "--json"],
-    );
+    let online = validate(home.path(), &new, &["--source", &url, "--json"]);
+    let offline = validate(home.path(), &new, &["--target", "generic", "--json"]);
     assert_eq!(codes(&json(&online)), codes(&json(&offline)));
     assert_eq!(online.status.code(), offline.status.code());
     assert_eq!(json(&online)["facts"]["idExists"], false);
@@ -165,33 +151,27 @@ fn validate_against_pynuget_after_a_signed_version() {
 fn validate_with_owners_from_search() {
     let home = tempfile::tempdir().unwrap();
     let server = PyNuGet::start(KEY);
-    let search = FakeSearch::start();
-    search.on(
-        "packageid:Contoso.Lib",
-        Answer::hits(&[("Contoso.Lib", &["contoso"], true)]),
-    );
-    let index = StaticV3Index::start(&[
-        ("PackagePublish/2.0.0", &server.push_url()),
-        ("SearchQueryService/3.0.0-beta", &search.url()),
-    ]);
+    let search = FakeSearch::owning("Contoso.Lib", &["contoso"], true);
+    let index = StaticV3Index::with_search(&server, &search);
     let package = make_nupkg(home.path(), "Contoso.Lib", "2.0.0", "", 0);
-    let file = package.to_str().unwrap();
     let index_url = index.index_url();
+    let as_user = |name: &str| {
+        validate(
+            home.path(),
+            &package,
+            &[
+                "--source",
+                &index_url,
+                "--as",
+                name,
+                "--target",
+                "nuget.org",
+                "--json",
+            ],
+        )
+    };
 
-    let out = nupub(
-        home.path(),
-        &[
-            "validate",
-            file,
-            "--source",
-            &index_url,
-            "--as",
-            "mallory",
-            "--target",
-            "nuget.org",
-            "--json",
-        ],
-    );
+    let out = as_user("mallory");
     let value = json(&out);
     let found = codes(&value);
     assert!(
@@ -203,20 +183,7 @@ fn validate_with_owners_from_search() {
     assert_eq!(value["facts"]["youAreOwner"], false);
     assert_eq!(out.status.code(), Some(1));
 
-    let out = nupub(
-        home.path(),
-        &[
-            "validate",
-            file,
-            "--source",
-            &index_url,
-            "--as",
-            "contoso",
-            "--target",
-            "nuget.org",
-            "--json",
-        ],
-    );
+    let out = as_user("contoso");
     let found = codes(&json(&out));
     assert!(
         !found.contains(&"id.reserved_prefix".to_string()),
@@ -230,17 +197,10 @@ fn validate_with_owners_from_search() {
         Answer::hits(&[("Contoso.Lib", &["contoso"], true)]),
     );
     let other = make_nupkg(&home.path().join("o"), "Contoso.Other", "1.0.0", "", 0);
-    let out = nupub(
+    let out = validate(
         home.path(),
-        &[
-            "validate",
-            other.to_str().unwrap(),
-            "--source",
-            &index_url,
-            "--target",
-            "nuget.org",
-            "--json",
-        ],
+        &other,
+        &["--source", &index_url, "--target", "nuget.org", "--json"],
     );
     let value = json(&out);
     let hint = value["findings"]
@@ -258,7 +218,7 @@ fn validate_with_owners_from_search() {
 
     // --as without --source is a usage error.
     assert_eq!(
-        nupub(home.path(), &["validate", file, "--as", "ann"])
+        validate(home.path(), &package, &["--as", "ann"])
             .status
             .code(),
         Some(2)
@@ -272,15 +232,8 @@ fn validate_uses_the_user_name_stored_with_the_key() {
     let cli = nupub_testkit::cli::Nupub::new(env!("CARGO_BIN_EXE_nupub"), home.path())
         .envs(&keyring.env());
     let server = PyNuGet::start(KEY);
-    let search = FakeSearch::start();
-    search.on(
-        "packageid:Fabrikam.Core",
-        Answer::hits(&[("Fabrikam.Core", &["someone-else"], true)]),
-    );
-    let index = StaticV3Index::start(&[
-        ("PackagePublish/2.0.0", &server.push_url()),
-        ("SearchQueryService/3.0.0-beta", &search.url()),
-    ]);
+    let search = FakeSearch::owning("Fabrikam.Core", &["someone-else"], true);
+    let index = StaticV3Index::with_search(&server, &search);
     let config = home.path().join("nuget.config");
     std::fs::write(
         &config,
@@ -402,15 +355,10 @@ fn validate_against_folders_and_missing_feeds() {
     std::fs::create_dir_all(&feed).unwrap();
     std::fs::copy(nupub_testkit::fixture(SIGNED), feed.join(SIGNED)).unwrap();
     let same = make_nupkg(&home.path().join("p"), SIGNED_ID, "1.0.0", "", 0);
-    let out = nupub(
+    let out = validate(
         home.path(),
-        &[
-            "validate",
-            same.to_str().unwrap(),
-            "--source",
-            feed.to_str().unwrap(),
-            "--json",
-        ],
+        &same,
+        &["--source", feed.to_str().unwrap(), "--json"],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let value = json(&out);
@@ -423,16 +371,7 @@ fn validate_against_folders_and_missing_feeds() {
     // Nothing listens there: one clear error finding naming the feed, exit 1.
     let port = nupub_testkit::free_port();
     let url = format!("http://127.0.0.1:{port}/v3/index.json");
-    let out = nupub(
-        home.path(),
-        &[
-            "validate",
-            same.to_str().unwrap(),
-            "--source",
-            &url,
-            "--json",
-        ],
-    );
+    let out = validate(home.path(), &same, &["--source", &url, "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let value = json(&out);
     let first = &value["findings"][0];
@@ -440,10 +379,7 @@ fn validate_against_folders_and_missing_feeds() {
     assert!(first["message"].as_str().unwrap().contains(&url), "{first}");
     assert!(first["hint"].is_string());
     assert_eq!(value["facts"], serde_json::Value::Null);
-    let out = nupub(
-        home.path(),
-        &["validate", same.to_str().unwrap(), "--source", &url],
-    );
+    let out = validate(home.path(), &same, &["--source", &url]);
     let said = text(&out);
     assert!(
         said.contains("FAILED") && said.contains("[feed.index_unreachable]"),
@@ -451,9 +387,6 @@ fn validate_against_folders_and_missing_feeds() {
     );
 
     // A source that names nothing: usage error, exit 2.
-    let out = nupub(
-        home.path(),
-        &["validate", same.to_str().unwrap(), "--source", "ftp://x"],
-    );
+    let out = validate(home.path(), &same, &["--source", "ftp://x"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }

@@ -13,7 +13,7 @@ use nupub_package::NuGetVersion;
 use nupub_rules::{FeedFacts, Options, Target};
 use nupub_testkit::nuget_exe::NuGetExe;
 use nupub_testkit::packages::make_nupkg;
-use nupub_testkit::pynuget::{PyNuGet, StaticV3Index};
+use nupub_testkit::pynuget::{serve_folder, write_v3_index, PyNuGet, StaticV3Index};
 use nupub_testkit::search::{Answer, Body, FakeSearch};
 use std::path::Path;
 use std::time::Duration;
@@ -113,20 +113,12 @@ fn pynuget_v2_previous_version_signature_and_existence() {
 fn v3_index_owners_verified_and_prefix_hints() {
     let server = PyNuGet::start(KEY);
     push_with_nuget(&server, &nupub_testkit::fixture(SIGNED));
-    let search = FakeSearch::start();
-    search.on(
-        &format!("packageid:{SIGNED_ID}"),
-        Answer::hits(&[(SIGNED_ID, &["nuget-tests", "Ann"], true)]),
-    );
+    let search = FakeSearch::owning(SIGNED_ID, &["nuget-tests", "Ann"], true);
     search.on(
         "contoso",
         Answer::hits(&[("Contoso.Core", &["contoso"], true)]),
     );
-    let index = StaticV3Index::start(&[
-        ("PackagePublish/2.0.0", &server.push_url()),
-        ("SearchQueryService/3.0.0-beta", &search.url()),
-    ]);
-    let source = Source::from_url("v3", &index.index_url()).unwrap();
+    let (_index, source) = v3_with_search(&server, &search);
 
     // Versions come from pynuget behind the index, owners from search.
     let f = facts(&source, SIGNED_ID, "2.0.0", Some("ann"));
@@ -202,14 +194,8 @@ fn flat_container(
     packages: &[(&str, &str, &Path)],
 ) -> (nupub_testkit::PeerProcess, String) {
     let port = nupub_testkit::free_port();
-    std::fs::create_dir_all(dir.join("v3")).unwrap();
-    let index = serde_json::json!({
-        "version": "3.0.0",
-        "resources": [
-            { "@id": format!("http://127.0.0.1:{port}/flat/"), "@type": "PackageBaseAddress/3.0.0" }
-        ]
-    });
-    std::fs::write(dir.join("v3/index.json"), index.to_string()).unwrap();
+    let flat = format!("http://127.0.0.1:{port}/flat/");
+    write_v3_index(dir, &[("PackageBaseAddress/3.0.0", &flat)]);
     let mut versions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for (id, version, file) in packages {
         let (lid, lver) = (id.to_lowercase(), version.to_lowercase());
@@ -226,19 +212,7 @@ fn flat_container(
         )
         .unwrap();
     }
-    let mut command = std::process::Command::new("python3");
-    command
-        .args([
-            "-m",
-            "http.server",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(dir);
-    let mut process = nupub_testkit::PeerProcess::spawn("flat-container", command);
-    process.wait_for_port(port, Duration::from_secs(15));
+    let process = serve_folder("flat-container", dir, port);
     (process, format!("http://127.0.0.1:{port}/v3/index.json"))
 }
 
@@ -363,12 +337,39 @@ fn folder_feeds_in_both_layouts() {
 }
 
 fn v3_with_search(server: &PyNuGet, search: &FakeSearch) -> (StaticV3Index, Source) {
-    let index = StaticV3Index::start(&[
-        ("PackagePublish/2.0.0", &server.push_url()),
-        ("SearchQueryService/3.0.0-beta", &search.url()),
-    ]);
+    let index = StaticV3Index::with_search(server, search);
     let source = Source::from_url("v3", &index.index_url()).unwrap();
     (index, source)
+}
+
+/// Short limits, so that hostile answers end quickly: 2 s, 1 MiB.
+fn quick_options() -> FactsOptions {
+    FactsOptions {
+        timeout: Duration::from_secs(2),
+        max_answer_bytes: 1024 * 1024,
+        ..FactsOptions::default()
+    }
+}
+
+/// Asks `source` for the facts of `(id, version, you)` and expects the error
+/// `expected` whose message contains `needle`, within 5 s.
+fn expect_error_in_time(
+    source: &Source,
+    (id, version, you): (&str, &str, Option<&str>),
+    options: &FactsOptions,
+    expected: &str,
+    needle: &str,
+) -> FeedError {
+    let started = std::time::Instant::now();
+    let err = try_facts(source, id, version, you, options).unwrap_err();
+    assert_eq!(code(&err), expected, "{err}");
+    assert!(err.to_string().contains(needle), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{expected} took {:?}",
+        started.elapsed()
+    );
+    err
 }
 
 #[test]
@@ -376,11 +377,7 @@ fn hostile_search_answers_are_typed_errors() {
     let server = PyNuGet::start(KEY);
     let search = FakeSearch::start();
     let (_index, source) = v3_with_search(&server, &search);
-    let quick = FactsOptions {
-        timeout: Duration::from_secs(2),
-        max_answer_bytes: 1024 * 1024,
-        ..FactsOptions::default()
-    };
+    let quick = quick_options();
     let cases: Vec<(Answer, &str, &str)> = vec![
         (
             Answer::raw(200, "text/html", b"<html><body>Sign in</body></html>"),
@@ -425,17 +422,15 @@ fn hostile_search_answers_are_typed_errors() {
     ];
     for (answer, expected, needle) in cases {
         search.otherwise(answer);
-        let started = std::time::Instant::now();
-        let err = try_facts(&source, "Nupub.X", "1.0.0", Some("ann"), &quick).unwrap_err();
-        assert_eq!(code(&err), expected, "{err}");
-        assert!(err.to_string().contains(needle), "{err}");
+        let err = expect_error_in_time(
+            &source,
+            ("Nupub.X", "1.0.0", Some("ann")),
+            &quick,
+            expected,
+            needle,
+        );
         let info = nupub_error::Coded::info(&err);
         assert!(nupub_error::is_valid_code(&info.code) && info.hint.is_some());
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{expected} took {:?}",
-            started.elapsed()
-        );
     }
 }
 
@@ -504,11 +499,7 @@ fn hostile_flat_container_answers() {
     let fake = FakeSearch::start();
     fake.otherwise(Answer::raw(404, "text/plain", b"not here"));
     let (_index, source) = index_with_fake_flat(&fake);
-    let quick = FactsOptions {
-        timeout: Duration::from_secs(2),
-        max_answer_bytes: 1024 * 1024,
-        ..FactsOptions::default()
-    };
+    let quick = quick_options();
     let list = "/flat/nupub.x/index.json";
     let cases: Vec<(Answer, &str, &str)> = vec![
         (
@@ -544,14 +535,12 @@ fn hostile_flat_container_answers() {
     ];
     for (answer, expected, needle) in cases {
         fake.on_path(list, answer);
-        let started = std::time::Instant::now();
-        let err = try_facts(&source, "Nupub.X", "2.0.0", None, &quick).unwrap_err();
-        assert_eq!(code(&err), expected, "{err}");
-        assert!(err.to_string().contains(needle), "{err}");
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{expected} took {:?}",
-            started.elapsed()
+        expect_error_in_time(
+            &source,
+            ("Nupub.X", "2.0.0", None),
+            &quick,
+            expected,
+            needle,
         );
     }
     // The push's exists check stalls: the version list answers instead, in time.

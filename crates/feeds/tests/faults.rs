@@ -9,7 +9,7 @@ mod common;
 use common::{code, plan, push, quick_options, KEY};
 use nupub_feeds::{PushEvent, PushOptions, Source};
 use nupub_testkit::packages::make_nupkg;
-use nupub_testkit::pynuget::PyNuGet;
+use nupub_testkit::pynuget::{serve_folder, write_v3_index, PyNuGet};
 use nupub_testkit::wire::{CaptureServer, Fault, FaultProxy};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -264,29 +264,16 @@ fn cancelling_during_the_upload_sends_nothing_complete() {
 /// server with a flat container exists, so the flat container is static files.
 fn v3_in_front(proxy: &FaultProxy, dir: &Path) -> (nupub_testkit::PeerProcess, String) {
     let port = nupub_testkit::free_port();
-    std::fs::create_dir_all(dir.join("v3")).unwrap();
     std::fs::create_dir_all(dir.join("flat")).unwrap();
-    let index = serde_json::json!({
-        "version": "3.0.0",
-        "resources": [
-            { "@id": proxy.push_url(), "@type": "PackagePublish/2.0.0" },
-            { "@id": format!("http://127.0.0.1:{port}/flat/"), "@type": "PackageBaseAddress/3.0.0" }
-        ]
-    });
-    std::fs::write(dir.join("v3/index.json"), index.to_string()).unwrap();
-    let mut command = std::process::Command::new("python3");
-    command
-        .args([
-            "-m",
-            "http.server",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(dir);
-    let mut process = nupub_testkit::PeerProcess::spawn("flat-container", command);
-    process.wait_for_port(port, Duration::from_secs(15));
+    let flat = format!("http://127.0.0.1:{port}/flat/");
+    write_v3_index(
+        dir,
+        &[
+            ("PackagePublish/2.0.0", &proxy.push_url()),
+            ("PackageBaseAddress/3.0.0", &flat),
+        ],
+    );
+    let process = serve_folder("flat-container", dir, port);
     (process, format!("http://127.0.0.1:{port}/v3/index.json"))
 }
 
