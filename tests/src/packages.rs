@@ -23,27 +23,10 @@ pub fn make_nupkg(
     let stored = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(padding as u64 > u32::MAX as u64 / 2);
-    zip.start_file("_rels/.rels", deflated).unwrap();
-    zip.write_all(
-        br#"<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/PKG.nuspec" Id="R1" /></Relationships>"#,
-    )
-    .unwrap();
-    zip.start_file(format!("{id}.nuspec"), deflated).unwrap();
-    write!(
-        zip,
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
-  <metadata>
-    <id>{id}</id>
-    <version>{version}</version>
-    <authors>Nupub Tests</authors>
-    <description>A package made by Nupub's tests.</description>
-    {extra_metadata}
-  </metadata>
-</package>
-"#
-    )
-    .unwrap();
+    let metadata = format!(
+        "<authors>Nupub Tests</authors>\n    <description>A package made by Nupub's tests.</description>\n    {extra_metadata}"
+    );
+    start_package(&mut zip, id, version, &metadata);
     zip.start_file("content/hello.txt", deflated).unwrap();
     writeln!(zip, "Hello from {id} {version}").unwrap();
     if padding > 0 {
@@ -83,6 +66,30 @@ pub fn make_snupkg(dir: &Path, id: &str, version: &str, pdbs: &[(&str, &[u8])]) 
     let mut zip = zip::ZipWriter::new(file);
     let deflated = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
+    start_package(
+        &mut zip,
+        id,
+        version,
+        "<description>Symbols made by Nupub's tests.</description>\n    <packageTypes><packageType name=\"SymbolsPackage\" /></packageTypes>",
+    );
+    for (name, bytes) in pdbs {
+        zip.start_file(*name, deflated).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.start_file("[Content_Types].xml", deflated).unwrap();
+    zip.write_all(
+        br#"<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="pdb" ContentType="application/octet" /></Types>"#,
+    )
+    .unwrap();
+    zip.finish().expect("finish .snupkg");
+    path
+}
+
+/// The parts every package starts with: the OPC relationships and the
+/// nuspec (`id`, `version`, then `metadata` inside `<metadata>`).
+fn start_package(zip: &mut zip::ZipWriter<std::fs::File>, id: &str, version: &str, metadata: &str) {
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("_rels/.rels", deflated).unwrap();
     zip.write_all(
         br#"<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/PKG.nuspec" Id="R1" /></Relationships>"#,
@@ -96,22 +103,10 @@ pub fn make_snupkg(dir: &Path, id: &str, version: &str, pdbs: &[(&str, &[u8])]) 
   <metadata>
     <id>{id}</id>
     <version>{version}</version>
-    <description>Symbols made by Nupub's tests.</description>
-    <packageTypes><packageType name="SymbolsPackage" /></packageTypes>
+    {metadata}
   </metadata>
 </package>
 "#
     )
     .unwrap();
-    for (name, bytes) in pdbs {
-        zip.start_file(*name, deflated).unwrap();
-        zip.write_all(bytes).unwrap();
-    }
-    zip.start_file("[Content_Types].xml", deflated).unwrap();
-    zip.write_all(
-        br#"<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="pdb" ContentType="application/octet" /></Types>"#,
-    )
-    .unwrap();
-    zip.finish().expect("finish .snupkg");
-    path
 }
