@@ -17,22 +17,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 size_mb="${1:-50}"
 runs="${2:-5}"
-key="bench-key-0123456789"
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-nupub="${NUPUB_BIN:-}"
-if [ -z "$nupub" ]; then
-  echo "building nupub (release)..." >&2
-  (cd "$root" && cargo build --release -q -p nupub-cli)
-  nupub="${CARGO_TARGET_DIR:-$root/target}/release/nupub"
-fi
-python="$root/.tools/pynuget-venv/bin/python"
+source "$root/bench/lib.sh"
+nupub="$(release_nupub)"
 for f in "$nupub" "$python"; do
   [ -e "$f" ] || { echo "missing: $f (run bash scripts/test --setup-only)" >&2; exit 1; }
 done
@@ -57,14 +43,8 @@ next="$work/Bench.Facts.1.1.0.nupkg"
 make_pkg "$previous" 1.0.0 "$size_mb"
 make_pkg "$next" 1.1.0 0
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$python" "$root/tests/peers/pynuget_serve.py" "$port" "$work/pynuget" "$key" >"$work/pynuget.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-  sleep 0.1
-done
-base="http://127.0.0.1:$port"
+start_pynuget
+base="$pynuget_base"
 curl -sS -f -o /dev/null -X PUT -H "X-NuGet-ApiKey: $key" -F "package=@$previous" "$base/api/v2/package/"
 download=$(curl -sS -f "$base/FindPackagesById()?id='Bench.Facts'&semVerLevel=2.0.0" \
   | python3 -c 'import re,sys; print(re.search(r"<content[^>]*src=\"([^\"]+)\"", sys.stdin.read()).group(1))')
@@ -81,7 +61,7 @@ measure() { # measure NAME COMMAND...: median wall time of RUNS runs
     e=$(date +%s.%N)
     times+=("$(echo "$e - $s" | bc -l)")
   done
-  wall[$name]=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  wall[$name]=$(median "${times[@]}")
   printf '%-16s median %6.3f s   (runs: %s)\n' "$name" "${wall[$name]}" "${times[*]}"
 }
 curl_same() {

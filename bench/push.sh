@@ -19,21 +19,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 size_mb="${1:-250}"
 runs="${2:-3}"
-key="bench-key-0123456789"
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-target="${CARGO_TARGET_DIR:-$root/target}"
-echo "building nupub (release)..." >&2
-(cd "$root" && cargo build --release -q -p nupub-cli)
-nupub="$target/release/nupub"
+source "$root/bench/lib.sh"
+nupub="$(release_nupub)"
 nuget_exe="$root/tests/peers/node_modules/nuget-exe/nuget-5.8.0.exe"
-python="$root/.tools/pynuget-venv/bin/python"
 for f in "$nupub" "$nuget_exe" "$python" /usr/bin/time; do
   [ -e "$f" ] || { echo "missing: $f (run bash scripts/test --setup-only)" >&2; exit 1; }
 done
@@ -57,14 +45,8 @@ with zipfile.ZipFile(path, "w") as z:
 PY
 echo "package: $(du -m "$pkg" | cut -f1) MB" >&2
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$python" "$root/tests/peers/pynuget_serve.py" "$port" "$work/pynuget" "$key" >"$work/pynuget.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-  sleep 0.1
-done
-url="http://127.0.0.1:$port/api/v2/package"
+start_pynuget
+url="$pynuget_base/api/v2/package"
 stored="$work/pynuget/nuget_packages/Bench.Big/1.0.0.nupkg"
 
 # measure NAME COMMAND...: runs it, checks pynuget stored the package, deletes it, records seconds and max RSS (kB).
@@ -82,7 +64,7 @@ measure() {
     times+=("$t"); peaks+=("$m")
     rm -rf "$work/feed"
   done
-  wall[$name]=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  wall[$name]=$(median "${times[@]}")
   rss[$name]=$(printf '%s\n' "${peaks[@]}" | sort -g | tail -1)
   printf '%-14s median %6.2f s   peak RSS %6.1f MB   (runs: %s)\n' "$name" "${wall[$name]}" "$(echo "${rss[$name]}/1024" | bc -l)" "${times[*]}"
 }
