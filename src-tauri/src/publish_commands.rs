@@ -409,8 +409,6 @@ pub struct Preflight {
     /// Days until that expiry (negative when expired).
     #[ts(type = "number | null")]
     pub key_expires_in_days: Option<i64>,
-    /// Said when the key has expired or expires within [`KEY_WARNING_DAYS`].
-    pub key_warning: Option<String>,
     pub version: VersionState,
     /// Why the feed could not tell whether the version exists.
     pub version_detail: Option<String>,
@@ -422,9 +420,6 @@ pub struct Preflight {
     pub notes: Vec<String>,
     pub symbols: SymbolsCheck,
 }
-
-/// A key expiring within this many days gets a warning before publishing.
-pub const KEY_WARNING_DAYS: i64 = 14;
 
 /// Time allowed for the whole feed-facts lookup; past it the preflight says
 /// what it could not look up and shows everything else.
@@ -444,28 +439,6 @@ fn feed_name(source: &Source) -> String {
         source.location.display()
     } else {
         source.name.clone()
-    }
-}
-
-/// The key's expiry in words, when it needs saying.
-pub fn key_warning(feed: &str, expires: Option<&str>, days: Option<i64>) -> Option<String> {
-    let days = days?;
-    let date = expires.unwrap_or("its expiry date");
-    if days < 0 {
-        Some(format!(
-            "The API key for {feed} expired on {date}; the feed will refuse it. Create a new key and store it under Account."
-        ))
-    } else if days == 0 {
-        Some(format!(
-            "The API key for {feed} expires today ({date}). Create a new key soon and store it under Account."
-        ))
-    } else if days <= KEY_WARNING_DAYS {
-        let plural = if days == 1 { "" } else { "s" };
-        Some(format!(
-            "The API key for {feed} expires in {days} day{plural} ({date}). Create a new key soon and store it under Account."
-        ))
-    } else {
-        None
     }
 }
 
@@ -551,7 +524,6 @@ pub async fn preflight_for(path: &str, feed: &str) -> Result<Preflight, ErrorInf
         key_present: false,
         key_expires: None,
         key_expires_in_days: None,
-        key_warning: None,
         version: VersionState::Unknown,
         version_detail: None,
         findings: Vec::new(),
@@ -573,11 +545,6 @@ pub async fn preflight_for(path: &str, feed: &str) -> Result<Preflight, ErrorInf
         if let Some(key) = stored_key(&source) {
             result.key_present = true;
             if let Some(entry) = key_entry(&source) {
-                result.key_warning = key_warning(
-                    &feed_name(&source),
-                    entry.expires.as_deref(),
-                    entry.expires_in_days,
-                );
                 result.key_expires = entry.expires;
                 result.key_expires_in_days = entry.expires_in_days;
                 you = entry.owner;
@@ -1025,24 +992,6 @@ mod tests {
         }
         let json = serde_json::to_value(&events[0]).unwrap();
         assert_eq!(json["kind"], "verifying");
-    }
-
-    #[test]
-    fn key_expiry_is_said_in_plain_words_only_when_near() {
-        let w = |days| key_warning("nuget.org", Some("2026-12-01"), days);
-        assert_eq!(w(None), None, "no expiry date given");
-        assert_eq!(w(Some(15)), None, "more than two weeks left");
-        assert_eq!(
-            w(Some(14)).unwrap(),
-            "The API key for nuget.org expires in 14 days (2026-12-01). Create a new key soon and store it under Account."
-        );
-        assert!(w(Some(1)).unwrap().contains("expires in 1 day ("));
-        assert!(w(Some(0)).unwrap().contains("expires today"));
-        let expired = w(Some(-3)).unwrap();
-        assert!(
-            expired.starts_with("The API key for nuget.org expired on 2026-12-01"),
-            "{expired}"
-        );
     }
 
     #[test]

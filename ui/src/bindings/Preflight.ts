@@ -26,11 +26,7 @@ keyExpires: string | null,
 /**
  * Days until that expiry (negative when expired).
  */
-keyExpiresInDays: number | null, 
-/**
- * Said when the key has expired or expires within [`KEY_WARNING_DAYS`].
- */
-keyWarning: string | null, version: VersionState, 
+keyExpiresInDays: number | null, version: VersionState, 
 /**
  * Why the feed could not tell whether the version exists.
  */

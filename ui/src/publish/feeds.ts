@@ -48,7 +48,6 @@ export interface PreflightSummary {
   symbolFile: string | null;
   /** Why the symbol package would be refused (blocks publishing). */
   symbolErrors: ErrorInfo[];
-  keyWarning: string | null;
   /** The stored key as the preflight found it (null before it answered). */
   key: { present: boolean; expires: string | null; days: number | null } | null;
   /** Nothing at all to show. */
@@ -57,7 +56,7 @@ export interface PreflightSummary {
 
 export function preflightSummary(result: Preflight | null): PreflightSummary {
   if (!result) {
-    return { errors: [], warnings: [], infos: [], notes: [], symbolFile: null, symbolErrors: [], keyWarning: null, key: null, empty: false };
+    return { errors: [], warnings: [], infos: [], notes: [], symbolFile: null, symbolErrors: [], key: null, empty: false };
   }
   const findings = result.findings ?? [];
   const symbols = result.symbols ?? { status: "none" };
@@ -68,11 +67,11 @@ export function preflightSummary(result: Preflight | null): PreflightSummary {
     notes: result.notes ?? [],
     symbolFile: symbols.status === "none" ? null : fileName(symbols.file),
     symbolErrors: symbols.status === "invalid" ? symbols.errors : [],
-    keyWarning: result.keyWarning ?? null,
     key: result.needsKey ? { present: result.keyPresent, expires: result.keyExpires ?? null, days: result.keyExpiresInDays ?? null } : null,
     empty: false,
   };
-  summary.empty = findings.length === 0 && summary.notes.length === 0 && summary.symbolErrors.length === 0 && !summary.keyWarning;
+  // The key's expiry is said in the summary's "API key" line, not in this panel.
+  summary.empty = findings.length === 0 && summary.notes.length === 0 && summary.symbolErrors.length === 0;
   return summary;
 }
 

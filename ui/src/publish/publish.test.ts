@@ -73,7 +73,6 @@ function preflightResult(over: Partial<Preflight> = {}): Preflight {
     keyPresent: true,
     keyExpires: null,
     keyExpiresInDays: null,
-    keyWarning: null,
     version: "absent",
     versionDetail: null,
     findings: [],
@@ -353,13 +352,14 @@ describe("the Confirm step", () => {
   });
 
   it("warns when the key expires soon, with the date and the days left", async () => {
-    const keyWarning = "The API key for company expires in 3 days (2026-11-27). Create a new key soon and store it under Account.";
-    confirm(company, { keyExpires: "2026-11-27", keyExpiresInDays: 3, keyWarning });
+    confirm(company, { keyExpires: "2026-11-27", keyExpiresInDays: 3 });
     // The preflight's fresh reading of the key wins over the feed list's, and
     // the expiry is said once (the summary line), not again in the panel.
     await waitFor(() => expect(screen.getByTestId("summary-key").textContent).toBe("API key expires in 3 days (2026-11-27)"));
     expect(screen.queryByTestId("preflight-key")).toBeNull();
-    expect(screen.getByTestId("preflight-panel").textContent).not.toContain(keyWarning);
+    expect(screen.getByTestId("preflight-panel").textContent).not.toContain("expires");
+    // Nothing else is there, and the panel says so rather than staying blank.
+    expect(screen.getByTestId("preflight-nothing")).toBeTruthy();
     expect(screen.queryByTestId("no-key-note")).toBeNull();
     await waitFor(() => expect(publishButton().disabled).toBe(false), { timeout: 2000 });
   });
