@@ -540,20 +540,6 @@ pub async fn remove_feed_key(source: String) -> Result<Vec<StoredKey>, ErrorInfo
     .await
 }
 
-/// Learns a key's expiry from a push's `X-NuGet-Warning`s: the stored facts
-/// get the date, and the reminder to show comes back (`None` when no warning
-/// was about expiry). Delegates to `nupub_accounts::expiry`.
-#[tauri::command]
-pub async fn note_push_warnings(
-    source: String,
-    warnings: Vec<String>,
-) -> Result<Option<KeyReminder>, ErrorInfo> {
-    blocking("reading the feed's warnings", move || {
-        nupub_accounts::expiry::note_push_warnings(&source, &warnings).map_err(info)
-    })
-    .await
-}
-
 // ---- no keys in files ----
 
 /// Scans the nuget.config files NuGet would read for `folder` (the user's

@@ -71,13 +71,13 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             account_commands::sign_out,
             account_commands::save_feed_key,
             account_commands::remove_feed_key,
-            account_commands::note_push_warnings,
             account_commands::scan_nuget_configs,
             publish_commands::list_feeds,
             publish_commands::publish,
             publish_commands::cancel_publish,
-            publish_commands::preflight,
-            publish_commands::unlist
+            publish_commands::plan_publish,
+            publish_commands::store_feed_key,
+            publish_commands::set_listed
         ])
 }
 

@@ -1,9 +1,14 @@
-//! `nupub push`, `nupub unlist`, `nupub relist`: publishing through nupub-feeds.
+//! `nupub push`, `nupub unlist`, `nupub relist`: the publish session of
+//! `nupub-publish`, presented in a terminal. The plan (checks for the feed's
+//! target, the feed's answers, the key, the symbol package) is shown first;
+//! what it refuses is refused here exactly as in the window.
 //!
-//! Exit codes: 0 published (or unlisted/relisted), 3 the version already
-//! exists on the feed, 1 any other failure (explained on stderr), 2 usage
-//! (including a push without `--yes` when nobody can be asked), 130 the push
-//! was stopped with Ctrl-C (the shell's convention for SIGINT).
+//! Exit codes: 0 published (or unlisted/relisted); 1 any other failure
+//! (explained on stderr); 2 usage (including a push without `--yes` when
+//! nobody can be asked); 3 the version already exists on the feed; 4 refused
+//! before anything was sent (an error for the feed's target, a symbol package
+//! that would be refused, no key for a feed that needs one, an unacknowledged
+//! warning); 130 stopped with Ctrl-C (the shell's convention for SIGINT).
 //!
 //! Ctrl-C while the package is still being sent stops the upload: the feed
 //! gets an incomplete body and stores nothing. Once the whole body is sent the
@@ -13,11 +18,15 @@
 
 use clap::Args;
 use nupub_error::{Coded, ErrorInfo};
-use nupub_feeds::config::{ConfigLocations, NuGetConfig};
 use nupub_feeds::{
-    plan_for, ApiKey, Auth, CancellationToken, FeedClient, FeedError, FeedKind, ProgressSink,
-    Protocol, PushEvent, PushOptions, PushPlan, Source, SymbolsChoice, SymbolsOutcome,
+    ApiKey, CancellationToken, FeedKind, ProgressSink, PushEvent, PushOptions, SymbolsChoice,
+    SymbolsOutcome,
 };
+use nupub_publish::{
+    execute, prepare, set_listed, ConfigScope, Consent, KeyNeed, ListingRequest, Plan,
+    PlanRequest, PublishError, SymbolsPlan,
+};
+use nupub_rules::{Finding, Severity};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +36,8 @@ use std::time::Duration;
 
 const EXIT_EXISTS: u8 = 3;
 const EXIT_USAGE: u8 = 2;
+/// Refused before anything was sent: the plan says no.
+const EXIT_REFUSED: u8 = 4;
 /// 128 + SIGINT, what shells report for a command stopped with Ctrl-C.
 const EXIT_INTERRUPTED: u8 = 130;
 
@@ -38,8 +49,10 @@ pub struct SourceArgs {
     /// Default: defaultPushSource from nuget.config.
     #[arg(long, short = 's')]
     pub source: Option<String>,
-    /// The feed's API key. Default: the NUGET_API_KEY environment variable,
-    /// then the key stored with `nupub key set` for this source.
+    /// The feed's API key; `-` reads it from standard input. A key on the
+    /// command line is visible to other users (`ps`) and kept in shell
+    /// history: the NUGET_API_KEY environment variable or the key stored with
+    /// `nupub key set` (used when this is not given, in that order) are safer.
     #[arg(long, short = 'k')]
     pub api_key: Option<String>,
     /// Read only this nuget.config file.
@@ -89,11 +102,17 @@ enum Failure {
     },
     /// Stopped with Ctrl-C.
     Interrupted(ErrorInfo),
+    /// The plan says no: nothing was sent.
+    Refused {
+        info: ErrorInfo,
+        exists: bool,
+        plan: Box<Plan>,
+    },
 }
 
-impl From<FeedError> for Failure {
-    fn from(e: FeedError) -> Self {
-        if matches!(e, FeedError::Cancelled { .. }) {
+impl From<PublishError> for Failure {
+    fn from(e: PublishError) -> Self {
+        if e.is_cancelled() {
             return Failure::Interrupted(e.info());
         }
         Failure::Error {
@@ -138,6 +157,17 @@ fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
             eprintln!("{info}");
             ExitCode::from(EXIT_INTERRUPTED)
         }
+        Err(Failure::Refused { info, exists, plan }) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "error": info, "plan": plan }))
+                        .unwrap_or_default()
+                );
+            }
+            eprintln!("{info}");
+            ExitCode::from(if exists { EXIT_EXISTS } else { EXIT_REFUSED })
+        }
         Err(Failure::Error { info, exists }) => {
             if json {
                 println!(
@@ -152,65 +182,40 @@ fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
     }
 }
 
-fn load_config(args: &SourceArgs) -> Result<(NuGetConfig, PathBuf), Failure> {
+/// Where nuget.config files are read from: the current folder, or only `--configfile`.
+fn scope(args: &SourceArgs) -> Result<ConfigScope, Failure> {
     let cwd = std::env::current_dir()
         .map_err(|e| Failure::Usage(format!("the current folder cannot be read: {e}")))?;
-    let mut locations = ConfigLocations::system(&cwd);
-    locations.only_file = args.configfile.clone();
-    let config = NuGetConfig::load(&locations)?;
-    for warning in &config.warnings {
-        eprintln!("note: {warning}");
-    }
-    Ok((config, cwd))
+    Ok(ConfigScope::folder(cwd, args.configfile.clone()))
 }
 
-fn resolve_source(args: &SourceArgs) -> Result<Source, Failure> {
-    let (config, cwd) = load_config(args)?;
-    match (&args.source, &config.default_push_source) {
-        (None, None) => Err(Failure::Usage(
+/// `--source`, or defaultPushSource; usage error when neither says where.
+fn wanted_source(args: &SourceArgs, scope: &ConfigScope) -> Result<Option<String>, Failure> {
+    if args.source.is_none() && scope.load()?.default_push_source.is_none() {
+        return Err(Failure::Usage(
             "say where to publish with --source (a name from `nupub sources`, a URL or a folder); nuget.config sets no defaultPushSource".into(),
-        )),
-        _ => Ok(config.resolve(args.source.as_deref(), &cwd)?),
+        ));
     }
+    Ok(args.source.clone())
 }
 
-/// `--api-key`, else `NUGET_API_KEY`, else the key stored for this source in the OS keyring.
-pub(crate) fn resolve_key(args: &SourceArgs, source: &Source) -> Option<ApiKey> {
-    resolve_key_from(args, source).map(|(key, _)| key)
-}
-
-/// Where the API key of a push came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyOrigin {
-    /// `--api-key` or `NUGET_API_KEY`.
-    Given,
-    /// The key stored with `nupub key set` for this source.
-    Stored,
-}
-
-/// [`resolve_key`], telling where the key came from.
-fn resolve_key_from(args: &SourceArgs, source: &Source) -> Option<(ApiKey, KeyOrigin)> {
-    if source.protocol == Protocol::Folder {
-        return None;
-    }
-    if let Some(key) = args.api_key.as_deref().filter(|k| !k.trim().is_empty()) {
-        return Some((ApiKey::new(key.trim()), KeyOrigin::Given));
-    }
-    if let Ok(key) = std::env::var("NUGET_API_KEY") {
-        if !key.trim().is_empty() {
-            return Some((ApiKey::new(key.trim()), KeyOrigin::Given));
+/// The key given on the command line; `--api-key -` reads one line from standard input.
+pub(crate) fn given_key(args: &SourceArgs) -> Result<Option<ApiKey>, String> {
+    match args.api_key.as_deref() {
+        None => Ok(None),
+        Some("-") => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("--api-key -: standard input could not be read ({e})"))?;
+            let key = ApiKey::new(line.trim());
+            if key.is_empty() {
+                return Err("--api-key -: standard input held no key".into());
+            }
+            Ok(Some(key))
         }
-    }
-    match nupub_accounts::Vault::system().and_then(|v| v.feed_key(&source.name)) {
-        Ok(Some(secret)) => Some((ApiKey::new(secret.expose()), KeyOrigin::Stored)),
-        Ok(None) => None,
-        Err(e) => {
-            eprintln!(
-                "note: the OS keyring could not be read, so no stored API key was used ({})",
-                e.info().message
-            );
-            None
-        }
+        Some(key) if key.trim().is_empty() => Ok(None),
+        Some(key) => Ok(Some(ApiKey::new(key.trim()))),
     }
 }
 
@@ -223,14 +228,21 @@ fn say(json: bool, text: &str) {
     }
 }
 
-fn confirm(question: &str) -> bool {
-    eprint!("{question} [y/N] ");
+fn ask(question: &str) -> String {
+    eprint!("{question} ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     if std::io::stdin().read_line(&mut answer).is_err() {
-        return false;
+        return String::new();
     }
-    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    answer.trim().to_string()
+}
+
+fn confirm(question: &str) -> bool {
+    matches!(
+        ask(&format!("{question} [y/N]")).to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    )
 }
 
 /// Progress on a terminal: one line rewritten in place; otherwise only the
@@ -305,94 +317,144 @@ pub fn run_push(args: PushArgs) -> ExitCode {
     finish(push_inner(args), json)
 }
 
+/// The plan as the terminal shows it, before the question (on stderr: stdout carries the outcome).
+fn show_plan(plan: &Plan) {
+    eprintln!("Package:  {} {}", plan.package.id, plan.package.version);
+    eprintln!("File:     {}", plan.package.path);
+    eprintln!("Feed:     {}", plan.feed.label);
+    let symbols = match &plan.symbols {
+        SymbolsPlan::None => None,
+        SymbolsPlan::WillSend { file } => Some(format!("{file} goes too")),
+        SymbolsPlan::NotSupported { file } => Some(format!(
+            "{file} stays here: {} takes no symbol packages",
+            plan.feed.name
+        )),
+        SymbolsPlan::Invalid { file, .. } => Some(format!("{file} would be refused")),
+        SymbolsPlan::Unknown { file } => Some(format!(
+            "{file} goes too if {} takes symbol packages (it could not be asked)",
+            plan.feed.name
+        )),
+    };
+    if let Some(symbols) = symbols {
+        eprintln!("Symbols:  {symbols}");
+    }
+    if plan.key.need != KeyNeed::None {
+        let expiry = match (&plan.key.expires, plan.key.expires_in_days) {
+            (Some(date), Some(days)) if days < 0 => format!(", expired on {date}"),
+            (Some(date), Some(days)) => format!(", expires {date} (in {days} days)"),
+            _ => String::new(),
+        };
+        eprintln!("API key:  {}{expiry}", plan.key.origin.describe());
+    }
+    if let Some(note) = &plan.key.note {
+        eprintln!("note: {note}");
+    }
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
+    let listed: Vec<&Finding> = plan
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .collect();
+    for f in listed {
+        let label = if f.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        eprintln!("{label}: {} [{}]", f.message, f.code);
+        if let Some(hint) = &f.hint {
+            eprintln!("  fix: {hint}");
+        }
+    }
+    if plan.feed.kind == FeedKind::NugetOrg {
+        eprintln!(
+            "A version published to nuget.org can never be deleted or replaced; it can only be unlisted."
+        );
+    }
+}
+
+/// What the user agrees to: `--yes`, or the answers on a terminal; nobody to ask is a usage error.
+fn consent_for(plan: &Plan, yes: bool) -> Result<Consent, Failure> {
+    if yes {
+        return Ok(Consent::everything());
+    }
+    let what = format!("{} {}", plan.package.id, plan.package.version);
+    if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true"))
+        || !std::io::stdin().is_terminal()
+    {
+        return Err(Failure::Usage(format!(
+            "publishing {what} to {} needs confirmation: run it in a terminal, or add --yes",
+            plan.feed.label
+        )));
+    }
+    let not_confirmed = || {
+        Failure::Error {
+            info: ErrorInfo::new(
+                "cli.push.not_confirmed",
+                format!("{what} was not published: you did not confirm it"),
+                Some("answer y to publish, or add --yes".into()),
+            ),
+            exists: false,
+        }
+    };
+    let warnings = plan.acknowledgements.len();
+    let question = if warnings > 0 {
+        format!(
+            "Publish it, acknowledging the {warnings} warning{} above?",
+            if warnings == 1 { "" } else { "s" }
+        )
+    } else {
+        "Publish it?".to_string()
+    };
+    if !confirm(&question) {
+        return Err(not_confirmed());
+    }
+    let mut consent = Consent {
+        acknowledged: plan.acknowledgements.iter().map(|a| a.key.clone()).collect(),
+        ..Consent::default()
+    };
+    if let Some(phrase) = &plan.confirmation {
+        consent.typed = Some(ask(&format!("Type \"{phrase}\" to confirm:")));
+    }
+    Ok(consent)
+}
+
 fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
-    let source = resolve_source(&args.target)?;
-    let symbols = match args.symbols.as_str() {
+    let json = args.target.json;
+    let scope = scope(&args.target)?;
+    let feed = wanted_source(&args.target, &scope)?;
+    let mut request = PlanRequest::new(args.file.clone(), feed, scope);
+    request.symbols = match args.symbols.as_str() {
         "auto" => SymbolsChoice::Auto,
         "none" => SymbolsChoice::None,
         path => SymbolsChoice::File(PathBuf::from(path)),
     };
-    let plan: PushPlan = plan_for(&args.file, symbols)?;
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::Usage(format!(
-                "publishing {} {} to {} needs confirmation: run it in a terminal, or add --yes",
-                plan.package.id,
-                plan.package.version,
-                source.label()
-            )));
-        }
-        eprintln!("Package:  {} {}", plan.package.id, plan.package.version);
-        eprintln!("File:     {}", plan.package.path.display());
-        if let Some(symbols) = &plan.symbols {
-            eprintln!("Symbols:  {}", symbols.path.display());
-        }
-        eprintln!("Feed:     {}", source.label());
-        if source.kind == FeedKind::NugetOrg {
-            eprintln!(
-                "A version published to nuget.org can never be deleted or replaced; it can only be unlisted."
-            );
-        }
-        if !confirm("Publish it?") {
-            return Err(Failure::Error {
-                info: ErrorInfo::new(
-                    "cli.push.not_confirmed",
-                    format!(
-                        "{} {} was not published: you did not confirm it",
-                        plan.package.id, plan.package.version
-                    ),
-                    Some("answer y to publish, or add --yes".into()),
-                ),
-                exists: false,
-            });
-        }
-    }
+    request.key = given_key(&args.target).map_err(Failure::Usage)?;
     let runtime = nupub_feeds::runtime()
         .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
-    let resolved = resolve_key_from(&args.target, &source);
-    let key_origin = resolved.as_ref().map(|(_, origin)| *origin);
-    let mut auth = Auth {
-        api_key: resolved.map(|(key, _)| key),
-        bearer_token: None,
-    };
-    let azure = is_azure_artifacts(&source);
-    if azure && auth.api_key.is_none() && source.credentials.is_none() {
-        // Azure Artifacts authenticates with a token; the API key is required
-        // but ignored (its docs use "AZ"): the signed-in account's token.
-        let token = runtime
-            .block_on(azure_token())
-            .map_err(|e| Failure::Error {
-                info: azure_sign_in_needed(&source, e),
-                exists: false,
-            })?;
-        auth = Auth {
-            api_key: Some(ApiKey::new(AZURE_PLACEHOLDER_KEY)),
-            bearer_token: Some(ApiKey::new(token.expose())),
-        };
-        eprintln!(
-            "Using your signed-in account's Azure DevOps token for {}.",
-            source.label()
-        );
+    let prepared = runtime.block_on(prepare(&request))?;
+    for warning in &prepared.config_warnings {
+        eprintln!("note: {warning}");
     }
-    if auth.api_key.is_none()
-        && source.protocol != Protocol::Folder
-        && source.credentials.is_none()
-        && !azure
-    {
-        eprintln!(
-            "note: no API key was given for {} (--api-key, NUGET_API_KEY or `nupub key set --source {}`); pushing without one",
-            source.label(),
-            source.name
-        );
+    let plan = prepared.plan.clone();
+    show_plan(&plan);
+    if let Err(refused) = plan.check(&Consent::everything()) {
+        return Err(Failure::Refused {
+            info: refused.info(),
+            exists: refused.is_version_exists(),
+            plan: Box::new(plan),
+        });
     }
+    let consent = consent_for(&plan, args.yes)?;
     let options = PushOptions {
         timeout: Duration::from_secs(if args.timeout == 0 { 300 } else { args.timeout }),
         ..PushOptions::default()
     };
-    let client = FeedClient::new()?;
     let cancel = CancellationToken::new();
     let body_sent = Arc::new(AtomicBool::new(false));
-    let printer = progress_printer(args.target.json);
+    let printer = progress_printer(json);
     let progress: ProgressSink = {
         let body_sent = body_sent.clone();
         Arc::new(move |event| {
@@ -405,36 +467,54 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
         })
     };
     let what = format!("{} {}", plan.package.id, plan.package.version);
-    let report = runtime.block_on(async {
+    let outcome = runtime.block_on(async {
         let watcher = tokio::spawn(stop_on_ctrl_c(cancel.clone(), body_sent, what));
-        let result = client
-            .push(&source, &plan, &auth, &options, &progress, &cancel)
-            .await;
+        let result = execute(prepared, &consent, &options, &progress, &cancel).await;
         watcher.abort();
         result
-    })?;
-    if std::io::stderr().is_terminal() && !args.target.json {
+    });
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) if e.is_refusal() => {
+            return Err(Failure::Refused {
+                info: e.info(),
+                exists: false,
+                plan: Box::new(plan),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let report = &outcome.report;
+    if std::io::stderr().is_terminal() && !json {
         eprintln!();
     }
     for warning in &report.warnings {
         eprintln!("warning from the feed: {warning}");
     }
-    let json = args.target.json;
     say(json, &report.summary());
     if let Some(location) = &report.location {
         say(json, &format!("Stored in {location}"));
     }
-    let mut value = serde_json::to_value(&report).unwrap_or_default();
-    if let Some(reminder) = key_reminder(&source, key_origin, &report.warnings) {
+    let mut value = serde_json::to_value(report).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "credential".into(),
+            serde_json::to_value(outcome.credential).unwrap_or_default(),
+        );
+    }
+    if let Some(note) = &outcome.note {
+        eprintln!("note: {note}");
+    }
+    if let Some(reminder) = &outcome.key_reminder {
         eprintln!("{}", reminder.text);
         eprintln!(
             "  fix: create a new key on the feed's website, then store it with `nupub key set --source {}`",
-            source.name
+            plan.key.store_as
         );
         if let Some(object) = value.as_object_mut() {
             object.insert(
                 "keyReminder".into(),
-                serde_json::to_value(&reminder).unwrap_or_default(),
+                serde_json::to_value(reminder).unwrap_or_default(),
             );
         }
     }
@@ -462,70 +542,6 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
         SymbolsOutcome::None => {}
     }
     Ok(value)
-}
-
-/// The API key Azure Artifacts' docs give: required, any value works.
-const AZURE_PLACEHOLDER_KEY: &str = "AZ";
-
-/// An Azure Artifacts feed: an `azure:` source or a `pkgs.dev.azure.com`
-/// URL, or any URL of Azure Artifacts' shape
-/// (`…/_packaging/FEED/nuget/v3/index.json`, as Azure DevOps Server uses on
-/// its own host).
-fn is_azure_artifacts(source: &Source) -> bool {
-    source.kind == FeedKind::AzureArtifacts
-        || source.url().is_some_and(|url| {
-            let path = url.path().to_ascii_lowercase();
-            path.contains("/_packaging/") && path.ends_with("/nuget/v3/index.json")
-        })
-}
-
-/// The signed-in account's token for Azure DevOps.
-async fn azure_token() -> Result<nupub_accounts::Secret, nupub_accounts::AccountError> {
-    let accounts = nupub_accounts::Accounts::system()?;
-    accounts.azure_devops_token(None).await
-}
-
-/// Why no Azure DevOps token could be had, and the two ways out.
-fn azure_sign_in_needed(source: &Source, error: nupub_accounts::AccountError) -> ErrorInfo {
-    let reason = error.info();
-    ErrorInfo::new(
-        "cli.push.azure_sign_in",
-        format!(
-            "{} is an Azure Artifacts feed, which needs a sign-in or a personal access token, and no API key, credentials or usable sign-in were found: {}",
-            source.label(),
-            reason.message
-        ),
-        Some(format!(
-            "sign in with the Microsoft account that can reach the feed (`nupub account login`), or put a personal access token with Packaging › Read & write in nuget.config as packageSourceCredentials for {}{}",
-            source.name,
-            reason
-                .hint
-                .map(|h| format!(" ({h})"))
-                .unwrap_or_default()
-        )),
-    )
-}
-
-/// The reminder for a key the feed warned about (nuget.org's `X-NuGet-Warning`
-/// about expiry). When the key was the one stored for this source, its stored
-/// facts learn the date (so `nupub key list` and the window show it); a key
-/// given on the command line or in `NUGET_API_KEY` only gets the reminder.
-fn key_reminder(
-    source: &Source,
-    origin: Option<KeyOrigin>,
-    warnings: &[String],
-) -> Option<nupub_accounts::expiry::KeyReminder> {
-    use nupub_accounts::expiry;
-    if origin == Some(KeyOrigin::Stored) {
-        match expiry::note_push_warnings(&source.name, warnings) {
-            Ok(reminder) => return reminder,
-            Err(e) => eprintln!(
-                "note: the key's expiry could not be saved ({})",
-                e.info().message
-            ),
-        }
-    }
-    expiry::reminder_from_warnings(&source.name, None, warnings, expiry::today())
 }
 
 /// Ctrl-C cancels the push (see the module documentation); a second one
@@ -558,67 +574,42 @@ pub fn run_listing(args: ListingArgs, relist: bool) -> ExitCode {
 }
 
 fn listing_inner(args: ListingArgs, relist: bool) -> Result<serde_json::Value, Failure> {
-    let source = resolve_source(&args.target)?;
-    let what = if relist { "relisted" } else { "unlisted" };
+    let scope = scope(&args.target)?;
+    let feed = wanted_source(&args.target, &scope)?;
+    let (source, _) = scope.resolve(feed.as_deref())?;
+    let mut remove_from_folder = args.yes;
     if let nupub_feeds::source::Location::Folder(root) = &source.location {
-        if relist {
-            return Err(FeedError::LocalUnsupported {
-                id: args.id.clone(),
-                version: args.version.clone(),
-                path: root.display().to_string(),
-                what: "relisted".into(),
-            }
-            .into());
-        }
         // A folder has no listing state: unlisting means deleting, which needs a clear yes.
-        let confirmed = args.yes
-            || (std::io::stdin().is_terminal()
-                && confirm(&format!(
-                    "A folder feed cannot unlist: remove {} {} from {} for good?",
-                    args.id,
-                    args.version,
-                    root.display()
-                )));
-        let removed =
-            nupub_feeds::local::remove_from_folder(root, &args.id, &args.version, confirmed)?;
-        say(
-            args.target.json,
-            &format!(
-                "Removed {} {} ({}).",
+        if !relist && !remove_from_folder && std::io::stdin().is_terminal() {
+            remove_from_folder = confirm(&format!(
+                "A folder feed cannot unlist: remove {} {} from {} for good?",
                 args.id,
                 args.version,
-                removed.display()
-            ),
-        );
-        return Ok(
-            serde_json::json!({ "id": args.id, "version": args.version, "removed": removed.display().to_string() }),
-        );
+                root.display()
+            ));
+        }
     }
-    let auth = Auth {
-        api_key: resolve_key(&args.target, &source),
-        bearer_token: None,
+    let request = ListingRequest {
+        scope,
+        feed,
+        id: args.id.clone(),
+        version: args.version.clone(),
+        key: given_key(&args.target).map_err(Failure::Usage)?,
+        remove_from_folder,
     };
     let runtime = nupub_feeds::runtime()
         .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
-    let client = FeedClient::new()?;
-    let result = runtime.block_on(async {
-        if relist {
-            client.relist(&source, &args.id, &args.version, &auth).await
-        } else {
-            client.unlist(&source, &args.id, &args.version, &auth).await
-        }
-    });
-    result?;
-    say(
-        args.target.json,
-        &format!(
-            "{} {} was {what} on {}.",
-            args.id,
-            args.version,
-            source.label()
+    let outcome = runtime.block_on(set_listed(&request, relist))?;
+    let text = match &outcome.removed {
+        Some(path) => format!("Removed {} {} ({path}).", outcome.id, outcome.version),
+        None => format!(
+            "{} {} was {} on {}.",
+            outcome.id,
+            outcome.version,
+            if relist { "relisted" } else { "unlisted" },
+            outcome.feed
         ),
-    );
-    Ok(
-        serde_json::json!({ "id": args.id, "version": args.version, "feed": source.label(), "done": what }),
-    )
+    };
+    say(args.target.json, &text);
+    Ok(serde_json::to_value(&outcome).unwrap_or_default())
 }

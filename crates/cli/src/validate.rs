@@ -6,7 +6,7 @@
 use clap::Args;
 use nupub_error::Coded;
 use nupub_feeds::config::{ConfigLocations, NuGetConfig};
-use nupub_feeds::{Auth, FactsOptions, FeedClient, FeedKind, Source};
+use nupub_feeds::{FactsOptions, Source};
 use nupub_rules::{FeedFacts, Finding, Options, Report, Severity, Target};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -137,55 +137,52 @@ fn resolve(given: &str, args: &ValidateArgs) -> Result<Source, nupub_error::Erro
     config.resolve(Some(given), &cwd).map_err(|e| e.info())
 }
 
-/// Asks the feed. `Ok(None)` when the package cannot be opened (nothing to
-/// ask about); `Err` is the error finding that says the feed could not be asked.
+/// Asks the feed (the publish core's lookup: the same key a push would use,
+/// never one for nuget.org's public reads). `Ok(None)` when the package cannot
+/// be opened (nothing to ask about); `Err` is the error finding that says the
+/// feed could not be asked.
 fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Box<Finding>> {
-    let Ok(package) = nupub_package::Package::open(&args.file) else {
-        return Ok(None);
-    };
     let key_args = crate::push::SourceArgs {
         source: args.source.clone(),
         api_key: args.api_key.clone(),
         configfile: args.configfile.clone(),
         json: args.json,
     };
-    // Reading nuget.org needs no key; never read the keyring for it.
-    let api_key = if source.kind == FeedKind::NugetOrg {
-        None
-    } else {
-        crate::push::resolve_key(&key_args, source)
-    };
-    let auth = Auth {
-        api_key,
-        bearer_token: None,
-    };
-    let you = who_you_are(source, args);
+    let key = crate::push::given_key(&key_args).map_err(|detail| {
+        Box::new(Finding {
+            code: "validate.no_key_read".into(),
+            severity: Severity::Error,
+            title: "The API key could not be read".into(),
+            message: detail,
+            hint: Some("pipe the key into nupub, or leave --api-key out to use NUGET_API_KEY or the stored key".into()),
+            server_message: None,
+            path: None,
+            docs: None,
+        })
+    })?;
+    let owner = who_you_are(source, args);
     let seconds = if args.timeout == 0 { 30 } else { args.timeout };
     let options = FactsOptions {
         timeout: Duration::from_secs(seconds),
         ..FactsOptions::default()
     };
     let asked = nupub_feeds::runtime()
-        .map_err(|e| e.to_string())
+        .map_err(|e| {
+            nupub_error::ErrorInfo::new(
+                "validate.no_runtime",
+                format!("Nupub could not start its network client: {e}"),
+                None,
+            )
+        })
         .and_then(|rt| {
-            let client = FeedClient::new().map_err(|e| e.to_string())?;
-            Ok(rt.block_on(client.facts(
-                source,
-                &auth,
-                package.id(),
-                package.version(),
-                you.as_deref(),
-                &options,
-            )))
+            rt.block_on(nupub_publish::feed_facts(
+                source, &args.file, key, owner, &options,
+            ))
+            .map_err(|e| e.info())
         });
     let error = match asked {
-        Ok(Ok(facts)) => return Ok(Some(facts)),
-        Ok(Err(e)) => e.info(),
-        Err(detail) => nupub_error::ErrorInfo::new(
-            "validate.no_runtime",
-            format!("Nupub could not start its network client: {detail}"),
-            None,
-        ),
+        Ok(facts) => return Ok(facts),
+        Err(info) => info,
     };
     Err(Box::new(Finding {
         code: error.code,
@@ -215,9 +212,7 @@ fn who_you_are(source: &Source, args: &ValidateArgs) -> Option<String> {
         eprintln!("note: checking ownership as {given} (from --as)");
         return Some(given.to_string());
     }
-    let stored = nupub_accounts::settings::config_dir()
-        .and_then(|dir| nupub_accounts::settings::stored_owner(&dir, &source.name));
-    match stored {
+    match nupub_publish::credential::stored_owner(source) {
         Ok(Some(owner)) => {
             eprintln!(
                 "note: checking ownership as {owner} (the user name stored with the key for {}; --as overrides it)",

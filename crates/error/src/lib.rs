@@ -59,6 +59,14 @@ pub trait Coded: std::error::Error {
     }
 }
 
+/// Any coded error becomes its `{code, message, hint}`, so `?` works where an
+/// [`ErrorInfo`] is returned (the window's commands).
+impl<E: Coded> From<E> for ErrorInfo {
+    fn from(error: E) -> Self {
+        error.info()
+    }
+}
+
 /// Checks that a code has the documented `area.kind` shape: lower-case ASCII
 /// letters, digits and underscores, at least one dot, no empty segment.
 pub fn is_valid_code(code: &str) -> bool {

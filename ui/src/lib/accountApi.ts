@@ -7,7 +7,6 @@ import type { AccountStatus } from "../bindings/AccountStatus";
 import type { AccountsStatus } from "../bindings/AccountsStatus";
 import type { ConfigScan } from "../bindings/ConfigScan";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
-import type { KeyReminder } from "../bindings/KeyReminder";
 import type { OnboardingState } from "../bindings/OnboardingState";
 import type { SignInEvent } from "../bindings/SignInEvent";
 import type { StoredKey } from "../bindings/StoredKey";
@@ -39,8 +38,6 @@ export const accountApi = {
     call<StoredKey>("save_feed_key", { source, key, metadata }),
   removeFeedKey: (source: string) => call<StoredKey[]>("remove_feed_key", { source }),
   /** After a push: learns the key's expiry from the feed's warnings. */
-  notePushWarnings: (source: string, warnings: string[]) =>
-    call<KeyReminder | null>("note_push_warnings", { source, warnings }),
   scanNugetConfigs: (folder: string | null) => call<ConfigScan>("scan_nuget_configs", { folder }),
 };
 

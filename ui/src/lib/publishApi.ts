@@ -1,11 +1,16 @@
-// Typed access to the publish commands (src-tauri/src/publish_commands.rs).
-// Keys never cross IPC here: the Rust side reads them from the keyring.
+// Typed access to the publish commands (src-tauri/src/publish_commands.rs), a
+// thin door onto the publish core (crates/publish): the plan Confirm shows and
+// the decision Publish enforces are made there, the same as for `nupub push`.
+// Stored keys never cross IPC; a key typed on Confirm crosses once, inward.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { FeedList } from "../bindings/FeedList";
-import type { Preflight } from "../bindings/Preflight";
+import type { Plan } from "../bindings/Plan";
+import type { Consent } from "../bindings/Consent";
+import type { Outcome } from "../bindings/Outcome";
 import type { PushEvent } from "../bindings/PushEvent";
-import type { PushReport } from "../bindings/PushReport";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
+import type { ListingOutcome } from "../bindings/ListingOutcome";
 import { CommandError, toErrorInfo } from "./errors";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -19,14 +24,17 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const PUBLISH_EVENT = "publish:progress";
 
 export const publishApi = {
-  /** The local feed, the nuget.config sources and nuget.org, with what the keyring holds for each. */
+  /** The local feed, the nuget.config sources and nuget.org, with the key each would use. */
   listFeeds: (packagePath: string | null) => call<FeedList>("list_feeds", { packagePath }),
-  /** Reads only: is the feed reachable, is a key stored, is the version there already. */
-  preflight: (path: string, feed: string) => call<Preflight>("preflight", { path, feed }),
-  /** Resolves with the feed's report; progress arrives through {@link onPublishEvent}. */
-  publish: (path: string, feed: string) => call<PushReport>("publish", { path, feed }),
-  /** Unlists a version on an HTTP feed (the window asks first). */
-  unlist: (path: string, feed: string, id: string, version: string) => call<void>("unlist", { path, feed, id, version }),
+  /** Reads only: the plan (checks for the feed, what the feed knows, key, symbols, what blocks). */
+  plan: (path: string, feed: string, key: string | null = null) => call<Plan>("plan_publish", { path, feed, key }),
+  /** Resolves with the outcome; progress arrives through {@link onPublishEvent}. The core makes the plan again and checks `consent` against it. */
+  publish: (path: string, feed: string, consent: Consent, key: string | null = null) => call<Outcome>("publish", { path, feed, consent, key }),
+  /** Keeps a key for this feed in the system keyring; resolves with the name it is stored under. */
+  storeFeedKey: (path: string, feed: string, key: string, metadata: KeyMetadata) => call<string>("store_feed_key", { path, feed, key, metadata }),
+  /** Unlists (`listed: false`) or relists a version on an HTTP feed (the window asks first). */
+  setListed: (path: string, feed: string, id: string, version: string, listed: boolean) =>
+    call<ListingOutcome>("set_listed", { path, feed, id, version, listed }),
   /** False when no push was running. */
   cancelPublish: () => call<boolean>("cancel_publish"),
 };

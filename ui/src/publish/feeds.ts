@@ -3,7 +3,9 @@
 // comes from Rust (`FeedChoice.target`, `target_for` in publish_commands.rs).
 import type { FeedChoice } from "../bindings/FeedChoice";
 import type { PushEvent } from "../bindings/PushEvent";
-import type { Preflight } from "../bindings/Preflight";
+import type { Plan } from "../bindings/Plan";
+import type { KeyPlan } from "../bindings/KeyPlan";
+import type { Acknowledgement } from "../bindings/Acknowledgement";
 import type { Finding } from "../bindings/Finding";
 import type { ErrorInfo } from "../bindings/ErrorInfo";
 import { formatBytes } from "../lib/format";
@@ -25,6 +27,7 @@ export { ackKey } from "../lib/targets";
 export function keyStatus(feed: FeedChoice): { text: string; tone: "ok" | "warn" | "none" } {
   if (!feed.needsKey) return { text: "No key needed", tone: "ok" };
   if (!feed.hasKey) return { text: "No API key stored", tone: "warn" };
+  if (feed.keyOrigin === "environment") return { text: "API key from NUGET_API_KEY", tone: "ok" };
   const days = feed.keyExpiresInDays;
   if (days === null || days === undefined) return { text: "API key stored", tone: "ok" };
   if (days < 0) return { text: `API key expired on ${feed.keyExpires}`, tone: "warn" };
@@ -35,44 +38,89 @@ export function keyStatus(feed: FeedChoice): { text: string; tone: "ok" | "warn"
   return { text: `API key stored, expires ${feed.keyExpires}`, tone: "ok" };
 }
 
-/** The preflight's answer as the Confirm step lays it out. */
-export interface PreflightSummary {
-  /** Feed-fact findings that block publishing (a reserved prefix, …). */
+/** The plan's answer as the Confirm step lays it out (every decision is the plan's own). */
+export interface PlanSummary {
+  /** Error findings of the package checks for this feed. */
+  checkErrors: Finding[];
+  /** Warnings of the package checks (acknowledged on the Checks step). */
+  checkWarnings: Acknowledgement[];
+  /** What the feed's answers mean: errors block, warnings are acknowledged here, infos inform. */
   errors: Finding[];
-  /** Findings the user acknowledges before publishing (the previous version was signed, …). */
-  warnings: Finding[];
-  /** Findings that only inform (the id's owners). */
+  warnings: Acknowledgement[];
   infos: Finding[];
   /** What the feed could not be asked, in plain words. */
   notes: string[];
   symbolFile: string | null;
   /** Why the symbol package would be refused (blocks publishing). */
   symbolErrors: ErrorInfo[];
-  /** The stored key as the preflight found it (null before it answered). */
-  key: { present: boolean; expires: string | null; days: number | null } | null;
-  /** Nothing at all to show. */
+  /** What the Symbols line says. */
+  symbolsLine: string;
+  /** The version is on the feed already (blocks publishing). */
+  exists: ErrorInfo | null;
+  /** The feed needs a key and none was found (blocks publishing). */
+  keyMissing: ErrorInfo | null;
+  /** Nothing at all stands in the way and nothing needs saying. */
   empty: boolean;
 }
 
-export function preflightSummary(result: Preflight | null): PreflightSummary {
-  if (!result) {
-    return { errors: [], warnings: [], infos: [], notes: [], symbolFile: null, symbolErrors: [], key: null, empty: false };
-  }
-  const findings = result.findings ?? [];
-  const symbols = result.symbols ?? { status: "none" };
-  const summary: PreflightSummary = {
-    errors: findings.filter((f) => f.severity === "error"),
-    warnings: findings.filter((f) => f.severity === "warning"),
-    infos: findings.filter((f) => f.severity === "info"),
-    notes: result.notes ?? [],
-    symbolFile: symbols.status === "none" ? null : fileName(symbols.file),
+export function planSummary(plan: Plan | null, feedName: string): PlanSummary | null {
+  if (!plan) return null;
+  const symbols = plan.symbols;
+  const symbolFile = symbols.status === "none" ? null : fileName(symbols.file);
+  const symbolsLine =
+    symbols.status === "none"
+      ? "No symbol package"
+      : symbols.status === "willSend"
+        ? `${symbolFile} goes too`
+        : symbols.status === "notSupported"
+          ? `${symbolFile} stays here: ${feedName} takes no symbol packages`
+          : symbols.status === "invalid"
+            ? `${symbolFile} would be refused`
+            : `${symbolFile} goes too if ${feedName} takes symbol packages (it could not be asked)`;
+  const blocker = (code: string) => plan.blockers.find((b) => b.code === code) ?? null;
+  const summary: PlanSummary = {
+    checkErrors: plan.findings.filter((f) => f.severity === "error"),
+    checkWarnings: plan.acknowledgements.filter((a) => !a.fromFeed),
+    errors: plan.feedFindings.filter((f) => f.severity === "error"),
+    warnings: plan.acknowledgements.filter((a) => a.fromFeed),
+    infos: plan.feedFindings.filter((f) => f.severity === "info"),
+    notes: plan.notes,
+    symbolFile,
     symbolErrors: symbols.status === "invalid" ? symbols.errors : [],
-    key: result.needsKey ? { present: result.keyPresent, expires: result.keyExpires ?? null, days: result.keyExpiresInDays ?? null } : null,
+    symbolsLine,
+    exists: blocker("feed.push.version_exists"),
+    keyMissing: blocker("publish.key_missing"),
     empty: false,
   };
-  // The key's expiry is said in the summary's "API key" line, not in this panel.
-  summary.empty = findings.length === 0 && summary.notes.length === 0 && summary.symbolErrors.length === 0;
+  // "Nothing stands in the way" only when that is what the plan says.
+  summary.empty = plan.blockers.length === 0 && plan.feedFindings.length === 0 && plan.notes.length === 0;
   return summary;
+}
+
+/** The key line of the summary, from the plan's key. */
+export function planKeyStatus(key: KeyPlan): { text: string; tone: "ok" | "warn" | "none" } {
+  if (key.need === "none") return { text: "No key needed", tone: "ok" };
+  if (!key.present) {
+    return key.feedCredentials
+      ? { text: "No API key; the user name and password from nuget.config are sent", tone: "ok" }
+      : { text: "No API key found", tone: "warn" };
+  }
+  const from =
+    key.origin === "environment"
+      ? "from NUGET_API_KEY"
+      : key.origin === "given"
+        ? "given here"
+        : key.origin === "azureSignIn"
+          ? "your signed-in account's Azure DevOps token"
+          : "stored";
+  const days = key.expiresInDays;
+  if (days === null || days === undefined) return { text: `API key ${from}`, tone: "ok" };
+  if (days < 0) return { text: `API key expired on ${key.expires}`, tone: "warn" };
+  if (days <= 14) {
+    const when = days === 0 ? "API key expires today" : `API key expires in ${days} day${days === 1 ? "" : "s"}`;
+    return { text: key.expires ? `${when} (${key.expires})` : when, tone: "warn" };
+  }
+  return { text: `API key ${from}, expires ${key.expires}`, tone: "ok" };
 }
 
 function fileName(path: string): string {

@@ -11,8 +11,9 @@ import type { FeedChoice } from "../bindings/FeedChoice";
 import type { FeedList } from "../bindings/FeedList";
 import type { Finding } from "../bindings/Finding";
 import type { PushReport } from "../bindings/PushReport";
-import type { Report } from "../bindings/Report";
-import type { Preflight } from "../bindings/Preflight";
+import type { Plan } from "../bindings/Plan";
+import type { Outcome } from "../bindings/Outcome";
+import type { ErrorInfo } from "../bindings/ErrorInfo";
 
 type Args = Record<string, unknown>;
 let calls: { cmd: string; args: Args }[] = [];
@@ -36,7 +37,9 @@ function feed(over: Partial<FeedChoice> = {}): FeedChoice {
     location: "/home/u/.local/share/nupub/feed",
     isDefaultLocal: true,
     needsKey: false,
+    keyNeed: over.needsKey ? "usually" : "none",
     hasKey: false,
+    keyOrigin: "none",
     keyExpires: null,
     keyExpiresInDays: null,
     origin: null,
@@ -52,7 +55,9 @@ const nugetOrg = feed({
   location: "https://api.nuget.org/v3/index.json",
   isDefaultLocal: false,
   needsKey: true,
+  keyNeed: "required",
   hasKey: true,
+  keyOrigin: "keyring",
   keyExpires: "2026-12-01",
   keyExpiresInDays: 7,
 });
@@ -61,25 +66,47 @@ const company = feed({ id: "company", name: "company", kind: "v3", target: "gene
 function finding(severity: "error" | "warning", over: Partial<Finding> = {}): Finding {
   return { code: `x.${severity}`, severity, title: severity, message: `a ${severity} message`, hint: null, serverMessage: null, path: null, docs: null, ...over };
 }
-function report(findings: Finding[]): Report {
-  return { package: { id: "My.Lib", version: "1.2.3" }, target: "nuget.org", findings };
-}
-function preflightResult(over: Partial<Preflight> = {}): Preflight {
-  return {
-    feed: "nuget.org",
+/** The core's plan for My.Lib 1.2.3; warnings become acknowledgements as the core makes them. */
+function planResult(f: FeedChoice, over: Partial<Plan> = {}): Plan {
+  const findings = over.findings ?? [];
+  const feedFindings = over.feedFindings ?? [];
+  const acks = [...findings.map((x) => [x, false] as const), ...feedFindings.map((x) => [x, true] as const)]
+    .filter(([x]) => x.severity === "warning")
+    .map(([x, fromFeed]) => ({ key: [x.code, x.path ?? "", x.message].join("\u0000"), finding: x, fromFeed }));
+  const blockers: ErrorInfo[] = [...findings, ...feedFindings].some((x) => x.severity === "error") ? [{ code: "publish.blocked_by_checks", message: "errors", hint: null }] : [];
+  const plan: Plan = {
+    package: { path: "/p/My.Lib.1.2.3.nupkg", fileName: "My.Lib.1.2.3.nupkg", id: "My.Lib", version: "1.2.3", size: 1000 },
+    feed: { name: f.name, label: f.name, kind: f.kind, location: f.location, target: f.target, isFolder: f.kind === "local" },
+    key: {
+      need: f.keyNeed,
+      origin: f.needsKey ? "keyring" : "notNeeded",
+      present: f.needsKey,
+      feedCredentials: false,
+      storeAs: f.name,
+      storedAs: f.needsKey ? f.name : null,
+      expires: f.keyExpires,
+      expiresInDays: f.keyExpiresInDays,
+      note: null,
+    },
     reachable: true,
     reachError: null,
-    needsKey: true,
-    keyPresent: true,
-    keyExpires: null,
-    keyExpiresInDays: null,
     version: "absent",
     versionDetail: null,
-    findings: [],
+    findings,
+    feedFindings,
     notes: [],
     symbols: { status: "none" },
+    blockers,
+    acknowledgements: acks,
+    confirmation: f.kind === "nugetOrg" ? "My.Lib 1.2.3" : null,
+    status: "ready",
     ...over,
   };
+  plan.status = plan.blockers.length > 0 ? "blocked" : plan.acknowledgements.length > 0 || plan.confirmation ? "needsConsent" : "ready";
+  return plan;
+}
+function outcome(report: PushReport): Outcome {
+  return { report, credential: "keyring", keyReminder: null, note: null };
 }
 function pushReport(over: Partial<PushReport> = {}): PushReport {
   return {
@@ -192,74 +219,75 @@ describe("the Feed step", () => {
 
 describe("the Confirm step", () => {
   const pkg = opened();
+  const consents: unknown[] = [];
+  const onPublish = (consent: unknown, key: string | null) => consents.push({ consent, key });
+  beforeEach(() => (consents.length = 0));
+  function confirm(f: FeedChoice, over: Partial<Plan> = {}, acknowledged: Record<string, true> = {}) {
+    serve({ plan_publish: () => planResult(f, over) });
+    render(ConfirmStep, { opened: pkg, feed: f, acknowledged, onCancel: () => {}, onPublish, onReviewChecks: () => {} });
+  }
+  const publishButton = () => screen.getByTestId("confirm-publish") as HTMLButtonElement;
 
   it("for nuget.org: warns that versions are permanent, focuses Cancel and enables Publish only after `Id Version`", async () => {
-    serve({ check_package: () => report([]), preflight: () => preflightResult({ keyExpires: "2026-12-01", keyExpiresInDays: 7 }) });
-    let published = 0;
-    render(ConfirmStep, { opened: pkg, feed: nugetOrg, acknowledged: {}, onCancel: () => {}, onPublish: () => published++, onReviewChecks: () => {} });
+    confirm(nugetOrg);
     await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("No errors or warnings"));
-    expect(calls.find((c) => c.cmd === "check_package")?.args).toEqual({ path: pkg.path, target: "nuget.org" });
+    expect(calls.find((c) => c.cmd === "plan_publish")?.args).toEqual({ path: pkg.path, feed: "nuget.org", key: null });
     expect(screen.getByTestId("nuget-org-warning").textContent).toContain("nuget.org never deletes a version; you could only unlist it");
     expect(document.activeElement).toBe(screen.getByTestId("confirm-cancel"));
-    const button = screen.getByTestId("confirm-publish") as HTMLButtonElement;
-    expect(button.disabled).toBe(true);
+    expect(publishButton().disabled).toBe(true);
     await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.4" } });
-    expect(button.disabled).toBe(true);
+    expect(publishButton().disabled).toBe(true);
     await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.3" } });
-    expect(button.disabled).toBe(false);
-    await fireEvent.click(button);
-    expect(published).toBe(1);
+    expect(publishButton().disabled).toBe(false);
+    await fireEvent.click(publishButton());
+    expect(consents).toEqual([{ consent: { acknowledged: [], typed: "My.Lib 1.2.3" }, key: null }]);
     expect(screen.getByTestId("summary-package").textContent).toBe("My.Lib 1.2.3");
     expect(screen.getByTestId("summary-key").textContent).toBe(`API key expires in 7 days (${nugetOrg.keyExpires})`);
   });
 
   it("blocks publishing while the checks for this feed have errors", async () => {
-    serve({ check_package: () => report([finding("error", { message: "The license file license.txt is missing" })]), preflight: () => preflightResult() });
-    render(ConfirmStep, { opened: pkg, feed: nugetOrg, acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    confirm(nugetOrg, { findings: [finding("error", { message: "The license file license.txt is missing" })] });
     expect((await screen.findByTestId("confirm-blocked")).textContent).toContain("The license file license.txt is missing");
     await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.3" } });
-    expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(true);
+    expect(publishButton().disabled).toBe(true);
   });
 
-  it("for a local feed needs no typing, and counts acknowledged warnings", async () => {
+  it("keeps Publish off until every warning of the checks is acknowledged, then sends the acknowledgements", async () => {
     const w = finding("warning");
-    serve({ check_package: () => report([w, finding("warning", { code: "y.other", message: "other" })]), preflight: () => preflightResult({ needsKey: false }) });
+    const other = finding("warning", { code: "y.other", message: "other" });
     const acknowledged = { [ackKey(pkg.path, "local", w)]: true as const };
-    render(ConfirmStep, { opened: pkg, feed: feed(), acknowledged, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    confirm(feed(), { findings: [w, other] }, acknowledged);
     await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("1 of 2 warnings acknowledged"));
     expect(screen.queryByTestId("nuget-org-warning")).toBeNull();
-    expect(screen.getByTestId("unacknowledged-note").textContent).toContain("1 warning has not been read");
-    expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId("unacknowledged-note").textContent).toContain("1 warning has not been read and acknowledged, so Publish stays off");
+    expect(publishButton().disabled).toBe(true);
+    cleanup();
+    const both = { ...acknowledged, [ackKey(pkg.path, "local", other)]: true as const };
+    confirm(feed(), { findings: [w, other] }, both);
+    await waitFor(() => expect(publishButton().disabled).toBe(false));
+    await fireEvent.click(publishButton());
+    expect(consents).toEqual([{ consent: { acknowledged: ["x.warning\u0000\u0000a warning message", "y.other\u0000\u0000other"], typed: null }, key: null }]);
   });
 
-  it("blocks an existing version before any upload, with the new-version guidance", async () => {
-    serve({ check_package: () => report([]), preflight: () => preflightResult({ version: "present" }) });
-    render(ConfirmStep, { opened: pkg, feed: feed(), acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+  it("blocks an existing version before any upload, with the new-version guidance, and never says the way is clear", async () => {
+    confirm(feed(), { version: "present", blockers: [{ code: "feed.push.version_exists", message: "My.Lib 1.2.3 already exists on Local feed", hint: "raise the version number" }] });
     const blocked = await screen.findByTestId("preflight-exists");
     expect(blocked.textContent).toContain("My.Lib 1.2.3 is already on Local feed");
     expect(blocked.textContent).toContain("Raise the version number");
-    expect(calls.find((c) => c.cmd === "preflight")?.args).toEqual({ path: pkg.path, feed: feed().id });
-    expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.queryByTestId("preflight-nothing")).toBeNull();
+    expect(publishButton().disabled).toBe(true);
   });
 
   it("shows an unreachable feed's error but lets the user try", async () => {
-    serve({
-      check_package: () => report([]),
-      preflight: () =>
-        preflightResult({ reachable: false, version: "unknown", reachError: { code: "feed.index_unreachable", message: "https://pkgs.example/v3/index.json did not answer", hint: "check the address" } }),
+    confirm(company, {
+      reachable: false,
+      version: "unknown",
+      reachError: { code: "feed.index_unreachable", message: "https://pkgs.example/v3/index.json did not answer", hint: "check the address" },
     });
-    render(ConfirmStep, { opened: pkg, feed: company, acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
     expect((await screen.findByTestId("error")).getAttribute("data-code")).toBe("feed.index_unreachable");
     expect(screen.getByTestId("summary-preflight").textContent).toContain("did not answer");
     expect(screen.getByTestId("preflight-unreachable").textContent).toContain("Nupub could not reach company, so it cannot tell whether My.Lib 1.2.3 is there already");
-    await waitFor(() => expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(false));
-  });
-
-  it("checks against the target Rust gives the feed, not one worked out here", async () => {
-    serve({ check_package: () => report([]), preflight: () => preflightResult() });
-    const github = feed({ id: "gh", name: "gh", kind: "gitHubPackages", target: "github", location: "https://nuget.pkg.github.com/o/index.json", isDefaultLocal: false, needsKey: true });
-    render(ConfirmStep, { opened: pkg, feed: github, acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
-    await waitFor(() => expect(calls.find((c) => c.cmd === "check_package")?.args).toEqual({ path: pkg.path, target: "github" }));
+    await waitFor(() => expect(publishButton().disabled).toBe(false));
   });
 
   const signedToUnsigned = finding("warning", {
@@ -270,21 +298,15 @@ describe("the Confirm step", () => {
     path: ".signature.p7s",
   });
 
-  function confirm(f: FeedChoice, over: Partial<Preflight>, onPublish: () => void = () => {}) {
-    serve({ check_package: () => report([]), preflight: () => preflightResult(over) });
-    render(ConfirmStep, { opened: pkg, feed: f, acknowledged: {}, onCancel: () => {}, onPublish, onReviewChecks: () => {} });
-  }
-  const publishButton = () => screen.getByTestId("confirm-publish") as HTMLButtonElement;
-
   it("holds the preflight panel's place while the feed is asked", async () => {
-    let answer: (p: Preflight) => void = () => {};
-    serve({ check_package: () => report([]), preflight: () => new Promise<Preflight>((resolve) => (answer = resolve)) });
-    render(ConfirmStep, { opened: pkg, feed: company, acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    let answer: (p: Plan) => void = () => {};
+    serve({ plan_publish: () => new Promise<Plan>((resolve) => (answer = resolve)) });
+    render(ConfirmStep, { opened: pkg, feed: company, acknowledged: {}, onCancel: () => {}, onPublish, onReviewChecks: () => {} });
     const panel = screen.getByTestId("preflight-panel");
     expect(panel.getAttribute("aria-busy")).toBe("true");
     expect(screen.getByTestId("preflight-checking").textContent).toContain("Asking company about My.Lib");
     expect(publishButton().disabled).toBe(true);
-    answer(preflightResult());
+    answer(planResult(company));
     expect(await screen.findByTestId("preflight-nothing")).toBeTruthy();
     // The same element, answered: nothing was inserted above the actions.
     expect(screen.getByTestId("preflight-panel")).toBe(panel);
@@ -292,8 +314,7 @@ describe("the Confirm step", () => {
   });
 
   it("warns that the previous version was signed, with nuget.org's words, and publishes once acknowledged", async () => {
-    let published = 0;
-    confirm(company, { findings: [signedToUnsigned] }, () => published++);
+    confirm(company, { feedFindings: [signedToUnsigned] });
     const card = await screen.findByText(/was author-signed/);
     const article = card.closest("article") as HTMLElement;
     expect(article.getAttribute("data-code")).toBe("sign.signed_to_unsigned");
@@ -303,7 +324,7 @@ describe("the Confirm step", () => {
     await fireEvent.click(screen.getByTestId("preflight-acknowledge"));
     expect(publishButton().disabled).toBe(false);
     await fireEvent.click(publishButton());
-    expect(published).toBe(1);
+    expect(consents).toHaveLength(1);
     // Unticking takes the acknowledgement back.
     await fireEvent.click(screen.getByTestId("preflight-acknowledge"));
     expect(publishButton().disabled).toBe(true);
@@ -311,7 +332,7 @@ describe("the Confirm step", () => {
 
   it("shows the id's owners as a note that does not block", async () => {
     const owners = finding("warning", { code: "id.owners", severity: "info", title: "The id already has owners", message: "My.Lib already exists on nuget.org; its owners are ann, contoso." });
-    confirm(nugetOrg, { findings: [owners] });
+    confirm(nugetOrg, { feedFindings: [owners] });
     const article = (await screen.findByText(/its owners are ann, contoso/)).closest("article") as HTMLElement;
     expect(article.getAttribute("data-severity")).toBe("info");
     expect(screen.queryByTestId("preflight-acknowledge")).toBeNull();
@@ -322,15 +343,14 @@ describe("the Confirm step", () => {
 
   it("blocks a feed-fact error such as a prefix reserved by someone else", async () => {
     const reserved = finding("error", { code: "id.reserved_prefix", title: "Reserved prefix", message: "My.Lib is inside a prefix reserved on nuget.org by someone else, so the push will be refused." });
-    confirm(nugetOrg, { findings: [reserved] });
+    confirm(nugetOrg, { feedFindings: [reserved] });
     expect((await screen.findByText(/reserved on nuget.org by someone else/)).closest("article")?.getAttribute("data-severity")).toBe("error");
     await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.3" } });
     expect(publishButton().disabled).toBe(true);
   });
 
   it("blocks a bad symbol package and lists each of its errors as {code, message, hint}", async () => {
-    confirm(feed(), {
-      needsKey: false,
+    confirm(company, {
       symbols: {
         status: "invalid",
         file: "/p/My.Lib.1.2.3.snupkg",
@@ -339,6 +359,7 @@ describe("the Confirm step", () => {
           { code: "symbols.package_type", message: "My.Lib.1.2.3.snupkg does not declare the SymbolsPackage type", hint: null },
         ],
       },
+      blockers: [{ code: "feed.symbols_invalid", message: "refused", hint: null }],
     });
     const block = await screen.findByTestId("preflight-symbols");
     expect(block.textContent).toContain("The symbol package My.Lib.1.2.3.snupkg would be refused");
@@ -347,21 +368,48 @@ describe("the Confirm step", () => {
     expect(codes).toEqual(["symbols.no_pdb", "symbols.package_type"]);
     expect(block.textContent).toContain("How to fix it: pack with <IncludeSymbols>");
     expect(screen.getByTestId("summary-symbols").textContent).toContain("My.Lib.1.2.3.snupkg would be refused");
-    await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("No errors or warnings"));
     expect(publishButton().disabled).toBe(true);
   });
 
+  it("says on Confirm what the result will say about the symbol package", async () => {
+    confirm(feed(), { symbols: { status: "notSupported", file: "/p/My.Lib.1.2.3.snupkg" } });
+    await waitFor(() => expect(screen.getByTestId("summary-symbols").textContent).toBe("My.Lib.1.2.3.snupkg stays here: Local feed takes no symbol packages"));
+    cleanup();
+    confirm(company, { symbols: { status: "willSend", file: "/p/My.Lib.1.2.3.snupkg" } });
+    await waitFor(() => expect(screen.getByTestId("summary-symbols").textContent).toBe("My.Lib.1.2.3.snupkg goes too"));
+  });
+
   it("warns when the key expires soon, with the date and the days left", async () => {
-    confirm(company, { keyExpires: "2026-11-27", keyExpiresInDays: 3 });
-    // The preflight's fresh reading of the key wins over the feed list's, and
-    // the expiry is said once (the summary line), not again in the panel.
+    confirm(company, { key: { ...planResult(company).key, expires: "2026-11-27", expiresInDays: 3 } });
     await waitFor(() => expect(screen.getByTestId("summary-key").textContent).toBe("API key expires in 3 days (2026-11-27)"));
-    expect(screen.queryByTestId("preflight-key")).toBeNull();
     expect(screen.getByTestId("preflight-panel").textContent).not.toContain("expires");
-    // Nothing else is there, and the panel says so rather than staying blank.
     expect(screen.getByTestId("preflight-nothing")).toBeTruthy();
-    expect(screen.queryByTestId("no-key-note")).toBeNull();
+    expect(screen.queryByTestId("confirm-key-form")).toBeNull();
     await waitFor(() => expect(publishButton().disabled).toBe(false), { timeout: 2000 });
+  });
+
+  it("asks for a missing key on the spot, keeps it in the keyring for that feed, and plans again", async () => {
+    let stored = false;
+    const missing = { ...planResult(company).key, present: false, origin: "none" as const, storedAs: null };
+    serve({
+      plan_publish: () => (stored ? planResult(company) : planResult(company, { key: missing, blockers: [{ code: "publish.key_missing", message: "company needs an API key", hint: null }] })),
+      store_feed_key: () => {
+        stored = true;
+        return "company";
+      },
+    });
+    render(ConfirmStep, { opened: pkg, feed: company, acknowledged: {}, onCancel: () => {}, onPublish, onReviewChecks: () => {} });
+    const form = await screen.findByTestId("confirm-key-form");
+    expect(form.textContent).toContain("No API key for company");
+    expect(publishButton().disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("confirm-key"), { target: { value: "secret-key-1" } });
+    await fireEvent.click(screen.getByTestId("confirm-key-use"));
+    await waitFor(() => expect(calls.find((c) => c.cmd === "store_feed_key")?.args).toMatchObject({ path: pkg.path, feed: "company", key: "secret-key-1" }));
+    await waitFor(() => expect(screen.queryByTestId("confirm-key-form")).toBeNull());
+    expect(calls.filter((c) => c.cmd === "plan_publish")).toHaveLength(2);
+    await waitFor(() => expect(publishButton().disabled).toBe(false));
+    // The key is never shown back.
+    expect(document.body.textContent).not.toContain("secret-key-1");
   });
 
   it("says plainly what the feed could not be asked, without blocking", async () => {
@@ -372,47 +420,47 @@ describe("the Confirm step", () => {
     await waitFor(() => expect(publishButton().disabled).toBe(false));
   });
 
-  it("keeps Publish disabled when the checks cannot run", async () => {
+  it("keeps Publish disabled when the plan cannot be made", async () => {
     serve({
-      preflight: () => preflightResult(),
-      check_package: () => {
+      plan_publish: () => {
         throw { code: "package.unreadable", message: "My.Lib.1.2.3.nupkg cannot be read", hint: "open it again" };
       },
     });
-    render(ConfirmStep, { opened: pkg, feed: feed(), acknowledged: {}, onCancel: () => {}, onPublish: () => {}, onReviewChecks: () => {} });
+    render(ConfirmStep, { opened: pkg, feed: feed(), acknowledged: {}, onCancel: () => {}, onPublish, onReviewChecks: () => {} });
     expect((await screen.findByTestId("error")).getAttribute("data-code")).toBe("package.unreadable");
-    expect((screen.getByTestId("confirm-publish") as HTMLButtonElement).disabled).toBe(true);
+    expect(publishButton().disabled).toBe(true);
   });
 });
 
 describe("the Publish step", () => {
   const pkg = opened();
+  const consent = { acknowledged: ["k"], typed: "My.Lib 1.2.3" };
 
   it("shows progress from the push events, offers Cancel until sent, then the result and the feed's warnings", async () => {
-    let finish: (r: PushReport) => void = () => {};
+    let finish: (r: Outcome) => void = () => {};
     serve({
-      publish: () => new Promise<PushReport>((resolve) => (finish = resolve)),
+      publish: () => new Promise<Outcome>((resolve) => (finish = resolve)),
       cancel_publish: () => true,
-      note_push_warnings: () => null,
     });
-    render(PublishStep, { opened: pkg, feed: nugetOrg, onDone: () => {}, onChooseFeed: () => {} });
+    render(PublishStep, { opened: pkg, feed: nugetOrg, consent, onDone: () => {}, onChooseFeed: () => {} });
     await waitFor(() => expect(calls.some((c) => c.cmd === "publish")).toBe(true));
-    expect(calls.find((c) => c.cmd === "publish")?.args).toEqual({ path: pkg.path, feed: "nuget.org" });
+    expect(calls.find((c) => c.cmd === "publish")?.args).toEqual({ path: pkg.path, feed: "nuget.org", consent, key: null });
     await emit("publish:progress", { kind: "uploading", file: "My.Lib.1.2.3.nupkg", sentBytes: 250, totalBytes: 1000, bytesPerSecond: 1000, etaSeconds: 1 });
     await waitFor(() => expect(screen.getByTestId("progress-line").textContent).toContain("250 B of 1.0 kB"));
     expect((screen.getByRole("progressbar") as HTMLProgressElement).value).toBe(25);
     expect((screen.getByTestId("publish-cancel") as HTMLButtonElement).disabled).toBe(false);
     await emit("publish:progress", { kind: "sent", file: "My.Lib.1.2.3.nupkg" });
     await waitFor(() => expect((screen.getByTestId("publish-cancel") as HTMLButtonElement).disabled).toBe(true));
-    finish(pushReport({ warnings: ["Your API key expires in 5 days."] }));
+    finish(outcome(pushReport({ warnings: ["Your API key expires in 5 days."] })));
     expect((await screen.findByTestId("result-published")).textContent).toContain("My.Lib 1.2.3 is on nuget.org");
     expect(screen.getByTestId("result-warnings").textContent).toContain("Your API key expires in 5 days.");
-    await waitFor(() => expect(calls.find((c) => c.cmd === "note_push_warnings")?.args).toEqual({ source: "nuget.org", warnings: ["Your API key expires in 5 days."] }));
+    // The core saved what the feed said about the key: the window does not write it again.
+    expect(calls.some((c) => c.cmd === "note_push_warnings")).toBe(false);
   });
 
   it("says it is checking the package again before sending, then shows the upload measuring its speed", async () => {
-    serve({ publish: () => new Promise<PushReport>(() => {}), cancel_publish: () => true });
-    render(PublishStep, { opened: pkg, feed: nugetOrg, onDone: () => {}, onChooseFeed: () => {} });
+    serve({ publish: () => new Promise<Outcome>(() => {}), cancel_publish: () => true });
+    render(PublishStep, { opened: pkg, feed: nugetOrg, consent, onDone: () => {}, onChooseFeed: () => {} });
     await waitFor(() => expect(calls.some((c) => c.cmd === "publish")).toBe(true));
     expect(screen.getByTestId("progress-line").textContent).toBe("Starting…");
     await emit("publish:progress", { kind: "verifying", file: "My.Lib.1.2.3.nupkg" });
@@ -429,7 +477,7 @@ describe("the Publish step", () => {
         throw { code: "publish.blocked_by_checks", message: "nuget.org would refuse My.Lib 1.2.3: the licence file is missing (and 1 more error)", hint: "nothing was sent. Open the Checks step for nuget.org, fix every error" };
       },
     });
-    render(PublishStep, { opened: pkg, feed: nugetOrg, onDone: () => {}, onChooseFeed: () => {} });
+    render(PublishStep, { opened: pkg, feed: nugetOrg, consent, onDone: () => {}, onChooseFeed: () => {} });
     expect((await screen.findByTestId("error")).getAttribute("data-code")).toBe("publish.blocked_by_checks");
     expect(screen.getByRole("heading").textContent).toBe("Not published");
     expect(screen.getByTestId("result-failed").textContent).toContain("the licence file is missing (and 1 more error)");
@@ -439,7 +487,7 @@ describe("the Publish step", () => {
   it("after Cancel, says in words that nothing was published", async () => {
     let fail: (e: unknown) => void = () => {};
     serve({ publish: () => new Promise((_, reject) => (fail = reject)), cancel_publish: () => true });
-    render(PublishStep, { opened: pkg, feed: company, onDone: () => {}, onChooseFeed: () => {} });
+    render(PublishStep, { opened: pkg, feed: company, consent, onDone: () => {}, onChooseFeed: () => {} });
     await emit("publish:progress", { kind: "uploading", file: "My.Lib.1.2.3.nupkg", sentBytes: 100, totalBytes: 1000, bytesPerSecond: 100, etaSeconds: 9 });
     await fireEvent.click(await screen.findByTestId("publish-cancel"));
     await waitFor(() => expect(calls.some((c) => c.cmd === "cancel_publish")).toBe(true));
@@ -454,8 +502,8 @@ describe("the Publish step", () => {
   });
 
   it("unlists after a publish only once the user types `Id Version`, with Cancel focused", async () => {
-    serve({ publish: () => pushReport({ feed: "company" }), unlist: () => null });
-    render(PublishStep, { opened: pkg, feed: company, onDone: () => {}, onChooseFeed: () => {} });
+    serve({ publish: () => outcome(pushReport({ feed: "company" })), set_listed: () => ({ feed: "company", id: "My.Lib", version: "1.2.3", listed: false, removed: null }) });
+    render(PublishStep, { opened: pkg, feed: company, consent, onDone: () => {}, onChooseFeed: () => {} });
     await fireEvent.click(await screen.findByTestId("unlist-start"));
     expect(document.activeElement).toBe(screen.getByTestId("unlist-cancel"));
     const go = screen.getByTestId("unlist-go") as HTMLButtonElement;
@@ -464,24 +512,24 @@ describe("the Publish step", () => {
     expect(go.disabled).toBe(false);
     await fireEvent.click(go);
     expect((await screen.findByTestId("unlist-done")).textContent).toContain("My.Lib 1.2.3 is unlisted on company");
-    expect(calls.find((c) => c.cmd === "unlist")?.args).toEqual({ path: pkg.path, feed: "company", id: "My.Lib", version: "1.2.3" });
+    expect(calls.find((c) => c.cmd === "set_listed")?.args).toEqual({ path: pkg.path, feed: "company", id: "My.Lib", version: "1.2.3", listed: false });
   });
 
   it("shows an unlist failure and never offers unlisting on a folder feed", async () => {
     serve({
-      publish: () => pushReport({ feed: "company" }),
-      unlist: () => {
+      publish: () => outcome(pushReport({ feed: "company" })),
+      set_listed: () => {
         throw { code: "feed.auth.key_refused", message: "company refused the API key for unlisting", hint: "use a key with the Unlist scope" };
       },
     });
-    render(PublishStep, { opened: pkg, feed: company, onDone: () => {}, onChooseFeed: () => {} });
+    render(PublishStep, { opened: pkg, feed: company, consent, onDone: () => {}, onChooseFeed: () => {} });
     await fireEvent.click(await screen.findByTestId("unlist-start"));
     await fireEvent.input(screen.getByTestId("unlist-phrase"), { target: { value: "My.Lib 1.2.3" } });
     await fireEvent.click(screen.getByTestId("unlist-go"));
     expect((await screen.findByTestId("unlist-error")).textContent).toContain("Unlist scope");
     cleanup();
-    serve({ publish: () => pushReport({ feed: "Local feed", location: "/f/my.lib/1.2.3" }) });
-    render(PublishStep, { opened: pkg, feed: feed(), onDone: () => {}, onChooseFeed: () => {} });
+    serve({ publish: () => outcome(pushReport({ feed: "Local feed", location: "/f/my.lib/1.2.3" })) });
+    render(PublishStep, { opened: pkg, feed: feed(), consent, onDone: () => {}, onChooseFeed: () => {} });
     expect((await screen.findByTestId("result-published")).textContent).toContain("/f/my.lib/1.2.3");
     expect(screen.queryByTestId("unlist-start")).toBeNull();
   });
@@ -495,7 +543,7 @@ describe("the Publish step", () => {
         return true;
       },
     });
-    render(PublishStep, { opened: pkg, feed: feed(), onDone: () => {}, onChooseFeed: () => {} });
+    render(PublishStep, { opened: pkg, feed: feed(), consent, onDone: () => {}, onChooseFeed: () => {} });
     await fireEvent.click(await screen.findByTestId("publish-cancel"));
     await waitFor(() => expect(screen.getByTestId("publish-step").getAttribute("data-status")).toBe("cancelled"));
     expect(calls.some((c) => c.cmd === "cancel_publish")).toBe(true);
@@ -509,7 +557,7 @@ describe("the Publish step", () => {
       },
     });
     let done = 0;
-    render(PublishStep, { opened: pkg, feed: company, onDone: () => done++, onChooseFeed: () => {} });
+    render(PublishStep, { opened: pkg, feed: company, consent, onDone: () => done++, onChooseFeed: () => {} });
     const result = await screen.findByTestId("result-exists");
     expect(result.textContent).toContain("My.Lib 1.2.3 already exists on company");
     expect(result.textContent).toContain("Raise the version number");
@@ -525,7 +573,7 @@ describe("the Publish step", () => {
       },
     });
     let back = 0;
-    render(PublishStep, { opened: pkg, feed: company, onDone: () => {}, onChooseFeed: () => back++ });
+    render(PublishStep, { opened: pkg, feed: company, consent, onDone: () => {}, onChooseFeed: () => back++ });
     const error = await screen.findByTestId("error");
     expect(error.getAttribute("data-code")).toBe("feed.auth.key_refused");
     expect(error.textContent).toContain("create a new key with the Push scope");
