@@ -544,7 +544,7 @@ fn publish_refuses_a_package_the_checks_refuse_and_the_feed_stays_empty() {
     let before = file_digest(&corrupt);
     let refused = h.call(
         "publish",
-        json!({ "path": corrupt.display().to_string(), "feed": feed.display().to_string() }),
+        json!({ "path": corrupt.display().to_string(), "feed": feed.display().to_string(), "consent": {} }),
     );
     let error = refused.clone().unwrap_err();
     assert_eq!(error_code(refused), "publish.blocked_by_checks");
@@ -580,7 +580,7 @@ fn publish_refuses_a_package_the_checks_refuse_and_the_feed_stays_empty() {
     );
     let refused = h.call(
         "publish",
-        json!({ "path": defective.display().to_string(), "feed": "nuget.org" }),
+        json!({ "path": defective.display().to_string(), "feed": "nuget.org", "consent": {} }),
     );
     let error = refused.clone().unwrap_err();
     assert_eq!(error_code(refused), "publish.blocked_by_checks");
@@ -613,9 +613,10 @@ fn publish_sends_a_package_the_checks_accept() {
     let report = h
         .call(
             "publish",
-            json!({ "path": package.display().to_string(), "feed": feed.display().to_string() }),
+            json!({ "path": package.display().to_string(), "feed": feed.display().to_string(), "consent": {} }),
         )
         .unwrap();
+    let report = &report["report"];
     assert_eq!(report["id"], "Good.Publish");
     assert_eq!(report["version"], "1.0.0");
     let stored = files_under(&feed)
@@ -873,13 +874,13 @@ fn preflight_through_ipc_says_the_previous_version_on_pynuget_was_signed() {
     let before = file_digest(&next);
     let answer = h
         .call(
-            "preflight",
+            "plan_publish",
             json!({ "path": next.display().to_string(), "feed": server.push_url() }),
         )
         .unwrap();
     assert_eq!(answer["reachable"], true, "{answer}");
     assert_eq!(answer["version"], "absent", "{answer}");
-    let findings = answer["findings"].as_array().unwrap();
+    let findings = answer["feedFindings"].as_array().unwrap();
     let signed = findings
         .iter()
         .find(|f| f["code"] == "sign.signed_to_unsigned")
@@ -903,7 +904,7 @@ fn preflight_through_ipc_says_the_previous_version_on_pynuget_was_signed() {
     // 1.0.0 again: "already there" once, as `version`, not as a finding too.
     let same = h
         .call(
-            "preflight",
+            "plan_publish",
             json!({
                 "path": fixture("TestPackage.AuthorSigned.1.0.0.nupkg").display().to_string(),
                 "feed": server.push_url(),
@@ -912,7 +913,7 @@ fn preflight_through_ipc_says_the_previous_version_on_pynuget_was_signed() {
         .unwrap();
     assert_eq!(same["version"], "present", "{same}");
     assert!(
-        same["findings"]
+        same["feedFindings"]
             .as_array()
             .unwrap()
             .iter()
@@ -932,6 +933,7 @@ fn preflight_turns_a_failed_facts_lookup_into_a_note_and_keeps_the_rest() {
     let base = format!("http://127.0.0.1:{closed}/flat/");
     let index = nupub_testkit::pynuget::StaticV3Index::start(&[
         ("PackagePublish/2.0.0", "http://127.0.0.1:9/api/v2/package"),
+        ("SymbolPackagePublish/4.9.0", "http://127.0.0.1:9/api/v2/symbolpackage"),
         ("PackageBaseAddress/3.0.0", &base),
     ]);
     let h = harness(LaunchArgs::default());
@@ -941,7 +943,7 @@ fn preflight_turns_a_failed_facts_lookup_into_a_note_and_keeps_the_rest() {
     std::fs::copy(&package, dir.path().join("Facts.Down.1.0.0.snupkg")).unwrap();
     let answer = h
         .call(
-            "preflight",
+            "plan_publish",
             json!({ "path": package.display().to_string(), "feed": index.index_url() }),
         )
         .unwrap();
@@ -956,5 +958,12 @@ fn preflight_turns_a_failed_facts_lookup_into_a_note_and_keeps_the_rest() {
     );
     assert!(answer["versionDetail"].is_string(), "{answer}");
     assert_eq!(answer["symbols"]["status"], "invalid", "{answer}");
-    assert_eq!(answer["findings"], json!([]), "{answer}");
+    // Nothing else the feed said: only that no key was found for it.
+    let feed_codes: Vec<&str> = answer["feedFindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(feed_codes, ["publish.no_key"], "{answer}");
 }

@@ -441,9 +441,9 @@ fn azure_artifacts_gets_the_signed_in_accounts_token_and_the_placeholder_key() {
 
     // Not signed in: refused before anything is sent, with both ways out.
     let out = cli(home.path(), &env).push(&pkg, &["--source", &feed]);
-    assert_exit(&out, 1);
+    assert_exit(&out, 4);
     let said = text(&out);
-    assert!(said.contains("[cli.push.azure_sign_in]"), "{said}");
+    assert!(said.contains("[publish.azure_sign_in]"), "{said}");
     assert!(said.contains("nupub account login"), "{said}");
     assert!(said.contains("personal access token"), "{said}");
     assert!(azure.requests().is_empty(), "{:?}", azure.requests());

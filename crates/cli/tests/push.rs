@@ -347,12 +347,18 @@ fn ctrl_c_during_the_upload_stops_it_and_nothing_is_published() {
     }
     assert_eq!(proxy.puts_received(), 1, "{:?}", proxy.events());
     assert!(proxy.forwarded_puts().is_empty(), "{:?}", proxy.events());
+    // Before it, only the plan's questions (GETs) went through.
+    let events = proxy.events();
+    let put = events
+        .iter()
+        .position(|e| e.method == "PUT")
+        .expect("one PUT");
+    assert!(events[..put].iter().all(|e| e.method == "GET"), "{events:?}");
     assert!(
-        proxy.events()[0]
+        events[put]
             .fault
             .contains("the client stopped before the body was complete"),
-        "{:?}",
-        proxy.events()
+        "{events:?}"
     );
     // Asked directly: pynuget does not hold the version.
     assert!(server
@@ -422,7 +428,8 @@ fn the_symbol_package_is_validated_before_anything_is_sent() {
     for (pdbs, expected) in cases {
         make_snupkg(&dir, "TestData", "1.2.3", pdbs);
         let out = cli(home.path(), &env).push(&pkg, &["--source", &feed]);
-        assert_exit(&out, 1);
+        // 4: refused by the plan before anything was sent.
+        assert_exit(&out, 4);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("[feed.symbols_invalid]"), "{err}");
         assert!(err.contains("nothing was sent"), "{err}");
@@ -434,13 +441,13 @@ fn the_symbol_package_is_validated_before_anything_is_sent() {
         assert!(symbols.stored_package("TestData", "1.2.3").is_none());
     }
     // The window gets the same refusal: it plans with the same function.
-    let refused = nupub_feeds_plan(&nupkg);
+    let refused = nupub_feeds_plan(&nupkg, &feed);
     assert_eq!(refused, "feed.symbols_invalid");
 
     // A hostile symbol package (not a zip) is refused too, and left as it was.
     std::fs::write(dir.join("TestData.1.2.3.snupkg"), b"not a zip").unwrap();
     let out = cli(home.path(), &env).push(&pkg, &["--source", &feed]);
-    assert_exit(&out, 1);
+    assert_exit(&out, 4);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("TestData.1.2.3.snupkg cannot be read"),
         "{}",
@@ -476,11 +483,22 @@ fn the_symbol_package_is_validated_before_anything_is_sent() {
     );
 }
 
-/// The code `plan_for` (what the window calls) refuses a plan with.
-fn nupub_feeds_plan(path: &Path) -> String {
-    nupub_feeds::plan_for(path, nupub_feeds::SymbolsChoice::Auto)
-        .map(|_| String::new())
-        .unwrap_or_else(|e| e.code)
+/// The window's plan for the same push (the publish core, called as the shell calls it).
+fn nupub_feeds_plan(path: &Path, feed: &str) -> String {
+    let request = nupub_publish::PlanRequest::new(
+        path.to_path_buf(),
+        Some(feed.to_string()),
+        nupub_publish::ConfigScope::beside(path),
+    );
+    let plan = nupub_feeds::runtime()
+        .unwrap()
+        .block_on(nupub_publish::prepare(&request))
+        .unwrap()
+        .plan;
+    plan.blockers
+        .first()
+        .map(|b| b.code.clone())
+        .unwrap_or_default()
 }
 
 #[test]

@@ -70,6 +70,9 @@ pub fn key_need(source: &Source) -> KeyNeed {
         // nuget.config credentials (a personal access token as password) are what these feeds check.
         return KeyNeed::Usually;
     }
+    if is_azure_artifacts(source) {
+        return KeyNeed::Required;
+    }
     match source.kind {
         FeedKind::NugetOrg | FeedKind::MyGet | FeedKind::GitHubPackages => KeyNeed::Required,
         FeedKind::AzureArtifacts => KeyNeed::Required,

@@ -36,9 +36,20 @@ pub enum PublishError {
     /// The feed needs a key and none was found in any of the places looked at.
     #[error("{feed} needs an API key to publish, and none was given or stored for it")]
     KeyMissing { feed: String, store_as: String },
+    /// An Azure Artifacts feed with no key, no credentials and no usable sign-in.
+    #[error("{feed} is an Azure Artifacts feed, which needs a sign-in or a personal access token, and no API key, credentials or usable sign-in were found: {reason}")]
+    AzureSignIn {
+        feed: String,
+        reason: String,
+        source_name: String,
+    },
     /// A background task of the session stopped unexpectedly.
     #[error("Nupub stopped while {task}: {detail}")]
     TaskFailed { task: &'static str, detail: String },
+    /// A blocker of the plan (the version exists, the symbol package would be
+    /// refused, no key), as the plan states it: nothing was sent.
+    #[error("{}", .0.message)]
+    Refused(ErrorInfo),
     /// An error of another crate (package, feeds, accounts), code kept.
     #[error("{}", .0.message)]
     Other(ErrorInfo),
@@ -63,7 +74,7 @@ fn plural(count: usize) -> &'static str {
 impl PublishError {
     /// The version is already on the feed (the CLI's exit code 3).
     pub fn is_version_exists(&self) -> bool {
-        matches!(self, PublishError::Other(info) if info.code == VERSION_EXISTS)
+        matches!(self, PublishError::Other(info) | PublishError::Refused(info) if info.code == VERSION_EXISTS)
     }
 
     /// Nothing was sent because the plan said no (the CLI's exit code 4).
@@ -74,6 +85,8 @@ impl PublishError {
                 | PublishError::NotAcknowledged { .. }
                 | PublishError::NotConfirmed { .. }
                 | PublishError::KeyMissing { .. }
+                | PublishError::AzureSignIn { .. }
+                | PublishError::Refused(_)
         )
     }
 
@@ -90,8 +103,10 @@ impl Coded for PublishError {
             PublishError::NotAcknowledged { .. } => "publish.not_acknowledged",
             PublishError::NotConfirmed { .. } => "publish.not_confirmed",
             PublishError::KeyMissing { .. } => "publish.key_missing",
+            PublishError::AzureSignIn { .. } => "publish.azure_sign_in",
             PublishError::TaskFailed { .. } => "publish.task_failed",
             // Not reached through `info()`, which keeps the carried code.
+            PublishError::Refused(_) => "publish.refused",
             PublishError::Other(_) => "publish.other",
         }
     }
@@ -111,16 +126,19 @@ impl Coded for PublishError {
             PublishError::KeyMissing { store_as, .. } => Some(format!(
                 "nothing was sent. Create a key on the feed's website, then give it on the Confirm step (Nupub can keep it in your system keyring), or run `nupub key set --source {store_as}`, or set NUGET_API_KEY"
             )),
+            PublishError::AzureSignIn { source_name, .. } => Some(format!(
+                "nothing was sent. Sign in with the Microsoft account that can reach the feed (Account in the window, or `nupub account login`), or put a personal access token with Packaging › Read & write in nuget.config as packageSourceCredentials for {source_name}"
+            )),
             PublishError::TaskFailed { .. } => Some(
                 "try again; if it keeps happening, restart Nupub and report the steps that led here".into(),
             ),
-            PublishError::Other(info) => info.hint.clone(),
+            PublishError::Refused(info) | PublishError::Other(info) => info.hint.clone(),
         }
     }
 
     fn info(&self) -> ErrorInfo {
         match self {
-            PublishError::Other(info) => info.clone(),
+            PublishError::Refused(info) | PublishError::Other(info) => info.clone(),
             other => ErrorInfo::new(other.code(), other.to_string(), other.hint()),
         }
     }

@@ -172,6 +172,9 @@ pub struct Plan {
     pub package: PlannedPackage,
     pub feed: PlannedFeed,
     pub key: KeyPlan,
+    /// The feed was asked at all: a package with errors for the target is refused
+    /// before any connection is made.
+    pub feed_asked: bool,
     /// The feed answered (its service index, or the folder is usable).
     pub reachable: bool,
     pub reach_error: Option<ErrorInfo>,
@@ -298,13 +301,7 @@ impl Plan {
                 target: self.feed.target,
             };
         }
-        if first.code == "publish.key_missing" {
-            return PublishError::KeyMissing {
-                feed: self.feed.label.clone(),
-                store_as: self.key.store_as.clone(),
-            };
-        }
-        PublishError::Other(first.clone())
+        PublishError::Refused(first.clone())
     }
 }
 
@@ -415,6 +412,7 @@ fn open_and_check(
 
 /// What the feed told Nupub before anything is sent.
 struct Asked {
+    asked: bool,
     reachable: bool,
     reach_error: Option<ErrorInfo>,
     version: VersionState,
@@ -425,6 +423,22 @@ struct Asked {
     notes: Vec<String>,
     /// A folder feed's copy of the version.
     existing: Option<PathBuf>,
+}
+
+impl Asked {
+    fn not_asked(note: String) -> Asked {
+        Asked {
+            asked: false,
+            reachable: true,
+            reach_error: None,
+            version: VersionState::Unknown,
+            version_detail: None,
+            takes_symbols: None,
+            facts: None,
+            notes: vec![note],
+            existing: None,
+        }
+    }
 }
 
 /// The name the window and messages use for a feed: its nuget.config name, else its location.
@@ -443,6 +457,7 @@ async fn ask_feed(
     let version = package.version().clone();
     let normalized = version.normalized();
     let mut asked = Asked {
+        asked: true,
         reachable: true,
         reach_error: None,
         version: VersionState::Unknown,
@@ -549,14 +564,35 @@ pub async fn prepare(request: &PlanRequest) -> Result<Prepared, PublishError> {
     };
     let credential = credential::resolve(&source, Lookup::system(request.key.clone())).await;
     let owner = owner_for(request, &source, &credential);
-    let asked = ask_feed(
-        &source,
-        &checked.package,
-        &credential,
-        owner.as_deref(),
-        request,
-    )
-    .await?;
+    let key_missing = credential::key_need(&source) == KeyNeed::Required
+        && !credential.has_key()
+        && source.credentials.is_none();
+    let asked = if checked
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error)
+    {
+        // Refused whatever the feed says: no connection is made.
+        Asked::not_asked(format!(
+            "Nupub did not ask {} anything: the package has errors for {} to fix first.",
+            feed_name(&source),
+            target.as_str()
+        ))
+    } else if key_missing {
+        Asked::not_asked(format!(
+            "Nupub did not ask {} anything yet: it needs an API key first.",
+            feed_name(&source)
+        ))
+    } else {
+        ask_feed(
+            &source,
+            &checked.package,
+            &credential,
+            owner.as_deref(),
+            request,
+        )
+        .await?
+    };
     tracing::debug!(
         credential = ?credential.origin,
         version = ?asked.version,
@@ -686,13 +722,22 @@ fn decide(
         );
     }
     if need == KeyNeed::Required && !credential.has_key() && source.credentials.is_none() {
-        blockers.push(
+        let missing = if credential::is_azure_artifacts(source) {
+            PublishError::AzureSignIn {
+                feed: label.clone(),
+                reason: credential
+                    .note
+                    .clone()
+                    .unwrap_or_else(|| "no account is signed in".into()),
+                source_name: credential::store_name(source),
+            }
+        } else {
             PublishError::KeyMissing {
                 feed: label.clone(),
                 store_as: credential::store_name(source),
             }
-            .info(),
-        );
+        };
+        blockers.push(missing.info());
     }
 
     let acknowledgements: Vec<Acknowledgement> = findings
@@ -747,6 +792,7 @@ fn decide(
             expires_in_days: stored.and_then(|e| e.expires_in_days),
             note: credential.note.clone(),
         },
+        feed_asked: asked.asked,
         reachable: asked.reachable,
         reach_error: asked.reach_error,
         version: asked.version,
@@ -811,6 +857,7 @@ mod tests {
                 expires_in_days: None,
                 note: None,
             },
+            feed_asked: true,
             reachable: true,
             reach_error: None,
             version: VersionState::Absent,

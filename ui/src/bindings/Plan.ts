@@ -14,6 +14,11 @@ import type { VersionState } from "./VersionState";
  */
 export type Plan = { package: PlannedPackage, feed: PlannedFeed, key: KeyPlan, 
 /**
+ * The feed was asked at all: a package with errors for the target is refused
+ * before any connection is made.
+ */
+feedAsked: boolean, 
+/**
  * The feed answered (its service index, or the folder is usable).
  */
 reachable: boolean, reachError: ErrorInfo | null, version: VersionState, versionDetail: string | null, 

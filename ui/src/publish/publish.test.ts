@@ -88,6 +88,7 @@ function planResult(f: FeedChoice, over: Partial<Plan> = {}): Plan {
       expiresInDays: f.keyExpiresInDays,
       note: null,
     },
+    feedAsked: true,
     reachable: true,
     reachError: null,
     version: "absent",
