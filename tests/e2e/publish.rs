@@ -1066,3 +1066,108 @@ async fn on_nuget_org_an_id_reserved_by_someone_else_blocks_publishing() {
     assert_eq!(std::fs::read(&package).unwrap(), before, "file untouched");
     vault.remove_feed_key(NAME).unwrap();
 }
+
+// ---- One decision: Publish waits for every acknowledgement; a missing key is asked for on Confirm ----
+
+const NO_KEY_FEED: &str = "e2e-pynuget-no-key";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_feed_with_no_key_asks_for_one_on_confirm_keeps_it_and_publishes() {
+    let key = format!("e2e-nokey-{}", std::process::id());
+    let server = PyNuGet::start(&key);
+    let root = tempfile::tempdir().unwrap();
+    let packages = root.path().join("packages");
+    let package = package_in(root.path(), "Nupub.E2E.AskKey", "1.0.0", MIT);
+    write_nuget_config(
+        &packages,
+        &format!(
+            r#"    <add key="{NO_KEY_FEED}" value="{}" />"#,
+            server.push_url()
+        ),
+    );
+    let vault =
+        nupub_accounts::Vault::open(nupub_accounts::vault::SERVICE, root.path().join("config"))
+            .unwrap();
+    let window = start_at_feeds(launch(&package, root.path())).await;
+    let css = format!("[data-testid=feed-{NO_KEY_FEED}]");
+    assert!(window.text_of(&css).await.contains("No API key stored"));
+    confirm_with(&window, &css).await;
+    // The plan says a key is missing before anything is sent: the form is there, Publish is off.
+    let form = window.text_of("[data-testid=confirm-key-form]").await;
+    assert!(form.contains(&format!("No API key for {NO_KEY_FEED}")), "{form}");
+    assert_publish_blocked(&window).await;
+    shot(&window, "publish-ask-key-1-form").await;
+    type_into(&window, "[data-testid=confirm-key]", &key).await;
+    window.click("[data-testid=confirm-key-use]").await;
+    window
+        .wait_until(
+            "return !document.querySelector('[data-testid=confirm-key-form]') && !!document.querySelector('[data-testid=confirm-step][data-plan=ready]')",
+            Duration::from_secs(30),
+        )
+        .await;
+    assert_eq!(
+        window.text_of("[data-testid=summary-key]").await,
+        "API key stored"
+    );
+    // Stored for this very feed (any kind of feed), in the keyring only.
+    assert_eq!(
+        vault.feed_key(NO_KEY_FEED).unwrap().map(|s| s.expose().to_string()),
+        Some(key.clone())
+    );
+    let settings = std::fs::read_to_string(root.path().join("config/accounts.json")).unwrap();
+    assert!(!settings.contains(&key), "the key is never written to a file");
+    shot(&window, "publish-ask-key-2-stored").await;
+    wait_for_publish_enabled(&window).await;
+    publish(&window).await;
+    assert!(
+        server.stored_package("Nupub.E2E.AskKey", "1.0.0").is_some(),
+        "{}",
+        server.server_log()
+    );
+    let page = window.eval("return document.body.innerHTML").await;
+    assert!(!page.as_str().unwrap().contains(&key), "the key never comes back to the page");
+    shot(&window, "publish-ask-key-3-published").await;
+    window.close().await;
+    vault.remove_feed_key(NO_KEY_FEED).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn publish_stays_off_until_every_warning_is_acknowledged_even_with_the_phrase_typed() {
+    let root = tempfile::tempdir().unwrap();
+    // Good enough for nuget.org (no errors) but with its warnings (no readme, no icon…).
+    let package = package_in(root.path(), "Nupub.E2E.Warned", "1.0.0", NUGET_ORG_METADATA);
+    let window = start_at_feeds(offline(launch(&package, root.path()))).await;
+    confirm_with(&window, "[data-testid=feed-nuget-org]").await;
+    // nuget.org needs a key first: given for this session only.
+    type_into(&window, "[data-testid=confirm-key]", "oy2notarealkeybutlongenoughforthetest0000000").await;
+    window.click("[data-testid=confirm-key-remember]").await;
+    window.click("[data-testid=confirm-key-use]").await;
+    window
+        .wait_until(
+            "return !document.querySelector('[data-testid=confirm-key-form]') && !!document.querySelector('[data-testid=confirm-step][data-plan=needsConsent]')",
+            Duration::from_secs(60),
+        )
+        .await;
+    let note = window.text_of("[data-testid=unacknowledged-note]").await;
+    assert!(note.contains("so Publish stays off"), "{note}");
+    type_into(&window, "[data-testid=confirm-phrase]", "Nupub.E2E.Warned 1.0.0").await;
+    assert_publish_blocked(&window).await;
+    shot(&window, "publish-warnings-1-phrase-but-not-acknowledged").await;
+    // Acknowledge them on the Checks step, come back: the phrase is asked again and now counts.
+    window.click("[data-testid=review-checks]").await;
+    window.click("[data-testid=acknowledge-all]").await;
+    window.click("[data-testid=step-confirm] button").await;
+    window
+        .wait_for_text("[data-testid=summary-checks]", |t| t.contains("acknowledged"))
+        .await;
+    assert!(window
+        .eval("return !document.querySelector('[data-testid=unacknowledged-note]')")
+        .await
+        .as_bool()
+        .unwrap());
+    assert_publish_blocked(&window).await;
+    type_into(&window, "[data-testid=confirm-phrase]", "Nupub.E2E.Warned 1.0.0").await;
+    wait_for_publish_enabled(&window).await;
+    shot(&window, "publish-warnings-2-acknowledged").await;
+    window.close().await;
+}

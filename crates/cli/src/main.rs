@@ -41,9 +41,10 @@ enum Command {
     Account(account::AccountArgs),
     /// Store, list and remove feed API keys (kept in the OS keyring).
     Key(key::KeyArgs),
-    /// Publish a .nupkg (and its .snupkg) to a feed or a folder. Exit 0 published,
-    /// 3 the version already exists, 1 failed (explained), 2 usage, 130 stopped with
-    /// Ctrl-C (during the upload: nothing was published).
+    /// Publish a .nupkg (and its .snupkg) to a feed or a folder, after showing the plan.
+    /// Exit 0 published, 1 failed (explained), 2 usage, 3 the version already exists,
+    /// 4 refused before anything was sent (errors, a bad symbol package, no key),
+    /// 130 stopped with Ctrl-C (during the upload: nothing was published).
     Push(push::PushArgs),
     /// Unlist a version on a feed (on a folder feed: remove it, after confirmation).
     Unlist(push::ListingArgs),
