@@ -52,7 +52,9 @@ pub async fn plan_publish(
     feed: String,
     key: Option<String>,
 ) -> Result<Plan, ErrorInfo> {
-    Ok(nupub_publish::prepare(&request(&path, &feed, key)).await?.plan)
+    Ok(nupub_publish::prepare(&request(&path, &feed, key))
+        .await?
+        .plan)
 }
 
 /// Publishes `path` to `feed` if the plan, made again now, agrees with `consent`.
@@ -72,7 +74,14 @@ pub async fn publish<R: tauri::Runtime>(
         let _ = app.emit(PUBLISH_EVENT, event);
     });
     let request = request(&path, &feed, key);
-    let result = nupub_publish::publish(&request, &consent, &PushOptions::default(), &progress, &cancel).await;
+    let result = nupub_publish::publish(
+        &request,
+        &consent,
+        &PushOptions::default(),
+        &progress,
+        &cancel,
+    )
+    .await;
     task.finish();
     Ok(result?)
 }
@@ -87,7 +96,11 @@ pub async fn store_feed_key(
 ) -> Result<String, ErrorInfo> {
     blocking("storing the key", move || {
         let (source, _) = ConfigScope::beside(&PathBuf::from(path)).resolve(Some(&feed))?;
-        Ok(nupub_publish::credential::store(&source, &ApiKey::new(key), metadata)?)
+        Ok(nupub_publish::credential::store(
+            &source,
+            &ApiKey::new(key),
+            metadata,
+        )?)
     })
     .await
 }

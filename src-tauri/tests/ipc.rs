@@ -933,7 +933,10 @@ fn preflight_turns_a_failed_facts_lookup_into_a_note_and_keeps_the_rest() {
     let base = format!("http://127.0.0.1:{closed}/flat/");
     let index = nupub_testkit::pynuget::StaticV3Index::start(&[
         ("PackagePublish/2.0.0", "http://127.0.0.1:9/api/v2/package"),
-        ("SymbolPackagePublish/4.9.0", "http://127.0.0.1:9/api/v2/symbolpackage"),
+        (
+            "SymbolPackagePublish/4.9.0",
+            "http://127.0.0.1:9/api/v2/symbolpackage",
+        ),
         ("PackageBaseAddress/3.0.0", &base),
     ]);
     let h = harness(LaunchArgs::default());

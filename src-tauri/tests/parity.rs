@@ -42,7 +42,7 @@ enum Case {
     BadSymbols,
     NoKey,
     EnvironmentKey,
-    StoredKeyOtherCase,
+    StoredKeyOtherName,
 }
 
 const CASES: [Case; 9] = [
@@ -54,7 +54,7 @@ const CASES: [Case; 9] = [
     Case::BadSymbols,
     Case::NoKey,
     Case::EnvironmentKey,
-    Case::StoredKeyOtherCase,
+    Case::StoredKeyOtherName,
 ];
 const FEEDS: [Feed; 4] = [Feed::Folder, Feed::V2, Feed::V3, Feed::NugetOrg];
 
@@ -142,10 +142,7 @@ fn nupub_bin() -> PathBuf {
 
 /// The environment both doors see: the settings folder, the keyring's bus and, per case, the key.
 fn shared_env(config: &Path, key: Option<&str>, offline: Option<&str>) -> Vec<(String, String)> {
-    let mut env = vec![(
-        "NUPUB_CONFIG_DIR".to_string(),
-        config.display().to_string(),
-    )];
+    let mut env = vec![("NUPUB_CONFIG_DIR".to_string(), config.display().to_string())];
     if let Ok(bus) = std::env::var("DBUS_SESSION_BUS_ADDRESS") {
         env.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus));
     }
@@ -159,12 +156,7 @@ fn shared_env(config: &Path, key: Option<&str>, offline: Option<&str>) -> Vec<(S
     env
 }
 
-fn cli_decision(
-    feeds: &Feeds,
-    env: &[(String, String)],
-    package: &Path,
-    source: &str,
-) -> Decision {
+fn cli_decision(feeds: &Feeds, env: &[(String, String)], package: &Path, source: &str) -> Decision {
     let out = nupub_testkit::cli::Nupub::new(nupub_bin(), feeds.home.path())
         .envs(env)
         .push(package, &["--source", source, "--json"]);
@@ -214,7 +206,11 @@ fn window_decision(
     source: &str,
 ) -> Decision {
     let path = package.display().to_string();
-    let plan = match call(webview, "plan_publish", json!({ "path": path, "feed": source })) {
+    let plan = match call(
+        webview,
+        "plan_publish",
+        json!({ "path": path, "feed": source }),
+    ) {
         Ok(plan) => plan,
         Err(error) => {
             return Decision {
@@ -274,7 +270,7 @@ fn package_for(case: Case, dir: &Path) -> (PathBuf, &'static str, &'static str) 
         Case::BadSymbols => ("Parity.Sym", "1.0.0", NUGET_ORG_METADATA),
         Case::NoKey => ("Parity.NoKey", "1.0.0", NUGET_ORG_METADATA),
         Case::EnvironmentKey => ("Parity.Env", "1.0.0", NUGET_ORG_METADATA),
-        Case::StoredKeyOtherCase => ("Parity.Stored", "1.0.0", NUGET_ORG_METADATA),
+        Case::StoredKeyOtherName => ("Parity.Stored", "1.0.0", NUGET_ORG_METADATA),
     };
     let path = make_nupkg(dir, id, version, metadata, 0);
     if case == Case::BadSymbols {
@@ -345,11 +341,9 @@ fn the_window_and_nupub_take_the_same_decision_for_every_case_and_feed() {
         format!("http://127.0.0.1:{port}")
     };
     // The key stored under another case than the nuget.config name: NuGet compares names ignoring case.
-    let vault = nupub_accounts::Vault::open(
-        nupub_accounts::vault::SERVICE,
-        config.path().to_path_buf(),
-    )
-    .unwrap();
+    let vault =
+        nupub_accounts::Vault::open(nupub_accounts::vault::SERVICE, config.path().to_path_buf())
+            .unwrap();
     vault
         .set_feed_key(
             "PARITY FEED",
@@ -364,7 +358,7 @@ fn the_window_and_nupub_take_the_same_decision_for_every_case_and_feed() {
         let (original, id, version) = package_for(case, &dir);
         for feed in FEEDS {
             let key = match case {
-                Case::NoKey | Case::StoredKeyOtherCase => None,
+                Case::NoKey | Case::StoredKeyOtherName => None,
                 _ => Some(KEY),
             };
             let offline = (feed == Feed::NugetOrg).then_some(dead.as_str());
@@ -379,7 +373,7 @@ fn the_window_and_nupub_take_the_same_decision_for_every_case_and_feed() {
                     std::fs::copy(entry.path(), folder.join(entry.file_name())).unwrap();
                 }
                 let package = folder.join(original.file_name().unwrap());
-                let source = if case == Case::StoredKeyOtherCase {
+                let source = if case == Case::StoredKeyOtherName {
                     std::fs::write(
                         feeds.home.path().join("nuget.config"),
                         format!(
@@ -474,7 +468,10 @@ fn the_window_and_nupub_take_the_same_decision_for_every_case_and_feed() {
         answer(Case::BadSymbols, Feed::V3).outcome,
         "feed.symbols_invalid"
     );
-    assert_eq!(answer(Case::BadSymbols, Feed::Folder), published("notNeeded"));
+    assert_eq!(
+        answer(Case::BadSymbols, Feed::Folder),
+        published("notNeeded")
+    );
     assert_eq!(answer(Case::BadSymbols, Feed::V2), published("environment"));
     assert_eq!(
         answer(Case::NoKey, Feed::NugetOrg),
@@ -484,9 +481,18 @@ fn the_window_and_nupub_take_the_same_decision_for_every_case_and_feed() {
         }
     );
     assert_ne!(answer(Case::NoKey, Feed::V2).outcome, "published");
-    assert_eq!(answer(Case::EnvironmentKey, Feed::V2), published("environment"));
-    assert_eq!(answer(Case::StoredKeyOtherCase, Feed::V2), published("keyring"));
-    assert_eq!(answer(Case::StoredKeyOtherCase, Feed::V3), published("keyring"));
+    assert_eq!(
+        answer(Case::EnvironmentKey, Feed::V2),
+        published("environment")
+    );
+    assert_eq!(
+        answer(Case::StoredKeyOtherName, Feed::V2),
+        published("keyring")
+    );
+    assert_eq!(
+        answer(Case::StoredKeyOtherName, Feed::V3),
+        published("keyring")
+    );
     // nuget.org cannot be reached here: a refusal or a network error, the same in both doors.
     assert_ne!(answer(Case::Good, Feed::NugetOrg).outcome, "published");
 }

@@ -652,7 +652,14 @@ async fn nuget_org_offline_still_asks_for_the_typed_phrase_and_cancel_publishes_
     shot(&window, "publish-nuget-org-2-wrong-phrase").await;
     phrase.clear().await.unwrap();
     phrase.send_keys("Nupub.E2E.Offline 1.0.0").await.unwrap();
-    wait_for_publish_enabled(&window).await;
+    // The right phrase alone does not publish: nuget.org needs a key (asked for
+    // right here) and nuget.org's warnings are not acknowledged yet.
+    window.find("[data-testid=confirm-key-form]").await;
+    assert_eq!(disabled().await, serde_json::Value::Bool(true));
+    assert!(window
+        .text_of("[data-testid=unacknowledged-note]")
+        .await
+        .contains("so Publish stays off"));
     shot(&window, "publish-nuget-org-3-phrase-typed").await;
 
     // The user thinks again: Cancel goes back to the feeds and nothing is sent.
@@ -743,7 +750,8 @@ async fn the_publish_flow_reads_clearly_in_the_dark_theme() {
         "[data-testid=summary-feed] code",
         "[data-testid=preflight-unreachable] > p",
         "[data-testid=preflight-unreachable] .error-message",
-        "[data-testid=no-key-note]",
+        "[data-testid=confirm-key-form] p",
+        "[data-testid=confirm-key-form] label span",
         "[data-testid=nuget-org-warning] p",
         "[data-testid=nuget-org-warning] label span",
         "[data-testid=confirm-phrase]",
@@ -757,7 +765,9 @@ async fn the_publish_flow_reads_clearly_in_the_dark_theme() {
         "Nupub.E2E.Dark 1.0.0",
     )
     .await;
-    wait_for_publish_enabled(&window).await;
+    // No key and unacknowledged warnings: Publish stays off, and says so readably.
+    assert_publish_blocked(&window).await;
+    assert_dark_and_readable(&window, "[data-testid=unacknowledged-note]").await;
     shot(&window, "publish-dark-3-confirm-typed").await;
     window.click("[data-testid=confirm-cancel]").await;
 
@@ -876,11 +886,26 @@ async fn preflight_lists_a_bad_symbol_package_and_blocks_publishing() {
     let packages = root.path().join("packages");
     let package = package_in(root.path(), "Nupub.E2E.BadSymbols", "1.0.0", MIT);
     // The package itself under the symbol package's name: no PDB, not a
-    // SymbolsPackage. nuget.org would refuse it.
+    // SymbolsPackage. nuget.org's symbol server would refuse it.
     let snupkg = packages.join("Nupub.E2E.BadSymbols.1.0.0.snupkg");
     std::fs::copy(&package, &snupkg).unwrap();
+    // A feed that takes symbol packages (pynuget behind an index with a symbol endpoint).
+    let key = format!("e2e-symbols-{}", std::process::id());
+    let server = PyNuGet::start(&key);
+    let symbols = PyNuGet::start(&key);
+    let index = StaticV3Index::start(&[
+        ("PackagePublish/2.0.0", &server.push_url()),
+        ("SymbolPackagePublish/4.9.0", &symbols.push_url()),
+    ]);
+    let vault = feed_with_key(
+        &packages,
+        root.path(),
+        SYMBOLS_FEED,
+        &index.index_url(),
+        &key,
+    );
     let window = start_at_feeds(launch(&package, root.path())).await;
-    confirm_with(&window, "[data-testid=feed-local]").await;
+    confirm_with(&window, &format!("[data-testid=feed-{SYMBOLS_FEED}]")).await;
     let block = window.text_of("[data-testid=preflight-symbols]").await;
     assert!(
         block.contains("The symbol package Nupub.E2E.BadSymbols.1.0.0.snupkg would be refused"),
@@ -900,12 +925,33 @@ async fn preflight_lists_a_bad_symbol_package_and_blocks_publishing() {
     assert_publish_blocked(&window).await;
     scroll_to(&window, "[data-testid=preflight-symbols]").await;
     shot(&window, "preflight-3-bad-symbols").await;
-    window.close().await;
     assert!(
-        files_named(&local_feed(root.path()), "nupub.e2e.badsymbols.1.0.0.nupkg").is_empty(),
+        server
+            .stored_package("Nupub.E2E.BadSymbols", "1.0.0")
+            .is_none(),
         "nothing was published"
     );
+
+    // The local folder feed takes no symbol packages: Confirm says it stays
+    // here, nothing blocks, and the result says the same.
+    window.click("[data-testid=confirm-cancel]").await;
+    confirm_with(&window, "[data-testid=feed-local]").await;
+    assert_eq!(
+        window.text_of("[data-testid=summary-symbols]").await,
+        "Nupub.E2E.BadSymbols.1.0.0.snupkg stays here: Local feed takes no symbol packages"
+    );
+    publish(&window).await;
+    let result = window.text_of("[data-testid=result-published]").await;
+    assert!(
+        result.contains("This feed takes no symbol packages") && result.contains("was not sent"),
+        "{result}"
+    );
+    shot(&window, "preflight-4-symbols-stay-here").await;
+    window.close().await;
+    vault.remove_feed_key(SYMBOLS_FEED).unwrap();
 }
+
+const SYMBOLS_FEED: &str = "e2e-symbols-feed";
 
 // ---- Who you are on the feed: the user name stored with the key ----
 
@@ -1051,7 +1097,7 @@ async fn on_nuget_org_an_id_reserved_by_someone_else_blocks_publishing() {
         .await;
     let text = card.text().await.unwrap();
     assert!(text.contains("Error"), "an error: {text}");
-    // The typed confirmation is right, so only the error holds Publish back.
+    // The typed confirmation is right; the errors (this one and the package's own) hold Publish back.
     type_into(
         &window,
         "[data-testid=confirm-phrase]",
@@ -1094,7 +1140,10 @@ async fn a_feed_with_no_key_asks_for_one_on_confirm_keeps_it_and_publishes() {
     confirm_with(&window, &css).await;
     // The plan says a key is missing before anything is sent: the form is there, Publish is off.
     let form = window.text_of("[data-testid=confirm-key-form]").await;
-    assert!(form.contains(&format!("No API key for {NO_KEY_FEED}")), "{form}");
+    assert!(
+        form.contains(&format!("No API key for {NO_KEY_FEED}")),
+        "{form}"
+    );
     assert_publish_blocked(&window).await;
     shot(&window, "publish-ask-key-1-form").await;
     type_into(&window, "[data-testid=confirm-key]", &key).await;
@@ -1111,11 +1160,17 @@ async fn a_feed_with_no_key_asks_for_one_on_confirm_keeps_it_and_publishes() {
     );
     // Stored for this very feed (any kind of feed), in the keyring only.
     assert_eq!(
-        vault.feed_key(NO_KEY_FEED).unwrap().map(|s| s.expose().to_string()),
+        vault
+            .feed_key(NO_KEY_FEED)
+            .unwrap()
+            .map(|s| s.expose().to_string()),
         Some(key.clone())
     );
     let settings = std::fs::read_to_string(root.path().join("config/accounts.json")).unwrap();
-    assert!(!settings.contains(&key), "the key is never written to a file");
+    assert!(
+        !settings.contains(&key),
+        "the key is never written to a file"
+    );
     shot(&window, "publish-ask-key-2-stored").await;
     wait_for_publish_enabled(&window).await;
     publish(&window).await;
@@ -1125,7 +1180,10 @@ async fn a_feed_with_no_key_asks_for_one_on_confirm_keeps_it_and_publishes() {
         server.server_log()
     );
     let page = window.eval("return document.body.innerHTML").await;
-    assert!(!page.as_str().unwrap().contains(&key), "the key never comes back to the page");
+    assert!(
+        !page.as_str().unwrap().contains(&key),
+        "the key never comes back to the page"
+    );
     shot(&window, "publish-ask-key-3-published").await;
     window.close().await;
     vault.remove_feed_key(NO_KEY_FEED).unwrap();
@@ -1139,7 +1197,12 @@ async fn publish_stays_off_until_every_warning_is_acknowledged_even_with_the_phr
     let window = start_at_feeds(offline(launch(&package, root.path()))).await;
     confirm_with(&window, "[data-testid=feed-nuget-org]").await;
     // nuget.org needs a key first: given for this session only.
-    type_into(&window, "[data-testid=confirm-key]", "oy2notarealkeybutlongenoughforthetest0000000").await;
+    type_into(
+        &window,
+        "[data-testid=confirm-key]",
+        "oy2notarealkeybutlongenoughforthetest0000000",
+    )
+    .await;
     window.click("[data-testid=confirm-key-remember]").await;
     window.click("[data-testid=confirm-key-use]").await;
     window
@@ -1150,7 +1213,12 @@ async fn publish_stays_off_until_every_warning_is_acknowledged_even_with_the_phr
         .await;
     let note = window.text_of("[data-testid=unacknowledged-note]").await;
     assert!(note.contains("so Publish stays off"), "{note}");
-    type_into(&window, "[data-testid=confirm-phrase]", "Nupub.E2E.Warned 1.0.0").await;
+    type_into(
+        &window,
+        "[data-testid=confirm-phrase]",
+        "Nupub.E2E.Warned 1.0.0",
+    )
+    .await;
     assert_publish_blocked(&window).await;
     shot(&window, "publish-warnings-1-phrase-but-not-acknowledged").await;
     // Acknowledge them on the Checks step, come back: the phrase is asked again and now counts.
@@ -1158,7 +1226,9 @@ async fn publish_stays_off_until_every_warning_is_acknowledged_even_with_the_phr
     window.click("[data-testid=acknowledge-all]").await;
     window.click("[data-testid=step-confirm] button").await;
     window
-        .wait_for_text("[data-testid=summary-checks]", |t| t.contains("acknowledged"))
+        .wait_for_text("[data-testid=summary-checks]", |t| {
+            t.contains("acknowledged")
+        })
         .await;
     assert!(window
         .eval("return !document.querySelector('[data-testid=unacknowledged-note]')")
@@ -1166,7 +1236,12 @@ async fn publish_stays_off_until_every_warning_is_acknowledged_even_with_the_phr
         .as_bool()
         .unwrap());
     assert_publish_blocked(&window).await;
-    type_into(&window, "[data-testid=confirm-phrase]", "Nupub.E2E.Warned 1.0.0").await;
+    type_into(
+        &window,
+        "[data-testid=confirm-phrase]",
+        "Nupub.E2E.Warned 1.0.0",
+    )
+    .await;
     wait_for_publish_enabled(&window).await;
     shot(&window, "publish-warnings-2-acknowledged").await;
     window.close().await;

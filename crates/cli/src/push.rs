@@ -23,8 +23,8 @@ use nupub_feeds::{
     SymbolsOutcome,
 };
 use nupub_publish::{
-    execute, prepare, set_listed, ConfigScope, Consent, KeyNeed, ListingRequest, Plan,
-    PlanRequest, PublishError, SymbolsPlan,
+    execute, prepare, set_listed, ConfigScope, Consent, KeyNeed, ListingRequest, Plan, PlanRequest,
+    PublishError, SymbolsPlan,
 };
 use nupub_rules::{Finding, Severity};
 use std::io::{IsTerminal, Write};
@@ -161,8 +161,10 @@ fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
             if json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({ "error": info, "plan": plan }))
-                        .unwrap_or_default()
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "error": info, "plan": plan })
+                    )
+                    .unwrap_or_default()
                 );
             }
             eprintln!("{info}");
@@ -240,7 +242,9 @@ fn ask(question: &str) -> String {
 
 fn confirm(question: &str) -> bool {
     matches!(
-        ask(&format!("{question} [y/N]")).to_ascii_lowercase().as_str(),
+        ask(&format!("{question} [y/N]"))
+            .to_ascii_lowercase()
+            .as_str(),
         "y" | "yes"
     )
 }
@@ -389,15 +393,13 @@ fn consent_for(plan: &Plan, yes: bool) -> Result<Consent, Failure> {
             plan.feed.label
         )));
     }
-    let not_confirmed = || {
-        Failure::Error {
-            info: ErrorInfo::new(
-                "cli.push.not_confirmed",
-                format!("{what} was not published: you did not confirm it"),
-                Some("answer y to publish, or add --yes".into()),
-            ),
-            exists: false,
-        }
+    let not_confirmed = || Failure::Error {
+        info: ErrorInfo::new(
+            "cli.push.not_confirmed",
+            format!("{what} was not published: you did not confirm it"),
+            Some("answer y to publish, or add --yes".into()),
+        ),
+        exists: false,
     };
     let warnings = plan.acknowledgements.len();
     let question = if warnings > 0 {
@@ -412,7 +414,11 @@ fn consent_for(plan: &Plan, yes: bool) -> Result<Consent, Failure> {
         return Err(not_confirmed());
     }
     let mut consent = Consent {
-        acknowledged: plan.acknowledgements.iter().map(|a| a.key.clone()).collect(),
+        acknowledged: plan
+            .acknowledgements
+            .iter()
+            .map(|a| a.key.clone())
+            .collect(),
         ..Consent::default()
     };
     if let Some(phrase) = &plan.confirmation {

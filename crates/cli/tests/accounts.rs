@@ -446,7 +446,12 @@ fn azure_artifacts_gets_the_signed_in_accounts_token_and_the_placeholder_key() {
     assert!(said.contains("[publish.azure_sign_in]"), "{said}");
     assert!(said.contains("nupub account login"), "{said}");
     assert!(said.contains("personal access token"), "{said}");
-    assert!(azure.requests().is_empty(), "{:?}", azure.requests());
+    // The plan may read the feed (no secret goes with a read); nothing was pushed.
+    assert!(
+        azure.requests().iter().all(|r| r.method == "GET"),
+        "{:?}",
+        azure.requests()
+    );
 
     let login = nupub(home.path(), &env, &["account", "login"], "");
     assert!(login.status.success(), "{}", text(&login));

@@ -353,7 +353,10 @@ fn ctrl_c_during_the_upload_stops_it_and_nothing_is_published() {
         .iter()
         .position(|e| e.method == "PUT")
         .expect("one PUT");
-    assert!(events[..put].iter().all(|e| e.method == "GET"), "{events:?}");
+    assert!(
+        events[..put].iter().all(|e| e.method == "GET"),
+        "{events:?}"
+    );
     assert!(
         events[put]
             .fault

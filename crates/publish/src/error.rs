@@ -213,11 +213,7 @@ mod tests {
 
     #[test]
     fn carried_errors_keep_their_code() {
-        let e = PublishError::from(ErrorInfo::new(
-            VERSION_EXISTS,
-            "exists",
-            None,
-        ));
+        let e = PublishError::from(ErrorInfo::new(VERSION_EXISTS, "exists", None));
         assert_eq!(e.info().code, VERSION_EXISTS);
         assert!(e.is_version_exists());
         assert!(!e.is_refusal());

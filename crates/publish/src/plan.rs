@@ -11,8 +11,8 @@ use crate::feeds::ConfigScope;
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::source::Location;
 use nupub_feeds::{
-    ApiKey, Existence, FactsOptions, FeedClient, FeedError, FeedKind, PackageRef, PushPlan,
-    Source, SymbolsChoice, SymbolsRef,
+    ApiKey, Existence, FactsOptions, FeedClient, FeedError, FeedKind, PackageRef, PushPlan, Source,
+    SymbolsChoice, SymbolsRef,
 };
 use nupub_package::Package;
 use nupub_rules::{FeedFacts, Finding, Severity, Target};
@@ -36,6 +36,9 @@ pub struct PlanRequest {
     pub facts: FactsOptions,
     /// Time allowed for the whole feed-facts lookup; past it the plan says what it could not learn.
     pub facts_limit: Duration,
+    /// Ask the feed even when the package's own errors already refuse it (Confirm and
+    /// `nupub push` show everything at once; the window's Publish re-check does not connect).
+    pub ask_despite_errors: bool,
 }
 
 impl PlanRequest {
@@ -55,6 +58,7 @@ impl PlanRequest {
                 ..FactsOptions::default()
             },
             facts_limit: Duration::from_secs(30),
+            ask_despite_errors: true,
         }
     }
 }
@@ -85,7 +89,10 @@ pub enum SymbolsPlan {
     /// It is valid but the feed takes no symbol packages: it stays on disk.
     NotSupported { file: String },
     /// It would be refused: publishing is blocked.
-    Invalid { file: String, errors: Vec<ErrorInfo> },
+    Invalid {
+        file: String,
+        errors: Vec<ErrorInfo>,
+    },
     /// The feed could not be asked whether it takes symbols; it is sent if it does.
     Unknown { file: String },
 }
@@ -564,24 +571,17 @@ pub async fn prepare(request: &PlanRequest) -> Result<Prepared, PublishError> {
     };
     let credential = credential::resolve(&source, Lookup::system(request.key.clone())).await;
     let owner = owner_for(request, &source, &credential);
-    let key_missing = credential::key_need(&source) == KeyNeed::Required
-        && !credential.has_key()
-        && source.credentials.is_none();
-    let asked = if checked
-        .findings
-        .iter()
-        .any(|f| f.severity == Severity::Error)
+    let asked = if !request.ask_despite_errors
+        && checked
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error)
     {
         // Refused whatever the feed says: no connection is made.
         Asked::not_asked(format!(
             "Nupub did not ask {} anything: the package has errors for {} to fix first.",
             feed_name(&source),
             target.as_str()
-        ))
-    } else if key_missing {
-        Asked::not_asked(format!(
-            "Nupub did not ask {} anything yet: it needs an API key first.",
-            feed_name(&source)
         ))
     } else {
         ask_feed(
@@ -751,8 +751,7 @@ fn decide(
             finding: f.clone(),
         })
         .collect();
-    let confirmation =
-        (source.kind == FeedKind::NugetOrg).then(|| format!("{id} {version}"));
+    let confirmation = (source.kind == FeedKind::NugetOrg).then(|| format!("{id} {version}"));
     let status = if !blockers.is_empty() {
         PlanStatus::Blocked
     } else if !acknowledgements.is_empty() || confirmation.is_some() {
@@ -897,7 +896,10 @@ mod tests {
             typed: Some("A 1.0".into()),
             everything: false,
         };
-        assert_eq!(p.check(&both).unwrap_err().info().code, "publish.not_confirmed");
+        assert_eq!(
+            p.check(&both).unwrap_err().info().code,
+            "publish.not_confirmed"
+        );
         let right = Consent { typed, ..both };
         p.check(&right).unwrap();
         p.check(&Consent::everything()).unwrap();

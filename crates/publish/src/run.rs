@@ -17,7 +17,7 @@ use nupub_feeds::{
 };
 use nupub_rules::FeedFacts;
 use serde::Serialize;
-use std::path::PathBuf;
+
 use ts_rs::TS;
 
 /// What publishing did.
@@ -52,7 +52,12 @@ pub async fn publish(
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
     });
-    let prepared = prepare(request).await?;
+    // Refused at once when the package itself has errors: no connection is made.
+    let request = PlanRequest {
+        ask_despite_errors: false,
+        ..request.clone()
+    };
+    let prepared = prepare(&request).await?;
     execute(prepared, consent, options, progress, cancel).await
 }
 
@@ -216,7 +221,7 @@ pub async fn set_listed(
 #[tracing::instrument(skip_all, err(Debug), fields(package = %package.display()))]
 pub async fn feed_facts(
     source: &Source,
-    package: &PathBuf,
+    package: &std::path::Path,
     key: Option<ApiKey>,
     owner: Option<String>,
     options: &FactsOptions,

@@ -146,7 +146,11 @@ fn publishes_to_a_folder_once_and_then_the_plan_says_the_version_exists() {
     let error = push(&package, &feed).unwrap_err();
     assert_eq!(error.code, "feed.push.version_exists");
     assert!(error.hint.unwrap_or_default().contains("version"));
-    assert!(error.message.contains("Nupub never overwrites a version"), "{}", error.message);
+    assert!(
+        error.message.contains("Nupub never overwrites a version"),
+        "{}",
+        error.message
+    );
     assert_eq!(
         std::fs::read(&package).unwrap(),
         before,
@@ -201,7 +205,10 @@ fn unlisting_on_a_folder_feed_needs_the_removal_yes_and_deletes_nothing_without_
         ))
         .map_err(|e| nupub_error::Coded::info(&e))
     };
-    assert_eq!(listing(true, true).unwrap_err().code, "feed.local.unsupported");
+    assert_eq!(
+        listing(true, true).unwrap_err().code,
+        "feed.local.unsupported"
+    );
     let refused = listing(false, false).unwrap_err();
     assert!(nupub_error::is_valid_code(&refused.code), "{refused:?}");
     assert_eq!(
@@ -257,7 +264,10 @@ fn a_broken_nuget_config_beside_the_package_is_named_not_a_panic() {
     assert!(error.message.contains("nuget.config"), "{}", error.message);
     // Publishing from that folder says the same, and sends nothing.
     let feed = dir.path().join("feed");
-    assert_eq!(push(&package, &feed).unwrap_err().code, "feed.config_unreadable");
+    assert_eq!(
+        push(&package, &feed).unwrap_err().code,
+        "feed.config_unreadable"
+    );
     assert!(!feed.exists());
 }
 
@@ -333,7 +343,10 @@ fn the_plan_names_a_bad_symbol_package_and_every_error_where_it_would_be_sent() 
         other => panic!("expected the symbol errors, got {other:?}"),
     }
     assert!(
-        result.blockers.iter().any(|b| b.code == "feed.symbols_invalid"),
+        result
+            .blockers
+            .iter()
+            .any(|b| b.code == "feed.symbols_invalid"),
         "{:?}",
         result.blockers
     );
@@ -398,7 +411,11 @@ fn the_plan_on_a_folder_says_the_previous_version_was_signed() {
     );
     let result = plan(&next, &feed);
     assert_eq!(result.version, VersionState::Absent);
-    let codes: Vec<&str> = result.feed_findings.iter().map(|f| f.code.as_str()).collect();
+    let codes: Vec<&str> = result
+        .feed_findings
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect();
     assert!(
         codes.contains(&"sign.signed_to_unsigned"),
         "{codes:?} {:?}",
@@ -412,8 +429,15 @@ fn the_plan_on_a_folder_says_the_previous_version_was_signed() {
         .expect("the warning must be acknowledged");
     assert!(ack.from_feed);
     let refused = result.check(&Consent::default()).unwrap_err();
-    assert_eq!(nupub_error::Coded::info(&refused).code, "publish.not_acknowledged");
-    let all: Vec<String> = result.acknowledgements.iter().map(|a| a.key.clone()).collect();
+    assert_eq!(
+        nupub_error::Coded::info(&refused).code,
+        "publish.not_acknowledged"
+    );
+    let all: Vec<String> = result
+        .acknowledgements
+        .iter()
+        .map(|a| a.key.clone())
+        .collect();
     result
         .check(&Consent {
             acknowledged: all,
@@ -427,7 +451,10 @@ fn the_plan_on_a_folder_says_the_previous_version_was_signed() {
         &feed,
     );
     assert_eq!(same.version, VersionState::Present);
-    assert!(same.feed_findings.iter().all(|f| f.code != "version.exists"));
+    assert!(same
+        .feed_findings
+        .iter()
+        .all(|f| f.code != "version.exists"));
 }
 
 #[test]
