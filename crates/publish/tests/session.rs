@@ -2,6 +2,8 @@
 //! what the plan says, what publishing refuses, and that nothing is sent when
 //! the plan says no. Moved here from the window's shell with the logic.
 
+#![allow(clippy::unwrap_used)]
+
 use nupub_feeds::{CancellationToken, ProgressSink, PushEvent, PushOptions, PushReport};
 use nupub_publish::{
     prepare, publish, set_listed, ConfigScope, Consent, ListingRequest, Plan, PlanRequest,
