@@ -275,7 +275,7 @@ impl Coded for FeedError {
                 "fix what the feed names, pack the package again and push it".to_string()
             }
             FeedError::NoApiKey { .. } => {
-                "give the feed's API key with --api-key, the NUGET_API_KEY environment variable, or save it in Nupub's accounts".to_string()
+                "give the feed's API key: in the window on the Confirm step (Nupub can keep it in your system keyring); with nupub push, `nupub key set`, the NUGET_API_KEY environment variable or --api-key -".to_string()
             }
             FeedError::KeyRefused { nuget_org, id, .. } => {
                 if *nuget_org {
