@@ -7,6 +7,7 @@
 mod account;
 mod inspect;
 mod key;
+mod key_arg;
 mod push;
 mod sources;
 mod validate;

@@ -38,10 +38,8 @@ pub struct SourceArgs {
     /// Default: defaultPushSource from nuget.config.
     #[arg(long, short = 's')]
     pub source: Option<String>,
-    /// The feed's API key. Default: the NUGET_API_KEY environment variable,
-    /// then the key stored with `nupub key set` for this source.
-    #[arg(long, short = 'k')]
-    pub api_key: Option<String>,
+    #[arg(long, short = 'k', help = crate::key_arg::HELP, value_parser = crate::key_arg::parse)]
+    pub api_key: Option<ApiKey>,
     /// Read only this nuget.config file.
     #[arg(long)]
     pub configfile: Option<PathBuf>,
@@ -193,10 +191,10 @@ fn resolve_key_from(args: &SourceArgs, source: &Source) -> Option<(ApiKey, KeyOr
     if source.protocol == Protocol::Folder {
         return None;
     }
-    if let Some(key) = args.api_key.as_deref().filter(|k| !k.trim().is_empty()) {
-        return Some((ApiKey::new(key.trim()), KeyOrigin::Given));
+    if let Some(key) = args.api_key.clone() {
+        return Some((key, KeyOrigin::Given));
     }
-    if let Ok(key) = std::env::var("NUGET_API_KEY") {
+    if let Ok(key) = std::env::var("NUGET_API_KEY").map(zeroize::Zeroizing::new) {
         if !key.trim().is_empty() {
             return Some((ApiKey::new(key.trim()), KeyOrigin::Given));
         }

@@ -35,10 +35,8 @@ pub struct ValidateArgs {
     /// Default: the user name stored with the feed's key (`nupub key set --owner`).
     #[arg(long = "as", value_name = "NUGET_USER", requires = "source")]
     pub as_user: Option<String>,
-    /// The feed's API key, for feeds that need one to be read (with --source).
-    /// Default: NUGET_API_KEY, then the key stored with `nupub key set`.
-    #[arg(long, short = 'k', requires = "source")]
-    pub api_key: Option<String>,
+    #[arg(long, short = 'k', requires = "source", help = crate::key_arg::HELP, value_parser = crate::key_arg::parse)]
+    pub api_key: Option<nupub_feeds::ApiKey>,
     /// Read only this nuget.config file (with --source).
     #[arg(long, requires = "source")]
     pub configfile: Option<PathBuf>,

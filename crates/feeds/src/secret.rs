@@ -53,10 +53,8 @@ impl Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("username", &self.username)
-            .field("password", &"[redacted]")
-            .finish()
+        // The user name too: in `https://TOKEN@host/` it is the secret.
+        f.write_str("Credentials([redacted])")
     }
 }
 
@@ -71,8 +69,7 @@ mod tests {
         assert_eq!(key.expose(), "oy2-very-secret-key");
         let creds = Credentials::new("ann", "hunter2");
         let text = format!("{creds:?}");
-        assert!(text.contains("ann"), "{text}");
-        assert!(!text.contains("hunter2"), "{text}");
+        assert_eq!(text, "Credentials([redacted])");
         assert_eq!(creds.password(), "hunter2");
         assert!(ApiKey::new("  ").is_empty());
     }
