@@ -380,7 +380,13 @@ impl RedirectServer {
         let to = to.trim_end_matches('/').to_string();
         RedirectServer::start(move |head, _body, writer| {
             let location = format!("{to}{}", head.path);
-            respond(writer, status, reason_of(status), &[("Location".into(), location)], b"");
+            respond(
+                writer,
+                status,
+                reason_of(status),
+                &[("Location".into(), location)],
+                b"",
+            );
         })
     }
 
@@ -391,7 +397,13 @@ impl RedirectServer {
         RedirectServer::start(move |head, body, writer| {
             if let Some(rest) = head.path.strip_prefix("/moved") {
                 let location = rest.to_string();
-                respond(writer, status, reason_of(status), &[("Location".into(), location)], b"");
+                respond(
+                    writer,
+                    status,
+                    reason_of(status),
+                    &[("Location".into(), location)],
+                    b"",
+                );
                 return;
             }
             match forward(upstream, head, body) {
@@ -404,7 +416,9 @@ impl RedirectServer {
         })
     }
 
-    fn start(answer: impl Fn(&Head, &[u8], &mut TcpStream) + Send + Sync + 'static) -> RedirectServer {
+    fn start(
+        answer: impl Fn(&Head, &[u8], &mut TcpStream) + Send + Sync + 'static,
+    ) -> RedirectServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the redirect server");
         let port = listener.local_addr().expect("local address").port();
         let requests = Arc::new(Mutex::new(Vec::new()));

@@ -25,7 +25,9 @@ pub fn parse(value: &str) -> Result<ApiKey, String> {
         ApiKey::new(value.trim())
     };
     if key.is_empty() {
-        return Err("the API key is empty (with -, give it on the first line of standard input)".into());
+        return Err(
+            "the API key is empty (with -, give it on the first line of standard input)".into(),
+        );
     }
     Ok(key)
 }

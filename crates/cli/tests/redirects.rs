@@ -146,10 +146,9 @@ fn basic_credentials_from_nuget_config_are_not_sent_to_another_origin() {
         assert_refused(&out, &to, &format!("{status} push with credentials"));
         let out = nupub.run(&["validate", &pkg, "--source", "moving"], "");
         assert_refused(&out, &recorder.base_url(), "validate with credentials");
-        assert!(feed
-            .requests()
-            .iter()
-            .any(|r| r.header("authorization").is_some_and(|a| a.starts_with("Basic "))));
+        assert!(feed.requests().iter().any(|r| r
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("Basic "))));
         assert_no_secret(&recorder.requests(), &format!("{status} credentials"));
         assert!(recorder.requests().is_empty());
     }

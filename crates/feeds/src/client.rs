@@ -149,6 +149,9 @@ impl FeedClient {
         if let Some(auth) = auth {
             auth_headers(&mut headers, auth, source);
         }
+        // What is logged: the method, the address without user info or query, and
+        // whether a secret goes with it; never the secret.
+        tracing::debug!(%method, url = %redact_url(url), secret = !headers.is_empty(), "request");
         let client = if method != reqwest::Method::GET && method != reqwest::Method::HEAD {
             &self.writes
         } else if headers.is_empty() {
@@ -159,6 +162,7 @@ impl FeedClient {
         client.request(method, url.clone()).headers(headers)
     }
     /// Loads (or takes from the cache) a V3 service index.
+    #[tracing::instrument(level = "debug", err, skip_all, fields(feed = %source.label()))]
     pub async fn service_index(&self, source: &Source) -> Result<ServiceIndex, FeedError> {
         let url = source.url().ok_or_else(|| FeedError::InvalidUrl {
             given: source.location.display(),
@@ -211,6 +215,7 @@ impl FeedClient {
     }
 
     /// The endpoints of an HTTP source.
+    #[tracing::instrument(level = "debug", err, skip_all, fields(feed = %source.label()))]
     pub async fn endpoints(&self, source: &Source) -> Result<Endpoints, FeedError> {
         let url = match &source.location {
             Location::Url(url) => url.clone(),
@@ -362,6 +367,7 @@ impl FeedClient {
     }
 
     /// Unlists (DELETE) a version on an HTTP feed.
+    #[tracing::instrument(err, skip(self, source, auth), fields(feed = %source.label()))]
     pub async fn unlist(
         &self,
         source: &Source,
@@ -381,6 +387,7 @@ impl FeedClient {
     }
 
     /// Relists (POST) a version on an HTTP feed.
+    #[tracing::instrument(err, skip(self, source, auth), fields(feed = %source.label()))]
     pub async fn relist(
         &self,
         source: &Source,
@@ -636,6 +643,7 @@ pub(crate) fn follow_write(
 }
 
 fn refused(feed: &str, status: StatusCode, to: &Url, refusal: RedirectRefusal) -> FeedError {
+    tracing::warn!(status = status.as_u16(), to = %redact_url(to), ?refusal, "redirect not followed");
     FeedError::RedirectRefused {
         feed: feed.to_string(),
         status: status.as_u16(),
@@ -1043,13 +1051,27 @@ mod tests {
         };
         for status in [301, 302, 307, 308] {
             let mut hops = 0;
-            let next = follow_write(&redirect(status, "https://feed.test/v2/"), &from, &mut hops, "f");
-            assert_eq!(next.unwrap(), Some(url("https://feed.test/v2/")), "{status}");
+            let next = follow_write(
+                &redirect(status, "https://feed.test/v2/"),
+                &from,
+                &mut hops,
+                "f",
+            );
+            assert_eq!(
+                next.unwrap(),
+                Some(url("https://feed.test/v2/")),
+                "{status}"
+            );
         }
         let mut hops = 0;
         let code = |r: Result<Option<Url>, FeedError>| nupub_error::Coded::code(&r.unwrap_err());
         assert_eq!(
-            code(follow_write(&redirect(303, "https://feed.test/v2/"), &from, &mut hops, "f")),
+            code(follow_write(
+                &redirect(303, "https://feed.test/v2/"),
+                &from,
+                &mut hops,
+                "f"
+            )),
             "feed.redirect_refused"
         );
         let elsewhere = follow_write(
@@ -1063,7 +1085,12 @@ mod tests {
         assert!(text.contains("moved to https://evil.test/x"), "{text}");
         assert!(!text.contains("SECRET") && !text.contains("u:p"), "{text}");
         assert_eq!(
-            code(follow_write(&redirect(308, "http://feed.test/v2/"), &from, &mut hops, "f")),
+            code(follow_write(
+                &redirect(308, "http://feed.test/v2/"),
+                &from,
+                &mut hops,
+                "f"
+            )),
             "feed.redirect_refused"
         );
         // Not a redirect: nothing to follow.
@@ -1074,15 +1101,24 @@ mod tests {
         // Bounded.
         let mut hops = MAX_REDIRECTS;
         assert_eq!(
-            code(follow_write(&redirect(307, "https://feed.test/again"), &from, &mut hops, "f")),
+            code(follow_write(
+                &redirect(307, "https://feed.test/again"),
+                &from,
+                &mut hops,
+                "f"
+            )),
             "feed.network"
         );
     }
 
     #[test]
     fn key_headers_are_sensitive_and_only_for_the_sources_origin() {
-        let mut source = Source::from_url("f", "https://ann:pa%3Ass@feed.test/api/v2/package").unwrap();
-        assert_eq!(source.url().unwrap().as_str(), "https://feed.test/api/v2/package");
+        let mut source =
+            Source::from_url("f", "https://ann:pa%3Ass@feed.test/api/v2/package").unwrap();
+        assert_eq!(
+            source.url().unwrap().as_str(),
+            "https://feed.test/api/v2/package"
+        );
         let mut headers = HeaderMap::new();
         credentials_header(&mut headers, &source, &url("https://feed.test/x"));
         let basic = headers.get(reqwest::header::AUTHORIZATION).unwrap();

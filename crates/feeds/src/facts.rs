@@ -80,6 +80,7 @@ impl FeedClient {
     /// nuget.org user name the user gave, compared (case-insensitively) with
     /// the owners. `auth` is sent only to the source's own host, and never to
     /// nuget.org (its read endpoints are public).
+    #[tracing::instrument(err, skip(self, source, auth, options, you), fields(feed = %source.label(), %version))]
     pub async fn facts(
         &self,
         source: &Source,
@@ -235,7 +236,12 @@ impl Lookup<'_> {
     }
 
     /// GETs `url`; a redirect the client did not follow is the error naming the new location.
-    async fn send(&self, url: &Url, timeout: Duration, what: &str) -> Result<reqwest::Response, FeedError> {
+    async fn send(
+        &self,
+        url: &Url,
+        timeout: Duration,
+        what: &str,
+    ) -> Result<reqwest::Response, FeedError> {
         let response = self
             .get(url, timeout)
             .send()
@@ -291,7 +297,7 @@ impl Lookup<'_> {
         let limit = self.options.max_answer_bytes;
         let too_large = || FeedError::AnswerTooLarge {
             feed: self.feed.clone(),
-            url: url.to_string(),
+            url: crate::source::redact_text(url.as_str()),
             limit,
         };
         if response.content_length().is_some_and(|n| n > limit) {
@@ -314,7 +320,7 @@ impl Lookup<'_> {
     fn invalid(&self, url: &Url, detail: impl Into<String>) -> FeedError {
         FeedError::AnswerInvalid {
             feed: self.feed.clone(),
-            url: url.to_string(),
+            url: crate::source::redact_text(url.as_str()),
             detail: detail.into(),
         }
     }

@@ -30,6 +30,11 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 impl FeedClient {
     /// Publishes the plan to `source` (an HTTP feed or a folder).
+    #[tracing::instrument(
+        err,
+        skip_all,
+        fields(feed = %source.label(), id = %plan.package.id, version = %plan.package.version)
+    )]
     pub async fn push(
         &self,
         source: &Source,
