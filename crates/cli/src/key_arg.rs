@@ -14,7 +14,8 @@ the NUGET_API_KEY environment variable or the keyring (`nupub key set`) is safer
 /// clap's parser for `--api-key`.
 pub fn parse(value: &str) -> Result<ApiKey, String> {
     let key = if value == "-" {
-        let mut line = zeroize::Zeroizing::new(String::new());
+        // Room for the whole line up front: growing would leave copies behind.
+        let mut line = zeroize::Zeroizing::new(String::with_capacity(64 * 1024 + 1));
         std::io::stdin()
             .lock()
             .take(64 * 1024)
