@@ -15,6 +15,8 @@ pub enum AppError {
     LinkNotAllowed { url: String },
     #[error("the web browser could not be started for {url}: {detail}")]
     BrowserFailed { url: String, detail: String },
+    #[error("Nupub's log could not be opened: {detail}")]
+    LogUnavailable { detail: String },
 }
 
 impl Coded for AppError {
@@ -25,6 +27,7 @@ impl Coded for AppError {
             AppError::LinkNotHttps { .. } => "app.link_not_https",
             AppError::LinkNotAllowed { .. } => "app.link_not_allowed",
             AppError::BrowserFailed { .. } => "app.browser_failed",
+            AppError::LogUnavailable { .. } => "app.log_unavailable",
         }
     }
 
@@ -39,6 +42,9 @@ impl Coded for AppError {
                 }
                 AppError::BrowserFailed { .. } => {
                     "set a default web browser in your system settings, or copy the address into your browser"
+                }
+                AppError::LogUnavailable { .. } => {
+                    "the log is in Nupub's state folder (~/.local/state/nupub/logs on Linux); open it from there"
                 }
             }
             .to_string(),
@@ -68,6 +74,7 @@ mod tests {
                 url: "https://a".into(),
                 detail: "d".into(),
             },
+            AppError::LogUnavailable { detail: "d".into() },
         ];
         for e in all {
             let info = e.info();

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod error;
 pub mod launch;
 pub mod links;
+pub mod log;
 pub mod preview;
 pub mod publish_commands;
 pub mod state;
@@ -59,6 +60,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             commands::preview_entry,
             commands::assembly_info,
             commands::open_link,
+            log::open_log,
             commands::check_package,
             commands::package_health,
             account_commands::onboarding_state,
@@ -83,6 +85,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
 
 /// Starts the app. Exits the process with an explanation when the window cannot be created.
 pub fn run() {
+    let _log = log::init();
     let launch = LaunchArgs::parse(std::env::args_os().skip(1));
     if let Err(error) = setup(tauri::Builder::default(), launch).run(tauri::generate_context!()) {
         eprintln!("Nupub could not start its window: {error}");

@@ -1,6 +1,6 @@
-//! FAKES BY NECESSITY: a request-capturing HTTP server and a fault-injecting
-//! proxy. No real peer records requests byte for byte or breaks connections on
-//! purpose, so these are written here (std only, HTTP/1.1, one request per
+//! FAKES BY NECESSITY: a request-capturing HTTP server, a fault-injecting
+//! proxy and a redirecting feed address. No real peer records requests byte
+//! for byte, breaks connections or moves on purpose, so these are written here (std only, HTTP/1.1, one request per
 //! connection, `Connection: close`). They follow `shared/spec/test-peers.md`
 //! §1.4 (what a capture records) and the official client's retry facts
 //! (protocol reference §4). The proxy keeps the real pynuget behind it, so
@@ -225,6 +225,11 @@ fn respond(
 fn reason_of(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         201 => "Created",
         202 => "Accepted",
         204 => "No Content",
@@ -273,6 +278,7 @@ fn stop_server(stop: &AtomicBool, port: u16) {
 /// index at any path ending in `/v3/index.json` whose PackagePublish (and SymbolPackagePublish)
 /// point back at it, like `peers/capture.py`.
 pub struct CaptureServer {
+    ip: std::net::IpAddr,
     port: u16,
     requests: Arc<Mutex<Vec<CapturedRequest>>>,
     stop: Arc<AtomicBool>,
@@ -280,8 +286,15 @@ pub struct CaptureServer {
 
 impl CaptureServer {
     pub fn start(put_status: u16) -> CaptureServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the capture server");
-        let port = listener.local_addr().expect("local address").port();
+        CaptureServer::start_on("127.0.0.1", put_status)
+    }
+
+    /// On another loopback address (for example `127.0.0.2`): another origin
+    /// than a feed on `127.0.0.1`.
+    pub fn start_on(ip: &str, put_status: u16) -> CaptureServer {
+        let listener = TcpListener::bind((ip, 0)).expect("bind the capture server");
+        let address = listener.local_addr().expect("local address");
+        let (ip, port) = (address.ip(), address.port());
         let requests = Arc::new(Mutex::new(Vec::new()));
         let log = requests.clone();
         let stop = serve(listener, move |stream| {
@@ -305,7 +318,7 @@ impl CaptureServer {
             log.lock().unwrap().push(request);
             if head.method == "GET" && head.path.ends_with("/v3/index.json") {
                 let index = format!(
-                    r#"{{"version":"3.0.0","resources":[{{"@id":"http://127.0.0.1:{port}/api/v2/package","@type":"PackagePublish/2.0.0"}},{{"@id":"http://127.0.0.1:{port}/api/v2/symbolpackage","@type":"SymbolPackagePublish/4.9.0"}}]}}"#
+                    r#"{{"version":"3.0.0","resources":[{{"@id":"http://{ip}:{port}/api/v2/package","@type":"PackagePublish/2.0.0"}},{{"@id":"http://{ip}:{port}/api/v2/symbolpackage","@type":"SymbolPackagePublish/4.9.0"}}]}}"#
                 );
                 respond(
                     &mut writer,
@@ -321,6 +334,7 @@ impl CaptureServer {
             }
         });
         CaptureServer {
+            ip,
             port,
             requests,
             stop,
@@ -328,7 +342,7 @@ impl CaptureServer {
     }
 
     pub fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://{}:{}", self.ip, self.port)
     }
 
     pub fn push_url(&self) -> String {
@@ -345,6 +359,106 @@ impl CaptureServer {
 }
 
 impl Drop for CaptureServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect((self.ip, self.port));
+    }
+}
+
+/// A feed address that moves: every request is read whole, recorded and
+/// answered with a redirect.
+pub struct RedirectServer {
+    port: u16,
+    requests: Arc<Mutex<Vec<CapturedRequest>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl RedirectServer {
+    /// Every request is answered `status` with `Location: {to}{path}`
+    /// (`to` is another origin, for example a [`CaptureServer::start_on`]).
+    pub fn elsewhere(status: u16, to: &str) -> RedirectServer {
+        let to = to.trim_end_matches('/').to_string();
+        RedirectServer::start(move |head, _body, writer| {
+            let location = format!("{to}{}", head.path);
+            respond(
+                writer,
+                status,
+                reason_of(status),
+                &[("Location".into(), location)],
+                b"",
+            );
+        })
+    }
+
+    /// Requests under `/moved/` are answered `status` with a `Location` on
+    /// the same host and port without that prefix; the others are forwarded
+    /// to `upstream` (a real pynuget) and its answer relayed.
+    pub fn same_origin(status: u16, upstream: SocketAddr) -> RedirectServer {
+        RedirectServer::start(move |head, body, writer| {
+            if let Some(rest) = head.path.strip_prefix("/moved") {
+                let location = rest.to_string();
+                respond(
+                    writer,
+                    status,
+                    reason_of(status),
+                    &[("Location".into(), location)],
+                    b"",
+                );
+                return;
+            }
+            match forward(upstream, head, body) {
+                Some((_, response)) => {
+                    let _ = writer.write_all(&response);
+                    let _ = writer.flush();
+                }
+                None => respond(writer, 502, "Bad Gateway", &[], b"no upstream"),
+            }
+        })
+    }
+
+    fn start(
+        answer: impl Fn(&Head, &[u8], &mut TcpStream) + Send + Sync + 'static,
+    ) -> RedirectServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the redirect server");
+        let port = listener.local_addr().expect("local address").port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let log = requests.clone();
+        let stop = serve(listener, move |stream| {
+            let Ok(mut writer) = stream.try_clone() else {
+                return;
+            };
+            let mut reader = BufReader::new(stream);
+            let Some(head) = read_head(&mut reader) else {
+                return;
+            };
+            let chunked = head.chunked();
+            let body = read_body(&mut reader, &head).unwrap_or_default();
+            log.lock().unwrap().push(CapturedRequest {
+                method: head.method.clone(),
+                path: head.path.clone(),
+                headers: head.headers.clone(),
+                body: body.clone(),
+                chunked,
+            });
+            answer(&head, &body, &mut writer);
+        });
+        RedirectServer {
+            port,
+            requests,
+            stop,
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn requests(&self) -> Vec<CapturedRequest> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for RedirectServer {
     fn drop(&mut self) {
         stop_server(&self.stop, self.port);
     }

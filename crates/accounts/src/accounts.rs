@@ -206,6 +206,7 @@ impl Accounts {
 
     /// [`Accounts::sign_in_browser`], telling `progress` when the browser was
     /// opened and when the code came back (for a window that shows each step).
+    #[tracing::instrument(err, skip_all)]
     pub async fn sign_in_browser_with_progress(
         &self,
         config: &SignInConfig,
@@ -256,6 +257,7 @@ impl Accounts {
 
     /// Signs in with a code entered on another device (RFC 8628). `show` is called
     /// once with the code and address to show the user; polling follows the server's interval.
+    #[tracing::instrument(err, skip_all)]
     pub async fn sign_in_device(
         &self,
         config: &SignInConfig,
@@ -404,6 +406,7 @@ impl Accounts {
     /// replaced by the rotated one). `scope` asks for another resource, such as
     /// [`oidc::AZURE_DEVOPS_SCOPE`]. A refused refresh token is removed and the
     /// account marked "sign in again".
+    #[tracing::instrument(level = "debug", err, skip(self))]
     pub async fn access_token(
         &self,
         selector: Option<&str>,
@@ -492,6 +495,7 @@ impl Accounts {
 
     /// Signs an account out (the active one when `selector` is `None`): its
     /// tokens leave the vault and its record the settings file.
+    #[tracing::instrument(err, skip(self))]
     pub fn sign_out(&self, selector: Option<&str>) -> Result<AccountStatus, AccountError> {
         let record = self.find(selector)?;
         self.vault.remove_refresh_token(&record.id)?;

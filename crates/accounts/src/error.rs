@@ -87,6 +87,10 @@ pub enum AccountError {
     #[error("the feed name {0:?} is not valid")]
     BadSourceName(String),
 
+    /// Never repeats the name: the user name or password in it may be a token.
+    #[error("the feed address given holds a user name or password (user:password@), which Nupub never stores or shows")]
+    CredentialsInSourceName,
+
     #[error("the API key is empty")]
     EmptySecret,
 
@@ -132,6 +136,7 @@ impl Coded for AccountError {
             UnknownAccount(_) => "account.unknown_account",
             NotSignedIn => "account.not_signed_in",
             BadSourceName(_) => "account.bad_source_name",
+            CredentialsInSourceName => "account.credentials_in_source_name",
             EmptySecret => "account.empty_secret",
             BadDate(_) => "account.bad_date",
             NoFeedKey(_) => "account.no_feed_key",
@@ -173,6 +178,7 @@ impl Coded for AccountError {
             UnknownAccount(_) => "run `nupub account status` to see the signed-in accounts".into(),
             NotSignedIn => "run `nupub account login` to sign in".into(),
             BadSourceName(_) => "use the feed's name as shown by Nupub (letters, digits, spaces and . _ - : / are allowed, up to 200 characters)".into(),
+            CredentialsInSourceName => "give the source's name from nuget.config, or its address without the user:password@ part (keep credentials in nuget.config's packageSourceCredentials)".into(),
             EmptySecret => "paste the API key you created on the feed's website (on nuget.org: Account settings, API keys)".into(),
             BadDate(_) => "write the date as YYYY-MM-DD, for example 2027-01-31".into(),
             NoFeedKey(_) => "run `nupub key list` to see the stored keys".into(),

@@ -166,12 +166,14 @@ impl Vault {
     // ---- feed API keys ----
 
     /// The API key stored for a feed, if any.
+    #[tracing::instrument(level = "debug", err, skip_all, fields(source = %nupub_error::redact_urls(source_name)))]
     pub fn feed_key(&self, source_name: &str) -> Result<Option<Secret>, AccountError> {
         check_source_name(source_name)?;
         self.get(&feed_user(source_name))
     }
 
     /// Stores (or replaces) a feed's API key and its facts.
+    #[tracing::instrument(err, skip_all, fields(source = %nupub_error::redact_urls(source_name)))]
     pub fn set_feed_key(
         &self,
         source_name: &str,
@@ -210,6 +212,7 @@ impl Vault {
     }
 
     /// Removes a feed's key and its facts. Fails when there was none.
+    #[tracing::instrument(err, skip_all, fields(source = %nupub_error::redact_urls(source_name)))]
     pub fn remove_feed_key(&self, source_name: &str) -> Result<(), AccountError> {
         check_source_name(source_name)?;
         let had_key = self.delete(&feed_user(source_name))?;
@@ -287,6 +290,10 @@ fn account_user(account_id: &str) -> String {
 
 /// Feed names are keys in the credential store and the settings file: keep them printable and short.
 fn check_source_name(name: &str) -> Result<(), AccountError> {
+    // `https://user:token@host/…`: refused before anything could store or echo it.
+    if nupub_error::redact_urls(name) != name {
+        return Err(AccountError::CredentialsInSourceName);
+    }
     let ok = !name.trim().is_empty()
         && name.len() <= 200
         && name.trim() == name

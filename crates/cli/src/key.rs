@@ -67,7 +67,8 @@ fn read_key(source: &str) -> Result<Secret, AccountError> {
         rpassword::prompt_password(format!("API key for {source} (not shown): "))
             .map_err(|_| AccountError::EmptySecret)?
     } else {
-        let mut text = String::new();
+        // Room for everything read up front: growing would leave copies behind.
+        let mut text = String::with_capacity(64 * 1024 + 1);
         stdin
             .lock()
             .take(64 * 1024)

@@ -7,6 +7,8 @@
 mod account;
 mod inspect;
 mod key;
+mod key_arg;
+mod log;
 mod push;
 mod sources;
 mod validate;
@@ -26,6 +28,9 @@ and publishes it to nuget.org, another feed or a local folder.\n\nThe desktop ap
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print what Nupub does (requests, answers, decisions) on stderr; NUPUB_LOG=debug does the same.
+    #[arg(long, short = 'v', global = true)]
+    verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,6 +61,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    log::init(cli.verbose);
     match cli.command {
         Command::Version => {
             println!("nupub {}", env!("CARGO_PKG_VERSION"));

@@ -49,12 +49,8 @@ pub struct SourceArgs {
     /// Default: defaultPushSource from nuget.config.
     #[arg(long, short = 's')]
     pub source: Option<String>,
-    /// The feed's API key; `-` reads it from standard input. A key on the
-    /// command line is visible to other users (`ps`) and kept in shell
-    /// history: the NUGET_API_KEY environment variable or the key stored with
-    /// `nupub key set` (used when this is not given, in that order) are safer.
-    #[arg(long, short = 'k')]
-    pub api_key: Option<String>,
+    #[arg(long, short = 'k', help = crate::key_arg::HELP, value_parser = crate::key_arg::parse)]
+    pub api_key: Option<ApiKey>,
     /// Read only this nuget.config file.
     #[arg(long)]
     pub configfile: Option<PathBuf>,
@@ -199,26 +195,6 @@ fn wanted_source(args: &SourceArgs, scope: &ConfigScope) -> Result<Option<String
         ));
     }
     Ok(args.source.clone())
-}
-
-/// The key given on the command line; `--api-key -` reads one line from standard input.
-pub(crate) fn given_key(args: &SourceArgs) -> Result<Option<ApiKey>, String> {
-    match args.api_key.as_deref() {
-        None => Ok(None),
-        Some("-") => {
-            let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .map_err(|e| format!("--api-key -: standard input could not be read ({e})"))?;
-            let key = ApiKey::new(line.trim());
-            if key.is_empty() {
-                return Err("--api-key -: standard input held no key".into());
-            }
-            Ok(Some(key))
-        }
-        Some(key) if key.trim().is_empty() => Ok(None),
-        Some(key) => Ok(Some(ApiKey::new(key.trim()))),
-    }
 }
 
 /// Human-readable lines go to stdout, or to stderr when stdout carries JSON.
@@ -437,7 +413,7 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
         "none" => SymbolsChoice::None,
         path => SymbolsChoice::File(PathBuf::from(path)),
     };
-    request.key = given_key(&args.target).map_err(Failure::Usage)?;
+    request.key = args.target.api_key.clone();
     let runtime = nupub_feeds::runtime()
         .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
     let prepared = runtime.block_on(prepare(&request))?;
@@ -600,7 +576,7 @@ fn listing_inner(args: ListingArgs, relist: bool) -> Result<serde_json::Value, F
         feed,
         id: args.id.clone(),
         version: args.version.clone(),
-        key: given_key(&args.target).map_err(Failure::Usage)?,
+        key: args.target.api_key.clone(),
         remove_from_folder,
     };
     let runtime = nupub_feeds::runtime()

@@ -35,10 +35,8 @@ pub struct ValidateArgs {
     /// Default: the user name stored with the feed's key (`nupub key set --owner`).
     #[arg(long = "as", value_name = "NUGET_USER", requires = "source")]
     pub as_user: Option<String>,
-    /// The feed's API key, for feeds that need one to be read (with --source).
-    /// Default: NUGET_API_KEY, then the key stored with `nupub key set`.
-    #[arg(long, short = 'k', requires = "source")]
-    pub api_key: Option<String>,
+    #[arg(long, short = 'k', requires = "source", help = crate::key_arg::HELP, value_parser = crate::key_arg::parse)]
+    pub api_key: Option<nupub_feeds::ApiKey>,
     /// Read only this nuget.config file (with --source).
     #[arg(long, requires = "source")]
     pub configfile: Option<PathBuf>,
@@ -142,24 +140,7 @@ fn resolve(given: &str, args: &ValidateArgs) -> Result<Source, nupub_error::Erro
 /// be opened (nothing to ask about); `Err` is the error finding that says the
 /// feed could not be asked.
 fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Box<Finding>> {
-    let key_args = crate::push::SourceArgs {
-        source: args.source.clone(),
-        api_key: args.api_key.clone(),
-        configfile: args.configfile.clone(),
-        json: args.json,
-    };
-    let key = crate::push::given_key(&key_args).map_err(|detail| {
-        Box::new(Finding {
-            code: "validate.no_key_read".into(),
-            severity: Severity::Error,
-            title: "The API key could not be read".into(),
-            message: detail,
-            hint: Some("pipe the key into nupub, or leave --api-key out to use NUGET_API_KEY or the stored key".into()),
-            server_message: None,
-            path: None,
-            docs: None,
-        })
-    })?;
+    let key = args.api_key.clone();
     let owner = who_you_are(source, args);
     let seconds = if args.timeout == 0 { 30 } else { args.timeout };
     let options = FactsOptions {

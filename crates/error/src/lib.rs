@@ -84,9 +84,43 @@ pub fn is_valid_code(code: &str) -> bool {
     segments >= 2
 }
 
+/// `text` with the user information of every `scheme://user:password@`
+/// inside it removed, for names, messages and log fields that repeat what a
+/// user typed (a token often sits there: `https://user:TOKEN@host/feed`).
+pub fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let authority_end = tail
+            .find(['/', '?', '#', ' ', '\'', '"', '<', '>'])
+            .unwrap_or(tail.len());
+        let authority = &tail[..authority_end];
+        match authority.rfind('@') {
+            Some(userinfo_end) => out.push_str(&authority[userinfo_end + 1..]),
+            None => out.push_str(authority),
+        }
+        rest = &tail[authority_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_info_is_taken_out_of_every_url_in_a_text() {
+        assert_eq!(
+            redact_urls("see https://a:b@h:1/p?q and http://c@d, not e@f"),
+            "see https://h:1/p?q and http://d, not e@f"
+        );
+        assert_eq!(redact_urls("ftp://u:p@x"), "ftp://x");
+        assert_eq!(redact_urls("plain name"), "plain name");
+        assert_eq!(redact_urls("https://é:ü@hôst/ünï"), "https://hôst/ünï");
+    }
 
     #[derive(Debug, thiserror::Error)]
     enum SampleError {

@@ -1,6 +1,30 @@
-//! The HTTP side of feeds: one [`FeedClient`] holds the connection pool and
+//! The HTTP side of feeds: one [`FeedClient`] holds the connection pools and
 //! the service index cache; it resolves endpoints, asks whether a version
 //! exists, and unlists or relists.
+//!
+//! # Redirects: a secret never leaves its origin
+//!
+//! reqwest drops only `Authorization`-like headers when a redirect changes
+//! origin; `X-NuGet-ApiKey` would travel on. So every request is built by
+//! [`FeedClient::request`], which attaches the secrets itself and then picks
+//! the connection rules from what it attached (a per-request decision, made
+//! from the request's own headers, never from a caller's flag):
+//!
+//! - **no secret, GET/HEAD** (`open`): redirects are followed to any origin
+//!   (GitHub Packages downloads go to blob storage), at most
+//!   [`MAX_REDIRECTS`], never from https to plain http;
+//! - **a secret** (API key, Azure's placeholder key, Bearer token, Basic
+//!   credentials), **or the service index** (it names where the key will
+//!   go), GET/HEAD (`keyed`): only same-origin redirects (scheme, host and
+//!   port) are followed;
+//! - **PUT, DELETE, POST** (`writes`): reqwest never follows them (a 301/302/303
+//!   would turn them into a GET that "succeeds" without sending anything);
+//!   the caller re-sends the same request to a same-origin `Location` itself
+//!   ([`follow_write`]), as .NET's HttpClient does for PUT and DELETE.
+//!
+//! A redirect that is not followed reaches the caller as a 3xx answer and
+//! becomes [`FeedError::RedirectRefused`] naming the new location (without
+//! its user name, password or query string); nothing is sent there.
 
 use crate::error::FeedError;
 use crate::index::ServiceIndex;
@@ -61,7 +85,12 @@ pub enum Existence {
 }
 
 pub struct FeedClient {
-    pub(crate) http: reqwest::Client,
+    /// GET/HEAD without secrets: follows redirects to any origin, never https→http.
+    open: reqwest::Client,
+    /// GET/HEAD with a secret, and the service index: same-origin redirects only.
+    keyed: reqwest::Client,
+    /// PUT/DELETE/POST: no redirect followed by reqwest (see [`follow_write`]).
+    writes: reqwest::Client,
     index_cache: Mutex<HashMap<String, (Instant, ServiceIndex)>>,
 }
 
@@ -85,22 +114,55 @@ impl FeedClient {
         // reqwest is built without a default crypto provider (see Cargo.toml);
         // installing ring fails harmlessly when another part already installed one.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(user_agent())
-            .connect_timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| FeedError::Network {
-                feed: "(none)".into(),
-                what: "preparing the HTTP client".into(),
-                detail: e.to_string(),
-            })?;
+        let build = |policy: reqwest::redirect::Policy| {
+            reqwest::Client::builder()
+                .user_agent(user_agent())
+                .connect_timeout(Duration::from_secs(30))
+                .redirect(policy)
+                .build()
+                .map_err(|e| FeedError::Network {
+                    feed: "(none)".into(),
+                    what: "preparing the HTTP client".into(),
+                    detail: e.to_string(),
+                })
+        };
         Ok(FeedClient {
-            http,
+            open: build(redirect_policy(false))?,
+            keyed: build(redirect_policy(true))?,
+            writes: build(reqwest::redirect::Policy::none())?,
             index_cache: Mutex::new(HashMap::new()),
         })
     }
 
+    /// A request to `url` for `source`, with the source's Basic credentials
+    /// (same origin only) and, when `auth` is given, the key or token. The
+    /// client is chosen from the headers actually attached (module docs).
+    pub(crate) fn request(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+        source: &Source,
+        auth: Option<&Auth>,
+    ) -> reqwest::RequestBuilder {
+        let mut headers = HeaderMap::new();
+        credentials_header(&mut headers, source, url);
+        if let Some(auth) = auth {
+            auth_headers(&mut headers, auth, source);
+        }
+        // What is logged: the method, the address without user info or query, and
+        // whether a secret goes with it; never the secret.
+        tracing::debug!(%method, url = %redact_url(url), secret = !headers.is_empty(), "request");
+        let client = if method != reqwest::Method::GET && method != reqwest::Method::HEAD {
+            &self.writes
+        } else if headers.is_empty() {
+            &self.open
+        } else {
+            &self.keyed
+        };
+        client.request(method, url.clone()).headers(headers)
+    }
     /// Loads (or takes from the cache) a V3 service index.
+    #[tracing::instrument(level = "debug", err, skip_all, fields(feed = %source.label()))]
     pub async fn service_index(&self, source: &Source) -> Result<ServiceIndex, FeedError> {
         let url = source.url().ok_or_else(|| FeedError::InvalidUrl {
             given: source.location.display(),
@@ -119,12 +181,21 @@ impl FeedClient {
             url: key.clone(),
             detail,
         };
-        let mut request = self.http.get(url.clone()).timeout(Duration::from_secs(100));
-        request = with_credentials(request, source, url);
+        // The index names where the key goes, so it never moves to another origin.
+        let mut headers = HeaderMap::new();
+        credentials_header(&mut headers, source, url);
+        let request = self
+            .keyed
+            .get(url.clone())
+            .headers(headers)
+            .timeout(Duration::from_secs(100));
         let response = request
             .send()
             .await
             .map_err(|e| unreachable(describe(&e)))?;
+        if let Some(moved) = moved(&response, &source.label()) {
+            return Err(moved);
+        }
         let status = response.status();
         if !status.is_success() {
             return Err(unreachable(format!(
@@ -144,6 +215,7 @@ impl FeedClient {
     }
 
     /// The endpoints of an HTTP source.
+    #[tracing::instrument(level = "debug", err, skip_all, fields(feed = %source.label()))]
     pub async fn endpoints(&self, source: &Source) -> Result<Endpoints, FeedError> {
         let url = match &source.location {
             Location::Url(url) => url.clone(),
@@ -220,12 +292,11 @@ impl FeedClient {
         let Ok(url) = Url::parse(&format!("{base}/{lid}/{lver}/{lid}.nuspec")) else {
             return Existence::Unknown("the flat container address is not valid".into());
         };
-        let request = with_credentials(
-            self.http.head(url.clone()).timeout(Duration::from_secs(60)),
-            source,
-            &url,
-        );
+        let request = self
+            .request(reqwest::Method::HEAD, &url, source, None)
+            .timeout(Duration::from_secs(60));
         match request.send().await {
+            Ok(r) if moved(&r, "").is_some() => Existence::Unknown(moved_text(&r)),
             Ok(r) if r.status().is_success() => Existence::Present,
             Ok(r) if r.status() == StatusCode::NOT_FOUND => Existence::Absent,
             Ok(r) => Existence::Unknown(format!("{url} answered {}", r.status().as_u16())),
@@ -258,15 +329,16 @@ impl FeedClient {
             if source.check_transport(&url).is_err() {
                 return V2Answer::Failed(format!("{url} is not https"));
             }
-            let request = with_credentials(
-                self.http.get(url.clone()).timeout(Duration::from_secs(60)),
-                source,
-                &url,
-            );
+            let request = self
+                .request(reqwest::Method::GET, &url, source, None)
+                .timeout(Duration::from_secs(60));
             let response = match request.send().await {
                 Ok(r) => r,
                 Err(e) => return V2Answer::Failed(format!("{url}: {}", describe(&e))),
             };
+            if moved(&response, "").is_some() {
+                return V2Answer::Failed(moved_text(&response));
+            }
             let status = response.status();
             if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
                 return V2Answer::NoSuchRoute(format!("{url} answered {}", status.as_u16()));
@@ -295,6 +367,7 @@ impl FeedClient {
     }
 
     /// Unlists (DELETE) a version on an HTTP feed.
+    #[tracing::instrument(err, skip(self, source, auth), fields(feed = %source.label()))]
     pub async fn unlist(
         &self,
         source: &Source,
@@ -314,6 +387,7 @@ impl FeedClient {
     }
 
     /// Relists (POST) a version on an HTTP feed.
+    #[tracing::instrument(err, skip(self, source, auth), fields(feed = %source.label()))]
     pub async fn relist(
         &self,
         source: &Source,
@@ -342,20 +416,25 @@ impl FeedClient {
         what: &str,
     ) -> Result<(), FeedError> {
         let endpoints = self.endpoints(source).await?;
-        let url = package_endpoint(&endpoints.publish, id, version);
+        let mut url = package_endpoint(&endpoints.publish, id, version);
         let feed = source.label();
-        let request = self
-            .http
-            .request(method, url.clone())
-            .header(reqwest::header::CONTENT_LENGTH, "0")
-            .timeout(Duration::from_secs(100));
-        let request = with_auth(with_credentials(request, source, &url), auth, source);
-        let response = request.send().await.map_err(|e| FeedError::Network {
-            feed: feed.clone(),
-            what: format!("{what} {id} {version}"),
-            detail: describe(&e),
-        })?;
-        let answer = Answer::read(response).await;
+        let mut hops = 0;
+        let answer = loop {
+            let request = self
+                .request(method.clone(), &url, source, Some(auth))
+                .header(reqwest::header::CONTENT_LENGTH, "0")
+                .timeout(Duration::from_secs(100));
+            let response = request.send().await.map_err(|e| FeedError::Network {
+                feed: feed.clone(),
+                what: format!("{what} {id} {version}"),
+                detail: describe(&e),
+            })?;
+            let answer = Answer::read(response).await;
+            match follow_write(&answer, &url, &mut hops, &feed)? {
+                Some(next) => url = next,
+                None => break answer,
+            }
+        };
         if answer.status.is_success() {
             return Ok(());
         }
@@ -471,45 +550,210 @@ pub(crate) fn parse_v2_feed(body: &[u8]) -> Result<FeedPage, String> {
     Ok(FeedPage { versions, next })
 }
 
-/// Adds `packageSourceCredentials` as Basic authentication, only for URLs on
-/// the source's own host (credentials never go to another host).
-pub(crate) fn with_credentials(
-    request: reqwest::RequestBuilder,
-    source: &Source,
-    url: &Url,
-) -> reqwest::RequestBuilder {
-    let same_host = source.url().is_some_and(|s| s.host_str() == url.host_str());
-    match (&source.credentials, same_host) {
-        (Some(c), true) => request.basic_auth(&c.username, Some(c.password())),
-        _ => request,
+/// The most redirects followed for one request.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Why a redirect is not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectRefusal {
+    /// From https to plain http: never, with or without a secret.
+    Downgrade,
+    /// To another scheme, host or port while the request carries a secret.
+    OtherOrigin,
+    /// The same origin, but following would change the request (a 303 for a
+    /// PUT, DELETE or POST).
+    ChangesRequest,
+}
+
+impl RedirectRefusal {
+    fn why(self) -> &'static str {
+        match self {
+            RedirectRefusal::Downgrade => {
+                "it leads from https to plain http, where everything sent could be read on the way"
+            }
+            RedirectRefusal::OtherOrigin => {
+                "it leads to another address (scheme, host or port) than the feed's, and your key or credentials are only ever sent to the feed's own address"
+            }
+            RedirectRefusal::ChangesRequest => {
+                "following it would not send the same request again"
+            }
+        }
     }
 }
 
-/// Adds the API key (never when empty) and the bearer token.
-pub(crate) fn with_auth(
-    mut request: reqwest::RequestBuilder,
-    auth: &Auth,
-    source: &Source,
-) -> reqwest::RequestBuilder {
+/// The one redirect rule (both reqwest policies and [`follow_write`] use it):
+/// never https→http; with a secret, only within the same origin.
+pub fn redirect_rule(carries_secret: bool, from: &Url, to: &Url) -> Result<(), RedirectRefusal> {
+    if from.scheme() == "https" && to.scheme() != "https" {
+        return Err(RedirectRefusal::Downgrade);
+    }
+    if carries_secret && from.origin() != to.origin() {
+        return Err(RedirectRefusal::OtherOrigin);
+    }
+    Ok(())
+}
+
+/// reqwest's policy for GET/HEAD: a refused redirect stops (the 3xx reaches
+/// the caller, which names the new location); too many is an error.
+fn redirect_policy(carries_secret: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+        }
+        let allowed = match attempt.previous().last() {
+            Some(from) => redirect_rule(carries_secret, from, attempt.url()).is_ok(),
+            None => false,
+        };
+        if allowed {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+/// For a PUT, DELETE or POST answered with a redirect: the same-origin
+/// location to send the same request to again (301, 302, 307, 308 keep the
+/// method, as .NET's HttpClient does for PUT and DELETE), `None` when the
+/// answer is not a redirect, or [`FeedError::RedirectRefused`].
+pub(crate) fn follow_write(
+    answer: &Answer,
+    from: &Url,
+    hops: &mut usize,
+    feed: &str,
+) -> Result<Option<Url>, FeedError> {
+    let Some(to) = answer.location.clone() else {
+        return Ok(None);
+    };
+    let refusal = match redirect_rule(true, from, &to) {
+        Err(refusal) => Some(refusal),
+        Ok(()) if answer.status == StatusCode::SEE_OTHER => Some(RedirectRefusal::ChangesRequest),
+        Ok(()) => None,
+    };
+    *hops += 1;
+    match refusal {
+        None if *hops <= MAX_REDIRECTS => Ok(Some(to)),
+        None => Err(FeedError::Network {
+            feed: feed.to_string(),
+            what: format!("following the redirects from {}", redact_url(from)),
+            detail: format!("more than {MAX_REDIRECTS} redirects"),
+        }),
+        Some(refusal) => Err(refused(feed, answer.status, &to, refusal)),
+    }
+}
+
+fn refused(feed: &str, status: StatusCode, to: &Url, refusal: RedirectRefusal) -> FeedError {
+    tracing::warn!(status = status.as_u16(), to = %redact_url(to), ?refusal, "redirect not followed");
+    FeedError::RedirectRefused {
+        feed: feed.to_string(),
+        status: status.as_u16(),
+        to: redact_url(to),
+        why: refusal.why().to_string(),
+    }
+}
+
+/// The resolved `Location` of a redirect answer.
+pub(crate) fn location_of(response: &reqwest::Response) -> Option<Url> {
+    if !response.status().is_redirection() {
+        return None;
+    }
+    let value = response
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    response.url().join(value.trim()).ok()
+}
+
+/// A redirect the client did not follow, as the error that names the new
+/// location (`None` for any other answer).
+pub(crate) fn moved(response: &reqwest::Response, feed: &str) -> Option<FeedError> {
+    let to = location_of(response)?;
+    let refusal = redirect_rule(true, response.url(), &to)
+        .err()
+        .unwrap_or(RedirectRefusal::ChangesRequest);
+    Some(refused(feed, response.status(), &to, refusal))
+}
+
+/// [`moved`] as one line, for answers that become a note or an "unknown".
+fn moved_text(response: &reqwest::Response) -> String {
+    match location_of(response) {
+        Some(to) => format!(
+            "{} answered {} and moved to {}, which Nupub does not follow",
+            redact_url(response.url()),
+            response.status().as_u16(),
+            redact_url(&to)
+        ),
+        None => format!(
+            "{} answered {}",
+            redact_url(response.url()),
+            response.status().as_u16()
+        ),
+    }
+}
+
+/// Basic authentication from `packageSourceCredentials` (or the source URL's
+/// user info), only for URLs of the source's own origin.
+fn credentials_header(headers: &mut HeaderMap, source: &Source, url: &Url) {
+    let same_origin = source.url().is_some_and(|s| s.origin() == url.origin());
+    let Some(credentials) = source.credentials.as_ref().filter(|_| same_origin) else {
+        return;
+    };
+    use base64::Engine as _;
+    // The encoded pair and the header text are wiped when dropped.
+    let mut pair = zeroize::Zeroizing::new(Vec::new());
+    pair.extend_from_slice(credentials.username.as_bytes());
+    pair.push(b':');
+    pair.extend_from_slice(credentials.password().as_bytes());
+    let mut value = zeroize::Zeroizing::new(b"Basic ".to_vec());
+    value.extend_from_slice(
+        base64::engine::general_purpose::STANDARD
+            .encode(pair.as_slice())
+            .as_bytes(),
+    );
+    insert_sensitive(headers, reqwest::header::AUTHORIZATION, &value);
+}
+
+/// The API key (never when empty; Azure Artifacts' placeholder otherwise)
+/// and the bearer token, marked sensitive, built without a plain copy.
+fn auth_headers(headers: &mut HeaderMap, auth: &Auth, source: &Source) {
+    /// Azure Artifacts requires the header but ignores its value (its docs use "AZ").
+    const AZURE_PLACEHOLDER: &[u8] = b"AZ";
     let key = match (&auth.api_key, source.kind) {
-        (Some(key), _) if !key.is_empty() => Some(key.expose().to_string()),
-        // Azure Artifacts requires the header but ignores its value (its docs use "AZ").
-        (_, FeedKind::AzureArtifacts) => Some("AZ".to_string()),
+        (Some(key), _) if !key.is_empty() => Some(key.expose().as_bytes()),
+        (_, FeedKind::AzureArtifacts) => Some(AZURE_PLACEHOLDER),
         _ => None,
     };
     if let Some(key) = key {
-        if let Ok(mut value) = HeaderValue::from_str(&key) {
-            value.set_sensitive(true);
-            request = request.header("X-NuGet-ApiKey", value);
-        }
+        insert_sensitive(
+            headers,
+            reqwest::header::HeaderName::from_static("x-nuget-apikey"),
+            key,
+        );
     }
     if let Some(token) = &auth.bearer_token {
-        if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
-            value.set_sensitive(true);
-            request = request.header(reqwest::header::AUTHORIZATION, value);
-        }
+        let mut value = zeroize::Zeroizing::new(b"Bearer ".to_vec());
+        value.extend_from_slice(token.expose().as_bytes());
+        insert_sensitive(headers, reqwest::header::AUTHORIZATION, &value);
     }
-    request
+}
+
+fn insert_sensitive(headers: &mut HeaderMap, name: reqwest::header::HeaderName, value: &[u8]) {
+    if let Ok(mut value) = HeaderValue::from_bytes(value) {
+        value.set_sensitive(true);
+        headers.insert(name, value);
+    }
+}
+
+/// A URL as Nupub shows it: no user name or password, no query string or
+/// fragment (signed download addresses carry tokens there).
+pub fn redact_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
 }
 
 /// A transport error in plain words, without URLs' query strings or secrets.
@@ -563,6 +807,8 @@ pub(crate) struct Answer {
     pub body: String,
     pub warnings: Vec<String>,
     pub retry_after: Option<Duration>,
+    /// Where a redirect answer points (resolved against the request's URL).
+    pub location: Option<Url>,
 }
 
 impl Answer {
@@ -573,6 +819,7 @@ impl Answer {
             .get::<hyper::ext::ReasonPhrase>()
             .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned());
         let headers = response.headers().clone();
+        let location = location_of(&response);
         let body = tokio::time::timeout(
             Duration::from_secs(60),
             read_limited(response, ERROR_BODY_LIMIT),
@@ -588,6 +835,7 @@ impl Answer {
             body,
             warnings: warnings(&headers),
             retry_after: retry_after(&headers),
+            location,
         }
     }
 
@@ -741,6 +989,156 @@ pub(crate) fn key_warning(warnings: &[String]) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn redirects_with_a_secret_stay_on_the_origin_and_never_go_to_http() {
+        let from = url("https://feed.test/api/v2/package/");
+        // Same origin: followed with or without a secret.
+        for secret in [true, false] {
+            assert_eq!(
+                redirect_rule(secret, &from, &url("https://feed.test/other/path")),
+                Ok(())
+            );
+            assert_eq!(
+                redirect_rule(secret, &from, &url("https://FEED.test:443/x")),
+                Ok(())
+            );
+        }
+        // https → http: never, same host or not, secret or not.
+        for to in ["http://feed.test/api/v2/package/", "http://elsewhere.test/"] {
+            for secret in [true, false] {
+                assert_eq!(
+                    redirect_rule(secret, &from, &url(to)),
+                    Err(RedirectRefusal::Downgrade),
+                    "{to}"
+                );
+            }
+        }
+        // Another host, port or scheme: only without a secret.
+        for to in [
+            "https://elsewhere.test/api/v2/package/",
+            "https://feed.test:8443/api/v2/package/",
+            "https://sub.feed.test/",
+        ] {
+            assert_eq!(
+                redirect_rule(true, &from, &url(to)),
+                Err(RedirectRefusal::OtherOrigin),
+                "{to}"
+            );
+            assert_eq!(redirect_rule(false, &from, &url(to)), Ok(()), "{to}");
+        }
+        // http → https on the same host is another origin (the scheme differs).
+        let plain = url("http://127.0.0.1:5000/api/v2/package/");
+        assert_eq!(
+            redirect_rule(true, &plain, &url("https://127.0.0.1:5000/api/v2/package/")),
+            Err(RedirectRefusal::OtherOrigin)
+        );
+        assert_eq!(
+            redirect_rule(true, &plain, &url("http://127.0.0.2:5000/api/v2/package/")),
+            Err(RedirectRefusal::OtherOrigin)
+        );
+    }
+
+    #[test]
+    fn a_write_follows_only_same_origin_method_keeping_redirects() {
+        let from = url("https://feed.test/api/v2/package/");
+        let redirect = |status: u16, to: &str| Answer {
+            location: Some(url(to)),
+            ..answer(status, None, "")
+        };
+        for status in [301, 302, 307, 308] {
+            let mut hops = 0;
+            let next = follow_write(
+                &redirect(status, "https://feed.test/v2/"),
+                &from,
+                &mut hops,
+                "f",
+            );
+            assert_eq!(
+                next.unwrap(),
+                Some(url("https://feed.test/v2/")),
+                "{status}"
+            );
+        }
+        let mut hops = 0;
+        let code = |r: Result<Option<Url>, FeedError>| nupub_error::Coded::code(&r.unwrap_err());
+        assert_eq!(
+            code(follow_write(
+                &redirect(303, "https://feed.test/v2/"),
+                &from,
+                &mut hops,
+                "f"
+            )),
+            "feed.redirect_refused"
+        );
+        let elsewhere = follow_write(
+            &redirect(307, "https://u:p@evil.test/x?sig=SECRET"),
+            &from,
+            &mut hops,
+            "f",
+        )
+        .unwrap_err();
+        let text = elsewhere.to_string();
+        assert!(text.contains("moved to https://evil.test/x"), "{text}");
+        assert!(!text.contains("SECRET") && !text.contains("u:p"), "{text}");
+        assert_eq!(
+            code(follow_write(
+                &redirect(308, "http://feed.test/v2/"),
+                &from,
+                &mut hops,
+                "f"
+            )),
+            "feed.redirect_refused"
+        );
+        // Not a redirect: nothing to follow.
+        assert_eq!(
+            follow_write(&answer(201, None, ""), &from, &mut hops, "f").unwrap(),
+            None
+        );
+        // Bounded.
+        let mut hops = MAX_REDIRECTS;
+        assert_eq!(
+            code(follow_write(
+                &redirect(307, "https://feed.test/again"),
+                &from,
+                &mut hops,
+                "f"
+            )),
+            "feed.network"
+        );
+    }
+
+    #[test]
+    fn key_headers_are_sensitive_and_only_for_the_sources_origin() {
+        let mut source =
+            Source::from_url("f", "https://ann:pa%3Ass@feed.test/api/v2/package").unwrap();
+        assert_eq!(
+            source.url().unwrap().as_str(),
+            "https://feed.test/api/v2/package"
+        );
+        let mut headers = HeaderMap::new();
+        credentials_header(&mut headers, &source, &url("https://feed.test/x"));
+        let basic = headers.get(reqwest::header::AUTHORIZATION).unwrap();
+        assert!(basic.is_sensitive());
+        // base64("ann:pa:ss")
+        assert_eq!(basic.to_str().unwrap(), "Basic YW5uOnBhOnNz");
+        let mut elsewhere = HeaderMap::new();
+        credentials_header(&mut elsewhere, &source, &url("https://feed.test:444/x"));
+        assert!(elsewhere.is_empty());
+        let mut headers = HeaderMap::new();
+        auth_headers(&mut headers, &Auth::key(ApiKey::new("k-1")), &source);
+        let key = headers.get("x-nuget-apikey").unwrap();
+        assert!(key.is_sensitive());
+        assert_eq!(key.to_str().unwrap(), "k-1");
+        source.kind = FeedKind::AzureArtifacts;
+        let mut headers = HeaderMap::new();
+        auth_headers(&mut headers, &Auth::default(), &source);
+        assert_eq!(headers.get("x-nuget-apikey").unwrap(), "AZ");
+    }
+
     #[test]
     fn v2_roots_from_push_urls() {
         let roots = |s: &str| -> Vec<String> {
@@ -818,6 +1216,7 @@ mod tests {
             body: body.to_string(),
             warnings: Vec::new(),
             retry_after: None,
+            location: None,
         }
     }
 

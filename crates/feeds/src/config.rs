@@ -187,7 +187,8 @@ impl NuGetConfig {
             .iter()
             .find(|s| s.source.name.eq_ignore_ascii_case(given))
             .or_else(|| {
-                let trimmed = given.trim_end_matches('/');
+                let shown = crate::source::redact_text(given);
+                let trimmed = shown.trim_end_matches('/');
                 self.sources.iter().find(|s| {
                     s.source
                         .location
@@ -770,7 +771,11 @@ fn merge(
             .get(&item.key.to_lowercase())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
         let mut source = source;
-        source.credentials = credentials_for(&item.key, &files, env, &mut warnings);
+        // packageSourceCredentials (or the environment) win over a user name
+        // and password written into the URL itself.
+        if let Some(credentials) = credentials_for(&item.key, &files, env, &mut warnings) {
+            source.credentials = Some(credentials);
+        }
         result.sources.push(ConfiguredSource {
             source,
             enabled,

@@ -156,6 +156,15 @@ pub enum FeedError {
         limit: u64,
     },
 
+    #[error("{feed} answered {status}: the feed moved to {to}. Nupub did not follow: {why}")]
+    RedirectRefused {
+        feed: String,
+        status: u16,
+        /// The new location, without user name, password or query string.
+        to: String,
+        why: String,
+    },
+
     #[error("{id} {version} is not on {feed}")]
     NotFound {
         feed: String,
@@ -219,6 +228,7 @@ impl Coded for FeedError {
             FeedError::Cancelled { .. } => "feed.push.cancelled",
             FeedError::AnswerInvalid { .. } => "feed.answer_invalid",
             FeedError::AnswerTooLarge { .. } => "feed.answer_too_large",
+            FeedError::RedirectRefused { .. } => "feed.redirect_refused",
             FeedError::NotFound { .. } => "feed.not_found",
             FeedError::LocalWriteFailed { .. } => "feed.local.write_failed",
             FeedError::LocalRemoveUnconfirmed { .. } => "feed.local.remove_unconfirmed",
@@ -313,6 +323,9 @@ impl Coded for FeedError {
             FeedError::AnswerInvalid { .. } | FeedError::AnswerTooLarge { .. } => {
                 "check that the address is the feed's own (a V3 service index or a V2 feed URL); if it is, the feed is having trouble: try again later".to_string()
             }
+            FeedError::RedirectRefused { to, .. } => format!(
+                "if {to} is really the feed's new address, update the source (nuget.config or --source) to it; otherwise ask the feed's administrator why it sends you elsewhere"
+            ),
             FeedError::NotFound { .. } => {
                 "check the id and version (and that the package was pushed to this feed)".to_string()
             }

@@ -17,7 +17,7 @@
 //! part becomes `FeedFacts::prefix_hint` (search cannot say more).
 
 use crate::client::v2_roots as v2_roots_for;
-use crate::client::{describe, with_credentials, Endpoints, Existence, FeedClient};
+use crate::client::{describe, moved, Endpoints, Existence, FeedClient};
 use crate::error::FeedError;
 use crate::index::ServiceIndex;
 use crate::local;
@@ -80,6 +80,7 @@ impl FeedClient {
     /// nuget.org user name the user gave, compared (case-insensitively) with
     /// the owners. `auth` is sent only to the source's own host, and never to
     /// nuget.org (its read endpoints are public).
+    #[tracing::instrument(err, skip(self, source, auth, options, you), fields(feed = %source.label(), %version))]
     pub async fn facts(
         &self,
         source: &Source,
@@ -221,19 +222,35 @@ impl Lookup<'_> {
         }
     }
 
-    /// A GET with the time limit, credentials for the source's own host, and
+    /// A GET with the time limit, credentials for the source's own origin, and
     /// the key or token only there (never for nuget.org).
     fn get(&self, url: &Url, timeout: Duration) -> reqwest::RequestBuilder {
-        let request = self.client.http.get(url.clone()).timeout(timeout);
-        let mut request = with_credentials(request, self.source, url);
-        let same_host = self
+        let same_origin = self
             .source
             .url()
-            .is_some_and(|s| s.host_str() == url.host_str());
-        if same_host && self.source.kind != FeedKind::NugetOrg {
-            request = crate::client::with_auth(request, self.auth, self.source);
+            .is_some_and(|s| s.origin() == url.origin());
+        let auth = (same_origin && self.source.kind != FeedKind::NugetOrg).then_some(self.auth);
+        self.client
+            .request(reqwest::Method::GET, url, self.source, auth)
+            .timeout(timeout)
+    }
+
+    /// GETs `url`; a redirect the client did not follow is the error naming the new location.
+    async fn send(
+        &self,
+        url: &Url,
+        timeout: Duration,
+        what: &str,
+    ) -> Result<reqwest::Response, FeedError> {
+        let response = self
+            .get(url, timeout)
+            .send()
+            .await
+            .map_err(|e| self.transport(what, &e))?;
+        match moved(&response, &self.feed) {
+            Some(error) => Err(error),
+            None => Ok(response),
         }
-        request
     }
 
     fn transport(&self, what: &str, error: &reqwest::Error) -> FeedError {
@@ -254,11 +271,7 @@ impl Lookup<'_> {
 
     /// GETs a small answer: `Ok(None)` on 404, the body on success, a typed error otherwise.
     async fn small(&self, url: &Url, what: &str) -> Result<Option<Vec<u8>>, FeedError> {
-        let response = self
-            .get(url, self.options.timeout)
-            .send()
-            .await
-            .map_err(|e| self.transport(what, &e))?;
+        let response = self.send(url, self.options.timeout, what).await?;
         let status = response.status();
         if status == StatusCode::NOT_FOUND {
             return Ok(None);
@@ -284,7 +297,7 @@ impl Lookup<'_> {
         let limit = self.options.max_answer_bytes;
         let too_large = || FeedError::AnswerTooLarge {
             feed: self.feed.clone(),
-            url: url.to_string(),
+            url: crate::source::redact_text(url.as_str()),
             limit,
         };
         if response.content_length().is_some_and(|n| n > limit) {
@@ -307,7 +320,7 @@ impl Lookup<'_> {
     fn invalid(&self, url: &Url, detail: impl Into<String>) -> FeedError {
         FeedError::AnswerInvalid {
             feed: self.feed.clone(),
-            url: url.to_string(),
+            url: crate::source::redact_text(url.as_str()),
             detail: detail.into(),
         }
     }
@@ -381,11 +394,7 @@ impl Lookup<'_> {
                 return Err(self.invalid(&url, "it has more than 50 pages of versions"));
             }
             self.source.check_transport(&url)?;
-            let response = self
-                .get(&url, self.options.timeout)
-                .send()
-                .await
-                .map_err(|e| self.transport(&what, &e))?;
+            let response = self.send(&url, self.options.timeout, &what).await?;
             let status = response.status();
             if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
                 return Ok(None);
@@ -450,14 +459,35 @@ impl Lookup<'_> {
             .map_err(|e| e.to_string())?;
         let limit = self.options.max_package_bytes;
         let too_large = || format!("its package is larger than {} MB", limit / (1024 * 1024));
+        let failed = |e: reqwest::Error| format!("downloading it failed ({})", describe(&e));
         let mut response = self
             .get(url, self.options.download_timeout)
             .send()
             .await
-            .map_err(|e| format!("downloading it failed ({})", describe(&e)))?;
+            .map_err(failed)?;
+        // A download the key went with may move to another origin (GitHub
+        // Packages sends it to blob storage): it is fetched there without
+        // any secret, and never over plain http from https.
+        if let Some(elsewhere) = crate::client::location_of(&response) {
+            if crate::client::redirect_rule(false, response.url(), &elsewhere).is_err()
+                || self.source.check_transport(&elsewhere).is_err()
+            {
+                return Err(moved(&response, &self.feed)
+                    .map(|e| e.to_string())
+                    .unwrap_or_default());
+            }
+            response = self
+                .client
+                .request(reqwest::Method::GET, &elsewhere, self.source, None)
+                .timeout(self.options.download_timeout)
+                .send()
+                .await
+                .map_err(failed)?;
+        }
         if !response.status().is_success() {
             return Err(format!(
-                "downloading it from {url} answered {}",
+                "downloading it from {} answered {}",
+                crate::client::redact_url(response.url()),
                 response.status().as_u16()
             ));
         }

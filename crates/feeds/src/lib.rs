@@ -40,6 +40,22 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
+/// Log filter directives every log output adds after the user's own: the
+/// HTTP, TLS and keyring crates underneath log raw requests and answers at
+/// debug/trace level (headers included), so they never go below `info`.
+pub const LOG_CAPS: &[&str] = &[
+    "hyper=info",
+    "hyper_util=info",
+    "h2=info",
+    "reqwest=info",
+    "rustls=info",
+    "tower=info",
+    "tower_http=info",
+    "keyring=info",
+    "zbus=info",
+    "secret_service=info",
+];
+
 /// A source a package can be published to, as shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -4,8 +4,7 @@
 //! already hold without asking the feed first.
 
 use crate::client::{
-    describe, key_warning, with_auth, with_credentials, Answer, Auth, Endpoints, Existence,
-    FeedClient,
+    describe, follow_write, key_warning, Answer, Auth, Endpoints, Existence, FeedClient,
 };
 use crate::error::FeedError;
 use crate::plan::{
@@ -31,6 +30,11 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 impl FeedClient {
     /// Publishes the plan to `source` (an HTTP feed or a folder).
+    #[tracing::instrument(
+        err,
+        skip_all,
+        fields(feed = %source.label(), id = %plan.package.id, version = %plan.package.version)
+    )]
     pub async fn push(
         &self,
         source: &Source,
@@ -122,13 +126,15 @@ impl FeedClient {
         let feed = source.label();
         let mut attempt = 0;
         let mut retry_after;
+        let mut url = url.clone();
+        let mut hops = 0;
         loop {
             attempt += 1;
             retry_after = None;
             let result = self
                 .put_once(
                     source,
-                    url,
+                    &url,
                     &symbols.path,
                     auth,
                     options,
@@ -137,6 +143,14 @@ impl FeedClient {
                     attempt,
                 )
                 .await;
+            if let Attempt::Answer(answer) = &result {
+                if let Some(next) = follow_write(answer, &url, &mut hops, &feed)? {
+                    // A same-origin redirect is not a failed attempt.
+                    url = next;
+                    attempt -= 1;
+                    continue;
+                }
+            }
             let what = format!("the symbol package {}", symbols.path.display());
             match result {
                 Attempt::Answer(answer) if answer.status.is_success() => return Ok(()),
@@ -229,11 +243,21 @@ impl FeedClient {
         let what = format!("the push of {} {}", package.id, package.version);
         let mut earlier_body_complete = false;
         let mut attempt = 0;
+        let mut url = url.clone();
+        let mut hops = 0;
         loop {
             attempt += 1;
             let result = self
-                .put_once(source, url, path, auth, options, progress, cancel, attempt)
+                .put_once(source, &url, path, auth, options, progress, cancel, attempt)
                 .await;
+            if let Attempt::Answer(answer) = &result {
+                if let Some(next) = follow_write(answer, &url, &mut hops, &feed)? {
+                    // A same-origin redirect is not a failed attempt.
+                    url = next;
+                    attempt -= 1;
+                    continue;
+                }
+            }
             let (body_complete, reason, retry_after, final_error) = match result {
                 Attempt::Answer(answer) if answer.status.is_success() => {
                     return Ok(FileOutcome {
@@ -400,14 +424,12 @@ impl FeedClient {
             options.timeout
         };
         let request = self
-            .http
-            .put(url.clone())
+            .request(reqwest::Method::PUT, url, source, Some(auth))
             .header("X-NuGet-Protocol-Version", PROTOCOL_VERSION)
             .header(CONTENT_TYPE, content_type)
             .header(CONTENT_LENGTH, total)
             .timeout(timeout)
             .body(reqwest::Body::wrap_stream(body.stream()));
-        let request = with_auth(with_credentials(request, source, url), auth, source);
         let send = request.send();
         tokio::pin!(send);
         let mut cancel_ignored = false;

@@ -160,23 +160,24 @@ impl Source {
     }
 
     /// Any http(s) URL: V3 when it ends in `.json` (case-insensitive), else V2.
+    ///
+    /// A user name and password in the URL (`https://user:token@host/…`) are
+    /// taken out into [`Source::credentials`] here, so the location, the
+    /// label and every message built from them can never show them; a name
+    /// that repeats them is redacted the same way.
     pub fn from_url(name: &str, url: &str) -> Result<Source, FeedError> {
-        let parsed = Url::parse(url.trim()).map_err(|e| FeedError::InvalidUrl {
-            given: url.to_string(),
-            reason: e.to_string(),
-        })?;
+        let invalid = |reason: String| FeedError::InvalidUrl {
+            given: redact_text(url),
+            reason,
+        };
+        let mut parsed = Url::parse(url.trim()).map_err(|e| invalid(e.to_string()))?;
         if parsed.scheme() != "http" && parsed.scheme() != "https" {
-            return Err(FeedError::InvalidUrl {
-                given: url.to_string(),
-                reason: "only http and https addresses can be feeds".into(),
-            });
+            return Err(invalid("only http and https addresses can be feeds".into()));
         }
         if parsed.host_str().is_none_or(str::is_empty) {
-            return Err(FeedError::InvalidUrl {
-                given: url.to_string(),
-                reason: "the address has no host name".into(),
-            });
+            return Err(invalid("the address has no host name".into()));
         }
+        let credentials = take_userinfo(&mut parsed);
         let protocol = if parsed.path().to_ascii_lowercase().ends_with(".json") {
             Protocol::V3
         } else {
@@ -193,12 +194,12 @@ impl Source {
             None
         };
         Ok(Source {
-            name: name.to_string(),
+            name: redact_text(name),
             kind,
             protocol,
             location: Location::Url(parsed),
             allow_insecure: false,
-            credentials: None,
+            credentials,
             github_owner,
         })
     }
@@ -224,7 +225,7 @@ impl Source {
         let trimmed = given.trim();
         if trimmed.is_empty() {
             return Err(FeedError::UnknownSource {
-                given: given.to_string(),
+                given: redact_text(given),
             });
         }
         if trimmed.eq_ignore_ascii_case("nuget.org") {
@@ -254,18 +255,18 @@ impl Source {
         }
         if lower.starts_with("file:") {
             let url = Url::parse(trimmed).map_err(|e| FeedError::InvalidUrl {
-                given: given.to_string(),
+                given: redact_text(given),
                 reason: e.to_string(),
             })?;
             let path = url.to_file_path().map_err(|_| FeedError::InvalidUrl {
-                given: given.to_string(),
+                given: redact_text(given),
                 reason: "the file:// address does not name a local folder".into(),
             })?;
             return Ok(Source::folder(trimmed, &path));
         }
         if trimmed.contains("://") {
             return Err(FeedError::InvalidUrl {
-                given: given.to_string(),
+                given: redact_text(given),
                 reason: "only http, https and file addresses can be feeds".into(),
             });
         }
@@ -308,6 +309,31 @@ impl Source {
     pub fn check_transport(&self, url: &Url) -> Result<(), FeedError> {
         check_transport(url, self.allow_insecure)
     }
+}
+
+/// Takes `user:password@` out of `url` (percent-decoded) as credentials.
+fn take_userinfo(url: &mut Url) -> Option<Credentials> {
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| {
+        zeroize::Zeroizing::new(
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned(),
+        )
+    };
+    let username = decode(url.username());
+    let password = decode(url.password().unwrap_or_default());
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Some(Credentials::new(username.as_str(), password.as_str()))
+}
+
+/// `text` with the user information of every `scheme://user:password@`
+/// inside it removed ([`nupub_error::redact_urls`]).
+pub fn redact_text(text: &str) -> String {
+    nupub_error::redact_urls(text)
 }
 
 fn unreachable_source() -> Source {
@@ -471,6 +497,39 @@ mod tests {
                 nupub_error::is_valid_code(nupub_error::Coded::code(&err)),
                 "{bad}: {err}"
             );
+        }
+    }
+
+    #[test]
+    fn credentials_in_a_url_never_reach_the_location_name_or_label() {
+        for given in [
+            "https://ann:tok-9931@feed.test/v3/index.json",
+            "https://tok-9931@feed.test/api/v2/package",
+            "https://ann:tok%2D9931@feed.test/api/v2/package",
+            "http://:tok-9931@127.0.0.1:5000/",
+        ] {
+            let source = parse(given);
+            for shown in [
+                source.name.clone(),
+                source.label(),
+                source.location.display(),
+                format!("{:?}", source.info(true, None)),
+                format!("{source:?}"),
+            ] {
+                assert!(!shown.contains("tok"), "{given}: {shown}");
+                assert!(!shown.contains('@'), "{given}: {shown}");
+            }
+            assert!(source.credentials.is_some(), "{given}");
+            assert!(source.info(true, None).has_credentials);
+        }
+        let source = parse("https://ann:tok%2D9931@feed.test/api/v2/package");
+        let credentials = source.credentials.unwrap();
+        assert_eq!(credentials.username, "ann");
+        assert_eq!(credentials.password(), "tok-9931");
+        // Errors about an unusable address repeat it without the secret.
+        for bad in ["ftp://ann:tok-9931@x/y", "https://ann:tok-9931@[::1/"] {
+            let text = Source::parse(bad, Path::new("/w")).unwrap_err().to_string();
+            assert!(!text.contains("tok-9931"), "{text}");
         }
     }
 

@@ -37,4 +37,6 @@ export const api = {
   /** Opens a link in the system browser; package links come back as `needsConfirmation` until `confirmed`. */
   openLink: (url: string, packagePath: string | null, confirmed: boolean) =>
     call<LinkOutcome>("open_link", { url, packagePath, confirmed }),
+  /** Opens Nupub's log file (what it did, without secrets) with the system's viewer. */
+  openLog: () => call<null>("open_log"),
 };
