@@ -365,6 +365,16 @@ impl Drop for CaptureServer {
     }
 }
 
+fn redirect(writer: &mut TcpStream, status: u16, location: String) {
+    respond(
+        writer,
+        status,
+        reason_of(status),
+        &[("Location".into(), location)],
+        b"",
+    );
+}
+
 /// A feed address that moves: every request is read whole, recorded and
 /// answered with a redirect.
 pub struct RedirectServer {
@@ -379,14 +389,7 @@ impl RedirectServer {
     pub fn elsewhere(status: u16, to: &str) -> RedirectServer {
         let to = to.trim_end_matches('/').to_string();
         RedirectServer::start(move |head, _body, writer| {
-            let location = format!("{to}{}", head.path);
-            respond(
-                writer,
-                status,
-                reason_of(status),
-                &[("Location".into(), location)],
-                b"",
-            );
+            redirect(writer, status, format!("{to}{}", head.path));
         })
     }
 
@@ -396,14 +399,7 @@ impl RedirectServer {
     pub fn same_origin(status: u16, upstream: SocketAddr) -> RedirectServer {
         RedirectServer::start(move |head, body, writer| {
             if let Some(rest) = head.path.strip_prefix("/moved") {
-                let location = rest.to_string();
-                respond(
-                    writer,
-                    status,
-                    reason_of(status),
-                    &[("Location".into(), location)],
-                    b"",
-                );
+                redirect(writer, status, rest.to_string());
                 return;
             }
             match forward(upstream, head, body) {

@@ -99,6 +99,17 @@ fn a_key_is_never_sent_to_the_origin_a_redirect_names() {
         let out = nupub.run(&["validate", &pkg, "--source", &url, "--api-key", KEY], "");
         assert_refused(&out, &recorder.base_url(), &case);
 
+        // A V3 service index that moves: the recorder would serve an index
+        // naming itself as the push address, so following it would hand over the key.
+        let case = format!("{status} push to a V3 index");
+        let index = format!("{}/v3/index.json", feed.base_url());
+        let out = nupub.push(&pkg, &["--source", &index, "--api-key", KEY]);
+        assert_refused(
+            &out,
+            &format!("{}/v3/index.json", recorder.base_url()),
+            &case,
+        );
+
         // The feed's own address saw the key each time; the other origin nothing.
         let at_feed = feed.requests();
         let keyed = at_feed

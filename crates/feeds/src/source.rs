@@ -396,7 +396,7 @@ pub fn check_transport(url: &Url, allow_insecure: bool) -> Result<(), FeedError>
         Ok(())
     } else {
         Err(FeedError::InsecureUrl {
-            url: url.to_string(),
+            url: redact_text(url.as_str()),
         })
     }
 }
