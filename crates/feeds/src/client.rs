@@ -341,21 +341,10 @@ impl FeedClient {
         method: reqwest::Method,
         what: &str,
     ) -> Result<(), FeedError> {
-        let endpoints = self.endpoints(source).await?;
-        let url = package_endpoint(&endpoints.publish, id, version);
+        let answer = self
+            .send_listing(source, id, version, auth, method, what)
+            .await?;
         let feed = source.label();
-        let request = self
-            .http
-            .request(method, url.clone())
-            .header(reqwest::header::CONTENT_LENGTH, "0")
-            .timeout(Duration::from_secs(100));
-        let request = with_auth(with_credentials(request, source, &url), auth, source);
-        let response = request.send().await.map_err(|e| FeedError::Network {
-            feed: feed.clone(),
-            what: format!("{what} {id} {version}"),
-            detail: describe(&e),
-        })?;
-        let answer = Answer::read(response).await;
         if answer.status.is_success() {
             return Ok(());
         }
@@ -374,6 +363,33 @@ impl FeedClient {
             &format!("{what} {id} {version}"),
             auth,
         ))
+    }
+
+    /// Sends an unlist (DELETE) or relist (POST) and returns the feed's whole
+    /// answer (the caller decides what a 429 or a 405 means).
+    pub(crate) async fn send_listing(
+        &self,
+        source: &Source,
+        id: &str,
+        version: &str,
+        auth: &Auth,
+        method: reqwest::Method,
+        what: &str,
+    ) -> Result<Answer, FeedError> {
+        let endpoints = self.endpoints(source).await?;
+        let url = package_endpoint(&endpoints.publish, id, version);
+        let request = self
+            .http
+            .request(method, url.clone())
+            .header(reqwest::header::CONTENT_LENGTH, "0")
+            .timeout(Duration::from_secs(100));
+        let request = with_auth(with_credentials(request, source, &url), auth, source);
+        let response = request.send().await.map_err(|e| FeedError::Network {
+            feed: source.label(),
+            what: format!("{what} {id} {version}"),
+            detail: describe(&e),
+        })?;
+        Ok(Answer::read(response).await)
     }
 }
 
