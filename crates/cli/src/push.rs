@@ -81,7 +81,7 @@ pub struct ListingArgs {
 }
 
 /// How a command ended, for the exit code and the JSON output.
-enum Failure {
+pub(crate) enum Failure {
     Usage(String),
     Error {
         info: ErrorInfo,
@@ -112,7 +112,7 @@ impl From<ErrorInfo> for Failure {
     }
 }
 
-fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
+pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
     match result {
         Ok(value) => {
             if json {
@@ -164,7 +164,7 @@ fn load_config(args: &SourceArgs) -> Result<(NuGetConfig, PathBuf), Failure> {
     Ok((config, cwd))
 }
 
-fn resolve_source(args: &SourceArgs) -> Result<Source, Failure> {
+pub(crate) fn resolve_source(args: &SourceArgs) -> Result<Source, Failure> {
     let (config, cwd) = load_config(args)?;
     match (&args.source, &config.default_push_source) {
         (None, None) => Err(Failure::Usage(
@@ -215,7 +215,7 @@ fn resolve_key_from(args: &SourceArgs, source: &Source) -> Option<(ApiKey, KeyOr
 }
 
 /// Human-readable lines go to stdout, or to stderr when stdout carries JSON.
-fn say(json: bool, text: &str) {
+pub(crate) fn say(json: bool, text: &str) {
     if json {
         eprintln!("{text}");
     } else {
@@ -223,7 +223,7 @@ fn say(json: bool, text: &str) {
     }
 }
 
-fn confirm(question: &str) -> bool {
+pub(crate) fn confirm(question: &str) -> bool {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
