@@ -397,6 +397,28 @@ impl FixState {
     }
 }
 
+/// Opens the corrected package, reads the feed's versions and starts the flow
+/// (nothing is sent yet).
+pub async fn begin(
+    client: &nupub_feeds::FeedClient,
+    source: &nupub_feeds::Source,
+    auth: &nupub_feeds::Auth,
+    plan: FixPlan,
+) -> Result<FixState, ErrorInfo> {
+    use nupub_error::Coded;
+    let package = nupub_package::Package::open(Path::new(&plan.package)).map_err(|e| e.info())?;
+    let list = client
+        .versions(
+            source,
+            auth,
+            &plan.id,
+            &nupub_feeds::FactsOptions::default(),
+        )
+        .await
+        .map_err(|e| e.info())?;
+    FixState::start(plan, &list, package.id(), &package.version().full()).map_err(|e| e.info())
+}
+
 /// Runs every step not done yet, in order; stops at the first failure.
 /// `after_step` is called after each step (to save and show the state).
 pub async fn run_fix<O: FixOps>(
