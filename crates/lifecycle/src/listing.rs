@@ -162,6 +162,7 @@ pub enum LifecycleEvent {
     /// The feed asked Nupub to wait; it resumes by itself.
     Waiting {
         what: String,
+        #[ts(type = "number")]
         seconds: u64,
         server: String,
     },

@@ -4,4 +4,4 @@ import type { VersionOutcome } from "./VersionOutcome";
 /**
  * Progress while a plan runs.
  */
-export type LifecycleEvent = { "kind": "sending", version: string, index: number, total: number, } | { "kind": "waiting", what: string, seconds: bigint, server: string, } | { "kind": "finished", version: string, outcome: VersionOutcome, };
+export type LifecycleEvent = { "kind": "sending", version: string, index: number, total: number, } | { "kind": "waiting", what: string, seconds: number, server: string, } | { "kind": "finished", version: string, outcome: VersionOutcome, };
