@@ -655,3 +655,33 @@ fn percent_decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Pushes a .nupkg to a V2 push URL as the official client sends it (one
+/// multipart part named `package`), for setting a feed up before a test.
+/// Returns the status.
+pub fn push_package(push_url: &str, key: &str, package: &std::path::Path) -> u16 {
+    let bytes = std::fs::read(package).expect("read the package");
+    let boundary = "nupub-test-boundary-4f1c";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name=package; filename=package.nupkg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(60)))
+        .build()
+        .into();
+    let url = format!("{}/", push_url.trim_end_matches('/'));
+    agent
+        .put(&url)
+        .header("X-NuGet-ApiKey", key)
+        .header(
+            "Content-Type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
+        .send(&body[..])
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
+}
