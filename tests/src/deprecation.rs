@@ -415,7 +415,9 @@ fn deprecate(
         }
         Some(_) => {}
     }
-    let id = percent_decode(raw_id);
+    let id = percent_encoding::percent_decode_str(raw_id)
+        .decode_utf8_lossy()
+        .into_owned();
     let lid = id.to_lowercase();
     let fault = state.lock().unwrap().deprecation_faults.pop_front();
     match fault {
@@ -543,41 +545,22 @@ fn deprecate(
             .get(alt)
             .cloned()
             .or_else(|| (alt == &lid).then(|| versions_on_feed.clone()));
-        match (&known, &alt_version) {
-            (None, Some(v)) => {
-                refuse(
-                    writer,
-                    400,
-                    &format!(
-                        "Alternate package '{} {v}' does not exist.",
-                        alt_id.clone().unwrap_or_default()
-                    ),
-                );
-                return;
-            }
+        let alt_name = alt_id.clone().unwrap_or_default();
+        let missing = match (&known, &alt_version) {
+            (None, Some(v)) => Some(format!("{alt_name} {v}")),
             (Some(list), Some(v)) if !list.contains(&normalize(v)) => {
-                refuse(
-                    writer,
-                    400,
-                    &format!(
-                        "Alternate package '{} {v}' does not exist.",
-                        alt_id.clone().unwrap_or_default()
-                    ),
-                );
-                return;
+                Some(format!("{alt_name} {v}"))
             }
-            (None, None) => {
-                refuse(
-                    writer,
-                    400,
-                    &format!(
-                        "Alternate package '{}' does not exist.",
-                        alt_id.clone().unwrap_or_default()
-                    ),
-                );
-                return;
-            }
-            _ => {}
+            (None, None) => Some(alt_name),
+            _ => None,
+        };
+        if let Some(name) = missing {
+            refuse(
+                writer,
+                400,
+                &format!("Alternate package '{name}' does not exist."),
+            );
+            return;
         }
     }
     // 9: every version exists (normalized, case-insensitive).
@@ -631,29 +614,6 @@ fn deprecate(
         }
     }
     respond(writer, 200, "OK", &[], b"");
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Pushes a .nupkg to a V2 push URL as the official client sends it (one

@@ -17,6 +17,13 @@ fn cli(home: &Path) -> Nupub {
     Nupub::new(env!("CARGO_BIN_EXE_nupub"), home)
 }
 
+/// `nupub ARGS --source SOURCE --api-key KEY --yes --json`.
+fn change(home: &Path, source: &str, args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--source", source, "--api-key", KEY, "--yes", "--json"]);
+    cli(home).run(&all, "")
+}
+
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(out)))
 }
@@ -118,21 +125,7 @@ fn versions_bulk_unlist_and_relist_agree_with_pynuget() {
     );
 
     // A range: 1.0.1 and 1.0.2 (pynuget deletes what it unlists).
-    let out = cli(home).run(
-        &[
-            "unlist",
-            id,
-            "--versions",
-            "[1.0.1, 1.1.0)",
-            "--source",
-            &url,
-            "--api-key",
-            KEY,
-            "--yes",
-            "--json",
-        ],
-        "",
-    );
+    let out = change(home, &url, &["unlist", id, "--versions", "[1.0.1, 1.1.0)"]);
     assert_exit(&out, 0);
     let report = json(&out);
     let done: Vec<&str> = report["results"]
@@ -147,21 +140,7 @@ fn versions_bulk_unlist_and_relist_agree_with_pynuget() {
     agree(home, &server, id, &["1.0.0", "1.1.0", "2.0.0-beta"]);
 
     // Relist one: pynuget has no relist, and Nupub says so; nothing changes.
-    let out = cli(home).run(
-        &[
-            "relist",
-            id,
-            "--versions",
-            "1.0.0",
-            "--source",
-            &url,
-            "--api-key",
-            KEY,
-            "--yes",
-            "--json",
-        ],
-        "",
-    );
+    let out = change(home, &url, &["relist", id, "--versions", "1.0.0"]);
     assert_exit(&out, 1);
     let report = json(&out);
     assert_eq!(
@@ -170,21 +149,7 @@ fn versions_bulk_unlist_and_relist_agree_with_pynuget() {
     );
     agree(home, &server, id, &["1.0.0", "1.1.0", "2.0.0-beta"]);
     // A version pynuget no longer serves cannot be relisted: said before anything is sent.
-    let out = cli(home).run(
-        &[
-            "relist",
-            id,
-            "--versions",
-            "1.0.1",
-            "--source",
-            &url,
-            "--api-key",
-            KEY,
-            "--yes",
-            "--json",
-        ],
-        "",
-    );
+    let out = change(home, &url, &["relist", id, "--versions", "1.0.1"]);
     assert_exit(&out, 1);
     assert_eq!(json(&out)["error"]["code"], "lifecycle.select.not_on_feed");
 
@@ -207,21 +172,7 @@ fn versions_bulk_unlist_and_relist_agree_with_pynuget() {
     agree(home, &server, id, &["1.0.0", "1.1.0"]);
 
     // Nothing matches: an error, not an empty success.
-    let out = cli(home).run(
-        &[
-            "unlist",
-            id,
-            "--versions",
-            "5.x",
-            "--source",
-            &url,
-            "--api-key",
-            KEY,
-            "--yes",
-            "--json",
-        ],
-        "",
-    );
+    let out = change(home, &url, &["unlist", id, "--versions", "5.x"]);
     assert_exit(&out, 1);
     assert_eq!(json(&out)["error"]["code"], "lifecycle.select.empty");
 
@@ -333,11 +284,7 @@ fn deprecation_against_the_spec_fake() {
     let fake = DeprecationFake::start(&server, &[id]);
     fake.add_other_package("Life.Next", &["3.0.0"]);
     let src = fake.index_url();
-    let run = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend_from_slice(&["--source", &src, "--api-key", KEY, "--yes", "--json"]);
-        cli(home).run(&all, "")
-    };
+    let run = |args: &[&str]| change(home, &src, args);
     let view = |version: &str| -> serde_json::Value {
         let out = cli(home).run(&["versions", id, "--source", &src, "--json"], "");
         assert_exit(&out, 0);
@@ -567,22 +514,10 @@ fn deprecation_against_the_spec_fake() {
     );
 
     // A feed without the API (pynuget itself): said plainly.
-    let out = cli(home).run(
-        &[
-            "deprecate",
-            id,
-            "--versions",
-            "2.0.0",
-            "--reason",
-            "legacy",
-            "--source",
-            &server.push_url(),
-            "--api-key",
-            KEY,
-            "--yes",
-            "--json",
-        ],
-        "",
+    let out = change(
+        home,
+        &server.push_url(),
+        &["deprecate", id, "--versions", "2.0.0", "--reason", "legacy"],
     );
     assert_exit(&out, 1);
     assert_eq!(

@@ -270,15 +270,18 @@ fn sort_newest_first(versions: &mut [FeedVersion]) {
     });
 }
 
-fn plain_version(version: String) -> FeedVersion {
-    FeedVersion {
-        version,
-        listed: None,
-        published: None,
-        latest: None,
-        deprecation: None,
-        vulnerabilities: Vec::new(),
-        file: None,
+impl FeedVersion {
+    /// A version with nothing known about it but its text.
+    pub fn new(version: impl Into<String>) -> FeedVersion {
+        FeedVersion {
+            version: version.into(),
+            listed: None,
+            published: None,
+            latest: None,
+            deprecation: None,
+            vulnerabilities: Vec::new(),
+            file: None,
+        }
     }
 }
 
@@ -303,7 +306,7 @@ fn folder_versions(root: &Path, id: &str) -> Vec<FeedVersion> {
         found.push(FeedVersion {
             published,
             file: Some(path.display().to_string()),
-            ..plain_version(version.to_string())
+            ..FeedVersion::new(version.to_string())
         });
     };
     // Hierarchical: {root}/{id-lower}/{version-lower}/ with the package's files.
@@ -367,7 +370,7 @@ async fn flat_versions(
     let versions = parse_flat_versions(&body).map_err(|d| lookup.invalid(&url, d))?;
     Ok(versions
         .into_iter()
-        .map(|v| plain_version(v.normalized()))
+        .map(|v| FeedVersion::new(v.normalized()))
         .collect())
 }
 
@@ -485,7 +488,7 @@ pub(crate) fn registration_leaf(leaf: &serde_json::Value) -> Option<FeedVersion>
         published: text(entry, "published"),
         deprecation,
         vulnerabilities,
-        ..plain_version(version)
+        ..FeedVersion::new(version)
     })
 }
 
@@ -581,7 +584,7 @@ fn v2_version(properties: HashMap<String, String>) -> Option<FeedVersion> {
         listed,
         latest: flag("IsLatestVersion"),
         published,
-        ..plain_version(version)
+        ..FeedVersion::new(version)
     })
 }
 

@@ -564,22 +564,10 @@ where
         (self.publish)(package.to_path_buf())
     }
 
-    fn unlist(
-        &self,
-        id: &str,
-        version: &str,
-    ) -> impl Future<Output = Result<(), ErrorInfo>> + Send {
-        async move {
+    async fn unlist(&self, id: &str, version: &str) -> Result<(), ErrorInfo> {
+        {
             use nupub_feeds::lifecycle::FeedVersion;
-            let only = [FeedVersion {
-                version: version.to_string(),
-                listed: None,
-                published: None,
-                latest: None,
-                deprecation: None,
-                vulnerabilities: Vec::new(),
-                file: None,
-            }];
+            let only = [FeedVersion::new(version.to_string())];
             let chosen: Vec<&FeedVersion> = only.iter().collect();
             let plan = crate::listing::plan_listing(self.source, id, &chosen, false)
                 .map_err(|e| nupub_error::Coded::info(&e))?;
@@ -628,11 +616,8 @@ where
         )
     }
 
-    fn versions(
-        &self,
-        id: &str,
-    ) -> impl Future<Output = Result<FeedVersionList, ErrorInfo>> + Send {
-        async move {
+    async fn versions(&self, id: &str) -> Result<FeedVersionList, ErrorInfo> {
+        {
             self.client
                 .versions(
                     self.source,
@@ -664,13 +649,8 @@ mod tests {
             versions: versions
                 .iter()
                 .map(|(v, l)| FeedVersion {
-                    version: v.to_string(),
                     listed: *l,
-                    published: None,
-                    latest: None,
-                    deprecation: None,
-                    vulnerabilities: Vec::new(),
-                    file: None,
+                    ..FeedVersion::new(v.to_string())
                 })
                 .collect(),
         }
@@ -723,11 +703,8 @@ mod tests {
                 }
             }
         }
-        fn deprecate(
-            &self,
-            _: &DeprecationRequest,
-        ) -> impl Future<Output = Result<(), ErrorInfo>> + Send {
-            async { Ok(()) }
+        async fn deprecate(&self, _: &DeprecationRequest) -> Result<(), ErrorInfo> {
+            Ok(())
         }
         fn versions(
             &self,

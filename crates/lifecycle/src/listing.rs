@@ -463,13 +463,8 @@ mod tests {
 
     fn v(version: &str, listed: Option<bool>) -> FeedVersion {
         FeedVersion {
-            version: version.into(),
             listed,
-            published: None,
-            latest: None,
-            deprecation: None,
-            vulnerabilities: Vec::new(),
-            file: None,
+            ..FeedVersion::new(version)
         }
     }
 

@@ -291,13 +291,8 @@ mod tests {
     fn feed(list: &[(&str, Option<bool>)]) -> Vec<FeedVersion> {
         list.iter()
             .map(|(v, listed)| FeedVersion {
-                version: v.to_string(),
                 listed: *listed,
-                published: None,
-                latest: None,
-                deprecation: None,
-                vulnerabilities: Vec::new(),
-                file: None,
+                ..FeedVersion::new(v.to_string())
             })
             .collect()
     }
