@@ -5,6 +5,7 @@ pub mod account_commands;
 pub mod commands;
 pub mod error;
 pub mod launch;
+pub mod lifecycle_commands;
 pub mod links;
 pub mod log;
 pub mod preview;
@@ -79,7 +80,15 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             publish_commands::cancel_publish,
             publish_commands::plan_publish,
             publish_commands::store_feed_key,
-            publish_commands::set_listed
+            publish_commands::set_listed,
+            lifecycle_commands::feed_versions,
+            lifecycle_commands::choose_versions,
+            lifecycle_commands::plan_listing_change,
+            lifecycle_commands::run_listing_change,
+            lifecycle_commands::deprecate_versions,
+            lifecycle_commands::fix_start,
+            lifecycle_commands::fix_saved,
+            lifecycle_commands::fix_run
         ])
 }
 

@@ -96,10 +96,16 @@ fn the_window_never_sends_a_key_where_a_redirect_points() {
                     && !format!("{:?}", request.headers).contains(KEY),
                 "{status}: the key reached the other origin: {request:?}"
             );
-            assert_ne!(request.method, "PUT", "{status}: a package reached the other origin");
+            assert_ne!(
+                request.method, "PUT",
+                "{status}: a package reached the other origin"
+            );
         }
         // The feed itself was asked (the redirect was its answer), so the test saw the real path.
-        assert!(!moved.requests().is_empty(), "{status}: the feed was never asked");
+        assert!(
+            !moved.requests().is_empty(),
+            "{status}: the feed was never asked"
+        );
     }
     vault.remove_feed_key(FEED).unwrap();
 }

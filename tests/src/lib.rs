@@ -12,6 +12,7 @@
 //! | the `nupub` binary in a private HOME | the command line as a user runs it | [`cli`] |
 //! | capture server, fault-injecting proxy | fakes by necessity (no real peer records or breaks requests) | [`wire`] |
 //! | V3 search with owners/verified | fake by necessity (no real peer serves nuget.org's search) | [`search`] |
+//! | nuget.org's deprecation API and registration, in front of pynuget | fake by necessity (no real peer implements it) | [`deprecation`] |
 //!
 //! Everything is installed by `scripts/test`. When a peer is missing the kit
 //! panics with a message naming the command that installs it: a test that
@@ -20,6 +21,7 @@
 
 pub mod account_window;
 pub mod cli;
+pub mod deprecation;
 pub mod http;
 pub mod nuget_exe;
 pub mod oidc;

@@ -84,14 +84,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-struct Head {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
+pub(crate) struct Head {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
 }
 
 impl Head {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -107,7 +107,7 @@ impl Head {
     }
 }
 
-fn read_head(reader: &mut BufReader<TcpStream>) -> Option<Head> {
+pub(crate) fn read_head(reader: &mut BufReader<TcpStream>) -> Option<Head> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -160,7 +160,7 @@ fn read_chunked(reader: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
     }
 }
 
-fn read_body(reader: &mut BufReader<TcpStream>, head: &Head) -> Option<Vec<u8>> {
+pub(crate) fn read_body(reader: &mut BufReader<TcpStream>, head: &Head) -> Option<Vec<u8>> {
     if head.chunked() {
         return read_chunked(reader);
     }
@@ -202,7 +202,7 @@ fn with_headers(response: &[u8], headers: &[(String, String)]) -> Vec<u8> {
     out
 }
 
-fn respond(
+pub(crate) fn respond(
     stream: &mut TcpStream,
     status: u16,
     reason: &str,
@@ -222,7 +222,7 @@ fn respond(
     let _ = stream.flush();
 }
 
-fn reason_of(status: u16) -> &'static str {
+pub(crate) fn reason_of(status: u16) -> &'static str {
     match status {
         200 => "OK",
         301 => "Moved Permanently",
@@ -249,7 +249,7 @@ fn reason_of(status: u16) -> &'static str {
 }
 
 /// Runs `handle` for every connection until the returned flag is set.
-fn serve(
+pub(crate) fn serve(
     listener: TcpListener,
     handle: impl Fn(TcpStream) + Send + Sync + 'static,
 ) -> Arc<AtomicBool> {
@@ -269,7 +269,7 @@ fn serve(
     stop
 }
 
-fn stop_server(stop: &AtomicBool, port: u16) {
+pub(crate) fn stop_server(stop: &AtomicBool, port: u16) {
     stop.store(true, Ordering::SeqCst);
     let _ = TcpStream::connect(("127.0.0.1", port));
 }
@@ -560,7 +560,7 @@ impl Drop for FaultProxy {
     }
 }
 
-fn forward(upstream: SocketAddr, head: &Head, body: &[u8]) -> Option<(u16, Vec<u8>)> {
+pub(crate) fn forward(upstream: SocketAddr, head: &Head, body: &[u8]) -> Option<(u16, Vec<u8>)> {
     let mut server = TcpStream::connect(upstream).ok()?;
     server
         .set_read_timeout(Some(Duration::from_secs(60)))

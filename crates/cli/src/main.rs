@@ -8,6 +8,7 @@ mod account;
 mod inspect;
 mod key;
 mod key_arg;
+mod lifecycle;
 mod log;
 mod push;
 mod sources;
@@ -51,10 +52,14 @@ enum Command {
     /// 4 refused before anything was sent (errors, a bad symbol package, no key),
     /// 130 stopped with Ctrl-C (during the upload: nothing was published).
     Push(push::PushArgs),
-    /// Unlist a version on a feed (on a folder feed: remove it, after confirmation).
-    Unlist(push::ListingArgs),
-    /// Relist a version that was unlisted on a feed.
-    Relist(push::ListingArgs),
+    /// Every version of a package on a feed: listed or not, deprecation, vulnerabilities, dates.
+    Versions(lifecycle::VersionsArgs),
+    /// Unlist a version, or many with --versions (on a folder feed: remove them, after a typed confirmation).
+    Unlist(lifecycle::BulkListingArgs),
+    /// Relist a version, or many with --versions.
+    Relist(lifecycle::BulkListingArgs),
+    /// Deprecate versions on nuget.org (legacy, critical bugs, other), point to an alternate, or --undo.
+    Deprecate(lifecycle::DeprecateArgs),
     /// List the package sources from your nuget.config files, as NuGet reads them.
     Sources(sources::SourcesArgs),
 }
@@ -72,8 +77,10 @@ fn main() -> ExitCode {
         Command::Account(args) => account::run(args),
         Command::Key(args) => key::run(args),
         Command::Push(args) => push::run_push(args),
-        Command::Unlist(args) => push::run_listing(args, false),
-        Command::Relist(args) => push::run_listing(args, true),
+        Command::Versions(args) => lifecycle::run_versions(args),
+        Command::Unlist(args) => lifecycle::run_listing(args, false),
+        Command::Relist(args) => lifecycle::run_listing(args, true),
+        Command::Deprecate(args) => lifecycle::run_deprecate(args),
         Command::Sources(args) => sources::run(args),
     }
 }

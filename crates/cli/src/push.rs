@@ -19,8 +19,8 @@
 use clap::Args;
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::{
-    ApiKey, CancellationToken, FeedKind, ProgressSink, PushEvent, PushOptions, SymbolsChoice,
-    SymbolsOutcome,
+    ApiKey, CancellationToken, FeedKind, ProgressSink, PushEvent, PushOptions, Source,
+    SymbolsChoice, SymbolsOutcome,
 };
 use nupub_publish::{
     execute, prepare, set_listed, ConfigScope, Consent, KeyNeed, ListingRequest, Plan, PlanRequest,
@@ -90,7 +90,7 @@ pub struct ListingArgs {
 }
 
 /// How a command ended, for the exit code and the JSON output.
-enum Failure {
+pub(crate) enum Failure {
     Usage(String),
     Error {
         info: ErrorInfo,
@@ -118,6 +118,12 @@ impl From<PublishError> for Failure {
     }
 }
 
+impl From<nupub_feeds::FeedError> for Failure {
+    fn from(e: nupub_feeds::FeedError) -> Self {
+        PublishError::from(e).into()
+    }
+}
+
 impl From<ErrorInfo> for Failure {
     fn from(info: ErrorInfo) -> Self {
         Failure::Error {
@@ -127,7 +133,7 @@ impl From<ErrorInfo> for Failure {
     }
 }
 
-fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
+pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
     match result {
         Ok(value) => {
             if json {
@@ -197,8 +203,32 @@ fn wanted_source(args: &SourceArgs, scope: &ConfigScope) -> Result<Option<String
     Ok(args.source.clone())
 }
 
+/// `--source` (or defaultPushSource) resolved as a push resolves it.
+pub(crate) fn resolve_source(args: &SourceArgs) -> Result<Source, Failure> {
+    let scope = scope(args)?;
+    let feed = wanted_source(args, &scope)?;
+    let (source, warnings) = scope.resolve(feed.as_deref())?;
+    for warning in &warnings {
+        eprintln!("note: {warning}");
+    }
+    Ok(source)
+}
+
+/// The key for `source` by the publish core's lookup (given, NUGET_API_KEY, the keyring).
+pub(crate) fn resolve_key(args: &SourceArgs, source: &Source) -> Option<ApiKey> {
+    if let Some(key) = args.api_key.clone() {
+        return Some(key);
+    }
+    let mut lookup = nupub_publish::credential::Lookup::system(None);
+    let found = nupub_publish::credential::resolve_offline(source, &mut lookup);
+    if let Some(note) = &found.note {
+        eprintln!("note: {note}");
+    }
+    found.auth.api_key
+}
+
 /// Human-readable lines go to stdout, or to stderr when stdout carries JSON.
-fn say(json: bool, text: &str) {
+pub(crate) fn say(json: bool, text: &str) {
     if json {
         eprintln!("{text}");
     } else {
@@ -216,7 +246,7 @@ fn ask(question: &str) -> String {
     answer.trim().to_string()
 }
 
-fn confirm(question: &str) -> bool {
+pub(crate) fn confirm(question: &str) -> bool {
     matches!(
         ask(&format!("{question} [y/N]"))
             .to_ascii_lowercase()

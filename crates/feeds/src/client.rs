@@ -415,26 +415,10 @@ impl FeedClient {
         method: reqwest::Method,
         what: &str,
     ) -> Result<(), FeedError> {
-        let endpoints = self.endpoints(source).await?;
-        let mut url = package_endpoint(&endpoints.publish, id, version);
+        let answer = self
+            .send_listing(source, id, version, auth, method, what)
+            .await?;
         let feed = source.label();
-        let mut hops = 0;
-        let answer = loop {
-            let request = self
-                .request(method.clone(), &url, source, Some(auth))
-                .header(reqwest::header::CONTENT_LENGTH, "0")
-                .timeout(Duration::from_secs(100));
-            let response = request.send().await.map_err(|e| FeedError::Network {
-                feed: feed.clone(),
-                what: format!("{what} {id} {version}"),
-                detail: describe(&e),
-            })?;
-            let answer = Answer::read(response).await;
-            match follow_write(&answer, &url, &mut hops, &feed)? {
-                Some(next) => url = next,
-                None => break answer,
-            }
-        };
         if answer.status.is_success() {
             return Ok(());
         }
@@ -453,6 +437,39 @@ impl FeedClient {
             &format!("{what} {id} {version}"),
             auth,
         ))
+    }
+
+    /// Sends an unlist (DELETE) or relist (POST) and returns the feed's whole
+    /// answer (the caller decides what a 429 or a 405 means).
+    pub(crate) async fn send_listing(
+        &self,
+        source: &Source,
+        id: &str,
+        version: &str,
+        auth: &Auth,
+        method: reqwest::Method,
+        what: &str,
+    ) -> Result<Answer, FeedError> {
+        let endpoints = self.endpoints(source).await?;
+        let mut url = package_endpoint(&endpoints.publish, id, version);
+        let feed = source.label();
+        let mut hops = 0;
+        loop {
+            let request = self
+                .request(method.clone(), &url, source, Some(auth))
+                .header(reqwest::header::CONTENT_LENGTH, "0")
+                .timeout(Duration::from_secs(100));
+            let response = request.send().await.map_err(|e| FeedError::Network {
+                feed: feed.clone(),
+                what: format!("{what} {id} {version}"),
+                detail: describe(&e),
+            })?;
+            let answer = Answer::read(response).await;
+            match follow_write(&answer, &url, &mut hops, &feed)? {
+                Some(next) => url = next,
+                None => return Ok(answer),
+            }
+        }
     }
 }
 

@@ -69,10 +69,12 @@ struct Listed {
 }
 
 /// How the feed's versions can be read.
-struct ReadEndpoints {
-    base_address: Option<Url>,
-    search: Option<Url>,
-    v2_roots: Vec<Url>,
+pub(crate) struct ReadEndpoints {
+    pub base_address: Option<Url>,
+    pub search: Option<Url>,
+    pub v2_roots: Vec<Url>,
+    /// V3 RegistrationsBaseUrl (a SemVer 2 hive when the index has one).
+    pub registrations: Option<Url>,
 }
 
 impl FeedClient {
@@ -162,7 +164,7 @@ impl FeedClient {
 }
 
 /// The feed's name as the rules' messages show it.
-fn feed_name(source: &Source) -> String {
+pub(crate) fn feed_name(source: &Source) -> String {
     match source.kind {
         FeedKind::NugetOrg => "nuget.org".to_string(),
         FeedKind::Local => match &source.location {
@@ -179,16 +181,18 @@ fn feed_name(source: &Source) -> String {
     }
 }
 
-struct Lookup<'a> {
-    client: &'a FeedClient,
-    source: &'a Source,
-    auth: &'a Auth,
-    options: &'a FactsOptions,
-    feed: String,
+/// One lookup's requests: time and size limits, credentials only for the
+/// source's own host (shared with [`crate::lifecycle`]).
+pub(crate) struct Lookup<'a> {
+    pub client: &'a FeedClient,
+    pub source: &'a Source,
+    pub auth: &'a Auth,
+    pub options: &'a FactsOptions,
+    pub feed: String,
 }
 
 impl Lookup<'_> {
-    async fn read_endpoints(&self, url: &Url) -> Result<ReadEndpoints, FeedError> {
+    pub(crate) async fn read_endpoints(&self, url: &Url) -> Result<ReadEndpoints, FeedError> {
         self.source.check_transport(url)?;
         match self.source.protocol {
             Protocol::V3 => {
@@ -212,19 +216,21 @@ impl Lookup<'_> {
                     base_address: parse(&index.package_base_address),
                     search: parse(&index.search_query_service),
                     v2_roots: publish.as_ref().map(v2_roots_for).unwrap_or_default(),
+                    registrations: parse(&index.registrations_base_url),
                 })
             }
             Protocol::V2 | Protocol::Folder => Ok(ReadEndpoints {
                 base_address: None,
                 search: None,
                 v2_roots: v2_roots_for(url),
+                registrations: None,
             }),
         }
     }
 
     /// A GET with the time limit, credentials for the source's own origin, and
     /// the key or token only there (never for nuget.org).
-    fn get(&self, url: &Url, timeout: Duration) -> reqwest::RequestBuilder {
+    pub(crate) fn get(&self, url: &Url, timeout: Duration) -> reqwest::RequestBuilder {
         let same_origin = self
             .source
             .url()
@@ -253,7 +259,7 @@ impl Lookup<'_> {
         }
     }
 
-    fn transport(&self, what: &str, error: &reqwest::Error) -> FeedError {
+    pub(crate) fn transport(&self, what: &str, error: &reqwest::Error) -> FeedError {
         if error.is_timeout() {
             FeedError::Timeout {
                 feed: self.feed.clone(),
@@ -270,7 +276,7 @@ impl Lookup<'_> {
     }
 
     /// GETs a small answer: `Ok(None)` on 404, the body on success, a typed error otherwise.
-    async fn small(&self, url: &Url, what: &str) -> Result<Option<Vec<u8>>, FeedError> {
+    pub(crate) async fn small(&self, url: &Url, what: &str) -> Result<Option<Vec<u8>>, FeedError> {
         let response = self.send(url, self.options.timeout, what).await?;
         let status = response.status();
         if status == StatusCode::NOT_FOUND {
@@ -288,7 +294,7 @@ impl Lookup<'_> {
         self.read_body(response, url, what).await.map(Some)
     }
 
-    async fn read_body(
+    pub(crate) async fn read_body(
         &self,
         mut response: reqwest::Response,
         url: &Url,
@@ -317,7 +323,7 @@ impl Lookup<'_> {
         Ok(body)
     }
 
-    fn invalid(&self, url: &Url, detail: impl Into<String>) -> FeedError {
+    pub(crate) fn invalid(&self, url: &Url, detail: impl Into<String>) -> FeedError {
         FeedError::AnswerInvalid {
             feed: self.feed.clone(),
             url: crate::source::redact_text(url.as_str()),
@@ -709,7 +715,7 @@ fn folder_versions(root: &Path, id: &str) -> Vec<(NuGetVersion, PathBuf)> {
 }
 
 /// `{"versions": ["1.0.0", …]}` from a flat container; unparsable versions are skipped.
-fn parse_flat_versions(body: &[u8]) -> Result<Vec<NuGetVersion>, String> {
+pub(crate) fn parse_flat_versions(body: &[u8]) -> Result<Vec<NuGetVersion>, String> {
     let json: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| format!("it is not JSON ({e})"))?;
     let list = json

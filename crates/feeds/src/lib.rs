@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 pub mod facts;
 pub mod index;
+pub mod lifecycle;
 pub mod local;
 pub mod plan;
 pub mod push;
