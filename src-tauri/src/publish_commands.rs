@@ -216,6 +216,13 @@ pub async fn list_feeds(package_path: Option<String>) -> Result<FeedList, ErrorI
 #[derive(Clone, Default)]
 pub struct PublishTask(Arc<Mutex<Option<CancellationToken>>>);
 
+impl PublishTask {
+    /// A publish is running now.
+    pub fn is_running(&self) -> bool {
+        self.0.lock().map(|slot| slot.is_some()).unwrap_or(true)
+    }
+}
+
 /// The key stored for the source (by name, then by location). A keyring that
 /// does not answer means no key: the feed then says a key is needed.
 fn stored_key(source: &Source) -> Option<ApiKey> {

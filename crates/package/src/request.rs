@@ -207,7 +207,10 @@ mod tests {
         let d = Dir::new(&["A.nupkg", "B.NUPKG", "C.nupkg"], &[]);
         let r = d.plan(&["A.nupkg", "B.NUPKG", "C.nupkg"]);
         assert_eq!(r.open, Some(d.p("A.nupkg")));
-        assert_eq!(r.paths, vec![d.p("A.nupkg"), d.p("B.NUPKG"), d.p("C.nupkg")]);
+        assert_eq!(
+            r.paths,
+            vec![d.p("A.nupkg"), d.p("B.NUPKG"), d.p("C.nupkg")]
+        );
         assert_eq!(
             reasons(&r),
             vec![
