@@ -44,8 +44,12 @@ MONO_PACKAGES="mono-runtime ca-certificates-mono libmono-corlib4.5-dll libmono-m
   libmono-system4.0-cil libmono-windowsbase4.0-cil"
 # Test peers and the headless display: Xvfb, WebKitWebDriver, a private D-Bus, gnome-keyring,
 # Python for pynuget, and the reference tools the benchmarks compare against.
+# The desktop-integration checks of the .deb: the freedesktop validators and
+# lookups, lintian, xdotool and a GTK drag source (Python GObject) under Xvfb.
+PACKAGE_TEST_PACKAGES="dpkg-dev desktop-file-utils shared-mime-info xdg-utils libglib2.0-bin libgtk-3-bin lintian
+  xdotool python3-gi gir1.2-gtk-3.0"
 TEST_PACKAGES="$RUN_PACKAGES $MONO_PACKAGES xvfb xauth webkit2gtk-driver dbus dbus-bin gnome-keyring
-  libsecret-tools python3 python3-venv unzip time"
+  libsecret-tools python3 python3-venv unzip time $PACKAGE_TEST_PACKAGES"
 
 install_system_packages() {
   local packages=$1 wanted have
@@ -150,4 +154,45 @@ install_peers() {
   else
     echo "cargo-fuzz $CARGO_FUZZ_VERSION present"
   fi
+}
+
+# The Tauri CLI (its bundler makes the .deb and .rpm), pinned in packaging/package.json.
+# The npm package carries a prebuilt binary: seconds, where `cargo install tauri-cli` takes 11 minutes.
+install_tauri_cli() {
+  npm_install "$NUPUB_ROOT/packaging"
+}
+
+# Bundles the already-built app into a .deb and an .rpm with Tauri's bundler,
+# in target/package/<profile>/bundle/{deb,rpm}/.
+#   package_app release   the shipped build (scripts/package): release binaries with the CSP on
+#   package_app debug     the binaries `cargo test --workspace` built, for the packaging tests
+# The binaries are stripped copies in target/package/<profile> (the bundler
+# reads them from CARGO_TARGET_DIR), so the build's own files stay untouched.
+# The Depends line comes from dpkg-shlibdeps on the very binaries packed, so it
+# names the libraries they link (WebKitGTK, GTK, libdbus for the keyring, ...).
+# AppImage is not built: its bundler downloads tools at build time.
+package_app() {
+  local profile=$1 built stage depends config
+  built="${CARGO_TARGET_DIR:-$NUPUB_ROOT/target}/$profile"
+  stage="${CARGO_TARGET_DIR:-$NUPUB_ROOT/target}/package"
+  rm -rf "$stage/$profile"
+  mkdir -p "$stage/$profile"
+  for b in nupub-app nupub; do
+    [ -x "$built/$b" ] || { echo "$built/$b is missing: build it first" >&2; return 1; }
+    strip --strip-unneeded -o "$stage/$profile/$b" "$built/$b"
+  done
+  depends=$(cd "$(mktemp -d)" && mkdir debian &&
+    printf 'Source: nupub\n\nPackage: nupub\nArchitecture: any\n' >debian/control &&
+    dpkg-shlibdeps -O "$stage/$profile/nupub-app" "$stage/$profile/nupub" 2>/dev/null |
+    sed -n 's/^shlibs:Depends=//p')
+  [ -n "$depends" ] || { echo "dpkg-shlibdeps found no dependencies" >&2; return 1; }
+  config=$(DEPENDS="$depends" BIN="$stage/$profile" node -e '
+    const depends = process.env.DEPENDS.split(/,\s*/);
+    const files = { "/usr/bin/nupub": process.env.BIN + "/nupub" };
+    console.log(JSON.stringify({ bundle: { linux: { deb: { depends, files }, rpm: { files } } } }));')
+  local flags=(--bundles deb,rpm --ci --config "$config")
+  [ "$profile" = debug ] && flags+=(--debug)
+  (cd "$NUPUB_ROOT" && CARGO_TARGET_DIR="$stage" packaging/node_modules/.bin/tauri bundle "${flags[@]}") 2>&1 |
+    grep -v '^\s*Info Patching' || return 1
+  ls "$stage/$profile"/bundle/deb/*.deb "$stage/$profile"/bundle/rpm/*.rpm
 }

@@ -3,7 +3,6 @@
 //! Work that reads files runs on a blocking thread, so the window never freezes.
 
 use crate::error::AppError;
-use crate::launch::LaunchArgs;
 use crate::links::{self, LinkKind, LinkOutcome};
 use crate::preview::{self, AssemblyDetails, FilePreview};
 use crate::state::{Browser, OpenPackages, Opened};
@@ -33,15 +32,6 @@ pub fn app_info() -> Result<AppInfo, ErrorInfo> {
         version: env!("CARGO_PKG_VERSION").into(),
         default_target: nupub_feeds::default_target().map_err(|e| e.info())?,
     })
-}
-
-/// The package path the app was started with, if any.
-#[tauri::command]
-pub fn launch_package(launch: tauri::State<'_, LaunchArgs>) -> Option<String> {
-    launch
-        .package_path
-        .as_ref()
-        .map(|p| p.to_string_lossy().into_owned())
 }
 
 /// The symbol package found beside a package.

@@ -55,7 +55,8 @@ pub fn setup_with_browser<R: tauri::Runtime>(
         .manage(publish_commands::PublishTask::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::launch_package,
+            launch::launch_files,
+            launch::plan_open,
             commands::open_package,
             commands::verify_package,
             commands::preview_entry,
@@ -92,11 +93,23 @@ pub fn setup_with_browser<R: tauri::Runtime>(
         ])
 }
 
-/// Starts the app. Exits the process with an explanation when the window cannot be created.
+/// Starts the app, or hands its files to the window already open for this
+/// data folder and exits. Exits with an explanation when the window cannot be created.
 pub fn run() {
     let _log = log::init();
-    let launch = LaunchArgs::parse(std::env::args_os().skip(1));
-    if let Err(error) = setup(tauri::Builder::default(), launch).run(tauri::generate_context!()) {
+    let context = tauri::generate_context!();
+    let instance = launch::instance_id(
+        &context.config().identifier,
+        nupub_feeds::data_dir().ok().as_deref(),
+    );
+    // First, so a second launch stops before anything else starts.
+    let builder = tauri::Builder::default().plugin(
+        tauri_plugin_single_instance::Builder::new()
+            .dbus_id(instance)
+            .callback(launch::second_launch)
+            .build(),
+    );
+    if let Err(error) = setup(builder, LaunchArgs::from_env()).run(context) {
         eprintln!("Nupub could not start its window: {error}");
         std::process::exit(1);
     }

@@ -150,6 +150,11 @@ impl PublishTask {
         }
     }
 
+    /// A publish is running now.
+    pub fn is_running(&self) -> bool {
+        self.0.lock().map(|slot| slot.is_some()).unwrap_or(true)
+    }
+
     fn cancel(&self) -> bool {
         match self.0.lock().ok().and_then(|slot| slot.clone()) {
             Some(token) => {

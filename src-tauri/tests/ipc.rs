@@ -87,20 +87,55 @@ fn error_code(result: Result<Value, Value>) -> String {
 }
 
 #[test]
-fn launch_package_returns_the_first_argument() {
+fn launch_files_opens_the_first_package_and_lists_every_file() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join("folder")).unwrap();
     let h = harness(LaunchArgs {
-        package_path: Some(PathBuf::from("/tmp/My.Lib.1.0.0.nupkg")),
+        paths: ["My.Lib.1.0.0.nupkg", "folder", "/tmp/Other.2.0.0.nupkg"]
+            .map(PathBuf::from)
+            .to_vec(),
+        cwd: d.path().to_path_buf(),
     });
+    let files = h.call("launch_files", json!({})).unwrap();
+    let first = d.path().join("My.Lib.1.0.0.nupkg");
+    let folder = d.path().join("folder");
+    assert_eq!(files["publishing"], false);
+    assert_eq!(files["request"]["open"], json!(first));
     assert_eq!(
-        h.call("launch_package", json!({})).unwrap(),
-        json!("/tmp/My.Lib.1.0.0.nupkg")
+        files["request"]["paths"],
+        json!([first, folder, "/tmp/Other.2.0.0.nupkg"])
+    );
+    assert_eq!(
+        files["request"]["notOpened"],
+        json!([
+            {"path": folder, "reason": "folder"},
+            {"path": "/tmp/Other.2.0.0.nupkg", "reason": "anotherPackage"}
+        ])
     );
 }
 
 #[test]
-fn launch_package_is_null_without_arguments() {
+fn launch_files_opens_nothing_without_arguments() {
     let h = harness(LaunchArgs::default());
-    assert_eq!(h.call("launch_package", json!({})).unwrap(), Value::Null);
+    let files = h.call("launch_files", json!({})).unwrap();
+    assert_eq!(files["request"]["open"], Value::Null);
+    assert_eq!(files["request"]["paths"], json!([]));
+}
+
+#[test]
+fn dropped_files_are_planned_like_launch_files() {
+    let h = harness(LaunchArgs::default());
+    let pkg = fixture("TestData.1.2.3.nupkg");
+    let symbols = fixture("TestData.1.2.3.snupkg");
+    let files = h
+        .call("plan_open", json!({ "paths": [symbols, pkg] }))
+        .unwrap();
+    assert_eq!(files["request"]["open"], json!(pkg));
+    assert_eq!(
+        files["request"]["notOpened"],
+        json!([{"path": symbols, "reason": "symbolsOfOpened"}])
+    );
+    assert_eq!(files["publishing"], false);
 }
 
 #[test]

@@ -4,10 +4,20 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
 import type { DropState } from "./lib/platform";
 import { opened } from "./testing/opened";
+import type { FilesArrived } from "./bindings/FilesArrived";
+import type { NotOpened } from "./bindings/NotOpened";
+
+/** What the Rust side answers for files handed over (its plan is tested in Rust). */
+function files(open: string | null, notOpened: NotOpened[] = [], publishing = false): FilesArrived {
+  const paths = [...(open ? [open] : []), ...notOpened.map((n) => n.path)];
+  return { publishing, request: { paths, more: 0, open, notOpened } };
+}
 
 // The window integrations (drops, file dialog) are replaced; IPC goes through Tauri's own mock.
 const platform = vi.hoisted(() => ({
   dropListener: null as ((state: DropState) => void) | null,
+  filesListener: null as ((files: FilesArrived) => void) | null,
+  titles: [] as string[],
   chosen: null as string | null,
 }));
 vi.mock("./lib/platform", async (importOriginal) => {
@@ -18,6 +28,11 @@ vi.mock("./lib/platform", async (importOriginal) => {
       platform.dropListener = listener;
       return () => (platform.dropListener = null);
     },
+    listenForOpenFiles: async (listener: (files: FilesArrived) => void) => {
+      platform.filesListener = listener;
+      return () => (platform.filesListener = null);
+    },
+    setWindowTitle: async (title: string) => void platform.titles.push(title),
     chooseFile: async () => platform.chosen,
   };
 });
@@ -58,7 +73,7 @@ const intact = { entriesChecked: 4, bytesChecked: 25100, damaged: [] };
 function servePackage(extra: Record<string, Handler> = {}, pkg = opened()) {
   serve({
     app_info: () => appInfo,
-    launch_package: () => pkg.path,
+    launch_files: () => files(pkg.path),
     open_package: () => pkg,
     verify_package: () => intact,
     ...extra,
@@ -68,6 +83,8 @@ function servePackage(extra: Record<string, Handler> = {}, pkg = opened()) {
 
 beforeEach(() => {
   platform.dropListener = null;
+  platform.filesListener = null;
+  platform.titles = [];
   platform.chosen = null;
   calls = [];
 });
@@ -78,7 +95,7 @@ afterEach(() => {
 
 describe("app shell", () => {
   it("shows the product, the five steps and the drop zone", async () => {
-    serve({ app_info: () => appInfo, launch_package: () => null });
+    serve({ app_info: () => appInfo, launch_files: () => files(null) });
     render(App);
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Nupub");
     expect(screen.getByRole("heading", { level: 2 }).textContent).toBe("Drop a .nupkg here or choose a file");
@@ -97,7 +114,7 @@ describe("app shell", () => {
       app_info: () => {
         throw { code: "feed.no_data_dir", message: "no data folder", hint: "set HOME" };
       },
-      launch_package: () => null,
+      launch_files: () => files(null),
     });
     render(App);
     const alert = await screen.findByRole("alert");
@@ -116,7 +133,7 @@ describe("opening a package", () => {
     const pkg = opened({}, { signature: null });
     serve({
       app_info: () => appInfo,
-      launch_package: () => pkg.path,
+      launch_files: () => files(pkg.path),
       open_package: () => open.promise,
       verify_package: () => verify.promise,
     });
@@ -166,7 +183,7 @@ describe("opening a package", () => {
   it("shows why a package cannot be opened and offers the drop zone again", async () => {
     serve({
       app_info: () => appInfo,
-      launch_package: () => "/tmp/page.nupkg",
+      launch_files: () => files("/tmp/page.nupkg"),
       open_package: () => {
         throw { code: "package.not_a_zip", message: "/tmp/page.nupkg is not a zip archive", hint: "build the package again" };
       },
@@ -211,14 +228,15 @@ describe("opening a package", () => {
     expect(screen.getByTestId("integrity").textContent).toContain("File check failed");
   });
 
-  it("opens a dropped package, preferring the .nupkg over its .snupkg, and ignores a stale answer", async () => {
+  it("opens the package the Rust side chose from a drop, and ignores a stale answer", async () => {
     const first = deferred<unknown>();
     const second = opened({ path: "C:\\pkgs\\B.1.0.0.nupkg", fileName: "B.1.0.0.nupkg" }, { id: "B" });
     serve({
       app_info: () => appInfo,
-      launch_package: () => "/pkgs/A.nupkg",
+      launch_files: () => files("/pkgs/A.nupkg"),
       open_package: (args) => (args.path === "/pkgs/A.nupkg" ? first.promise : second),
       verify_package: () => intact,
+      plan_open: () => files("C:\\pkgs\\B.1.0.0.nupkg", [{ path: "C:\\pkgs\\B.1.0.0.snupkg", reason: "symbolsOfOpened" }]),
     });
     render(App);
     await screen.findByTestId("package-header");
@@ -231,6 +249,56 @@ describe("opening a package", () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(screen.getByTestId("package-id").textContent).toBe("B");
     expect(calls.filter((c) => c.cmd === "open_package").map((c) => c.args.path)).toEqual(["/pkgs/A.nupkg", "C:\\pkgs\\B.1.0.0.nupkg"]);
+  });
+
+  it("opens the first of several files given at start and says why the others were not opened", async () => {
+    servePackage({
+      launch_files: () =>
+        files("/pkgs/A.1.0.0.nupkg", [
+          { path: "/pkgs/B.2.0.0.nupkg", reason: "anotherPackage" },
+          { path: "/pkgs/out", reason: "folder" },
+        ]),
+      open_package: (args) => opened({ path: String(args.path) }, { id: "A", version: "1.0.0" }),
+    });
+    render(App);
+    expect((await screen.findByTestId("package-id")).textContent).toBe("A");
+    const notice = screen.getByTestId("open-notice");
+    expect(notice.textContent).toContain("Opened A.1.0.0.nupkg.");
+    expect(notice.querySelector('[data-reason="anotherPackage"]')?.textContent).toContain("B.2.0.0.nupkg: one package opens at a time");
+    expect(notice.querySelector('[data-reason="folder"]')?.textContent).toContain("out: a folder");
+    expect(calls.filter((c) => c.cmd === "open_package").map((c) => c.args.path)).toEqual(["/pkgs/A.1.0.0.nupkg"]);
+    await vi.waitFor(() => expect(platform.titles.at(-1)).toBe("A 1.0.0 — Nupub"));
+  });
+
+  it("says what happened when a drop holds nothing to open, and keeps the open package", async () => {
+    servePackage({ plan_open: (args) => files(null, (args.paths as string[]).map((path) => ({ path, reason: "notAPackage" as const }))) });
+    render(App);
+    await screen.findByTestId("package-id");
+    await vi.waitFor(() => expect(platform.dropListener).not.toBeNull());
+    platform.dropListener!({ kind: "drop", paths: ["/tmp/notes.txt"] });
+    const notice = await screen.findByTestId("open-notice");
+    expect(notice.textContent).toContain("Nothing was opened.");
+    expect(notice.textContent).toContain("notes.txt: not a NuGet package");
+    expect(calls.filter((c) => c.cmd === "plan_open").map((c) => c.args.paths)).toEqual([["/tmp/notes.txt"]]);
+    expect(calls.filter((c) => c.cmd === "open_package")).toHaveLength(1);
+    expect(screen.getByTestId("package-header")).toBeTruthy();
+  });
+
+  it("opens files from a second launch, and during a publish only asks", async () => {
+    servePackage({ open_package: (args) => opened({ path: String(args.path) }, { id: String(args.path).includes("B") ? "B" : "A" }) });
+    render(App);
+    expect((await screen.findByTestId("package-id")).textContent).toBe("A");
+    await vi.waitFor(() => expect(platform.filesListener).not.toBeNull());
+    platform.filesListener!(files("/pkgs/B.nupkg", [], true));
+    const question = await screen.findByTestId("open-waiting");
+    expect(question.textContent).toContain("A publish is running.");
+    expect(screen.getByTestId("open-waiting-file").textContent).toBe("B.nupkg");
+    expect(screen.getByTestId("package-id").textContent).toBe("A");
+    await fireEvent.click(screen.getByTestId("open-not"));
+    expect(screen.queryByTestId("open-waiting")).toBeNull();
+    expect(calls.filter((c) => c.cmd === "open_package")).toHaveLength(1);
+    platform.filesListener!(files("/pkgs/B.nupkg"));
+    await vi.waitFor(() => expect(screen.getByTestId("package-id").textContent).toBe("B"));
   });
 
   it("takes a file from the dialog, and keeps the open one when the dialog is cancelled", async () => {

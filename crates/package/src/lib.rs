@@ -20,6 +20,7 @@ pub mod le;
 pub mod media;
 pub mod nuspec;
 pub mod report;
+pub mod request;
 pub mod signature;
 pub mod version;
 
@@ -29,6 +30,7 @@ pub use error::PackageError;
 pub use media::{IconInfo, LicenseInfo, ReadmeInfo};
 pub use nuspec::Nuspec;
 pub use report::Inspection;
+pub use request::{NotOpened, NotOpenedReason, OpenRequest};
 pub use signature::{
     CertificateInfo, ImprintCheck, SignatureInfo, SignatureKind, SignerCertificates, TimestampInfo,
 };

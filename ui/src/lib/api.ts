@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AssemblyDetails } from "../bindings/AssemblyDetails";
+import type { FilesArrived } from "../bindings/FilesArrived";
 import type { FilePreview } from "../bindings/FilePreview";
 import type { IntegrityReport } from "../bindings/IntegrityReport";
 import type { LinkOutcome } from "../bindings/LinkOutcome";
@@ -22,7 +23,10 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
-  launchPackage: () => call<string | null>("launch_package"),
+  /** The files the app was started with: what to open, and what was not opened and why. */
+  launchFiles: () => call<FilesArrived>("launch_files"),
+  /** The same plan for files dropped on the window. */
+  planOpen: (paths: string[]) => call<FilesArrived>("plan_open", { paths }),
   /** Reads the package's directory and metadata (fast; never the whole file). */
   openPackage: (path: string) => call<OpenedPackage>("open_package", { path }),
   /** Streams every entry through its CRC check (slow on big packages). */

@@ -1,6 +1,10 @@
-// Window-level integrations: file drops onto the window and the open-file dialog.
+// Window-level integrations: file drops onto the window, files from a second
+// launch, the window title and the open-file dialog.
+import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open } from "@tauri-apps/plugin-dialog";
+import type { FilesArrived } from "../bindings/FilesArrived";
 
 export type DropState = { kind: "over" } | { kind: "leave" } | { kind: "drop"; paths: string[] };
 
@@ -12,6 +16,19 @@ export async function listenForDrops(onChange: (state: DropState) => void): Prom
     else if (payload.type === "leave") onChange({ kind: "leave" });
     else onChange({ kind: "over" });
   });
+}
+
+/** The event a second launch (a double-clicked package while Nupub runs) sends its files with. */
+export const OPEN_FILES_EVENT = "nupub://open-files";
+
+/** Listens for files handed over by a second launch. Returns the unsubscribe function. */
+export async function listenForOpenFiles(onFiles: (files: FilesArrived) => void): Promise<() => void> {
+  return listen<FilesArrived>(OPEN_FILES_EVENT, (event) => onFiles(event.payload));
+}
+
+/** Sets the window title (what the taskbar and window switcher show). */
+export async function setWindowTitle(title: string): Promise<void> {
+  await getCurrentWindow().setTitle(title);
 }
 
 /** Shows the system's open-file dialog for NuGet packages; resolves to the chosen path or null. */

@@ -14,7 +14,7 @@ import type { AccountOverview } from "../bindings/AccountOverview";
 
 vi.mock("../lib/platform", async (importOriginal) => {
   const real = await importOriginal<typeof import("../lib/platform")>();
-  return { ...real, listenForDrops: async () => () => {}, chooseFile: async () => null };
+  return { ...real, listenForDrops: async () => () => {}, listenForOpenFiles: async () => () => {}, setWindowTitle: async () => {}, chooseFile: async () => null };
 });
 
 type Args = Record<string, unknown>;
@@ -270,7 +270,7 @@ describe("reminders and first run in the app", () => {
   it("opens the setup on a first run without a package, with the Account entry in the header", async () => {
     serve({
       app_info: () => appInfo,
-      launch_package: () => null,
+      launch_files: () => ({ publishing: false, request: { paths: [], more: 0, open: null, notOpened: [] } }),
       onboarding_state: () => fresh,
       account_overview: () => overview({ reminders: [{ source: "nuget.org", label: null, expires: "2026-03-06", daysLeft: 5, expired: false, text: "The API key for nuget.org expires in 5 days." }] }),
     });
@@ -284,7 +284,7 @@ describe("reminders and first run in the app", () => {
   it("does not interrupt a package opened at start, nor a finished or skipped setup", async () => {
     serve({
       app_info: () => appInfo,
-      launch_package: () => null,
+      launch_files: () => ({ publishing: false, request: { paths: [], more: 0, open: null, notOpened: [] } }),
       onboarding_state: () => ({ ...fresh, skipped: true, saved: true }),
       account_overview: () => overview(),
     });
