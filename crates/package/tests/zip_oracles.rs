@@ -123,16 +123,7 @@ fn build(entries: &[Spec]) -> Vec<u8> {
 
 fn nuspec(id: &str, version: &str) -> Vec<u8> {
     format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
-  <metadata>
-    <id>{id}</id>
-    <version>{version}</version>
-    <authors>Nupub Tests</authors>
-    <description>A package made by Nupub's zip oracle tests.</description>
-  </metadata>
-</package>
-"#
+        "<?xml version=\"1.0\"?><package xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\"><metadata><id>{id}</id><version>{version}</version><authors>Nupub</authors><description>Zip oracle case</description></metadata></package>"
     )
     .into_bytes()
 }
@@ -175,20 +166,7 @@ fn eocd(b: &[u8]) -> usize {
 
 /// Central-directory records: (position, name, local header offset).
 fn records(b: &[u8]) -> Vec<(usize, Vec<u8>, usize)> {
-    let e = eocd(b);
-    let mut at = le32(b, e + 16) as usize;
-    let mut out = Vec::new();
-    for _ in 0..le16(b, e + 10) {
-        let n = le16(b, at + 28) as usize;
-        let len = 46 + n + le16(b, at + 30) as usize + le16(b, at + 32) as usize;
-        out.push((
-            at,
-            b[at + 46..at + 46 + n].to_vec(),
-            le32(b, at + 42) as usize,
-        ));
-        at += len;
-    }
-    out
+    records_moved(b, 0)
 }
 
 /// Adds `by` to every local-header offset and to the directory offset (what `zip -A` does).
@@ -244,13 +222,47 @@ fn patch(b: &[u8], f: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
     out
 }
 
+/// Sets 16-bit fields of the end record: (offset in the record, value).
+fn end16(b: &[u8], fields: &[(usize, u16)]) -> Vec<u8> {
+    patch(b, |b| {
+        let e = eocd(b);
+        for (at, v) in fields {
+            put16(b, e + at, *v);
+        }
+    })
+}
+
+/// Adds `delta` to the 32-bit field at `at` of the end record.
+fn end32_add(b: &[u8], at: usize, delta: i32) -> Vec<u8> {
+    patch(b, |b| {
+        let e = eocd(b);
+        let v = le32(b, e + at);
+        put32(b, e + at, v.wrapping_add_signed(delta));
+    })
+}
+
+/// Changes the local header (at its offset) of the entry whose name ends with `suffix`.
+fn local(b: &[u8], suffix: &str, f: impl FnOnce(&mut Vec<u8>, usize)) -> Vec<u8> {
+    patch(b, |b| {
+        let (_, lh) = entry_at(b, suffix);
+        f(b, lh)
+    })
+}
+
+/// The demo package with some entries changed.
+fn demo_with(f: impl FnOnce(&mut Vec<Spec>)) -> Vec<u8> {
+    let mut d = demo("Demo.Pkg", "1.2.3");
+    f(&mut d);
+    build(&d)
+}
+
 /// Inserts `junk` right before the local header at `at`, fixing every offset after it.
 fn insert_before_entry(b: &[u8], at: usize, junk: &[u8]) -> Vec<u8> {
     let mut out = b[..at].to_vec();
     out.extend(junk);
     out.extend(&b[at..]);
     let e = eocd(&out);
-    for (cd, _, lh) in records_unshifted(&out, junk.len()) {
+    for (cd, _, lh) in records_moved(&out, junk.len()) {
         if lh >= at {
             put32(&mut out, cd + 42, (lh + junk.len()) as u32);
         }
@@ -261,7 +273,7 @@ fn insert_before_entry(b: &[u8], at: usize, junk: &[u8]) -> Vec<u8> {
 }
 
 /// `records` for a file whose directory has moved `by` bytes but whose end record was not yet fixed.
-fn records_unshifted(b: &[u8], by: usize) -> Vec<(usize, Vec<u8>, usize)> {
+fn records_moved(b: &[u8], by: usize) -> Vec<(usize, Vec<u8>, usize)> {
     let e = eocd(b);
     let mut at = le32(b, e + 16) as usize + by;
     let mut out = Vec::new();
@@ -477,12 +489,10 @@ fn generated_cases() -> Vec<Case> {
         ),
         case(
             "UTF-8 flagged non-ASCII name",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 let mut s = spec("content/café.txt", b"x");
                 s.flags = 0x800;
                 d.push(s);
-                d
             }),
             Read("Demo.Pkg", "1.2.3"),
         ),
@@ -551,89 +561,60 @@ fn generated_cases() -> Vec<Case> {
         ),
         case(
             "directory size too large",
-            patch(&base, |b| {
-                let e = eocd(b);
-                let v = le32(b, e + 12);
-                put32(b, e + 12, v + 1);
-            }),
+            end32_add(&base, 12, 1),
             Refuse("package.zip.directory_size"),
         ),
         case(
             "directory size too small",
-            patch(&base, |b| {
-                let e = eocd(b);
-                let v = le32(b, e + 12);
-                put32(b, e + 12, v - 1);
-            }),
+            end32_add(&base, 12, -1),
             Refuse("package.zip.directory_size"),
         ),
         case(
             "entry count one too many",
-            patch(&base, |b| {
-                let e = eocd(b);
-                put16(b, e + 8, 4);
-                put16(b, e + 10, 4);
-            }),
+            end16(&base, &[(8, 4), (10, 4)]),
             Refuse("package.zip.entry_count"),
         ),
         case(
             "entry count one too few",
-            patch(&base, |b| {
-                let e = eocd(b);
-                put16(b, e + 8, 2);
-                put16(b, e + 10, 2);
-            }),
+            end16(&base, &[(8, 2), (10, 2)]),
             Refuse("package.zip.entry_count"),
         ),
         case(
             "split-archive disk numbers",
-            patch(&base, |b| {
-                let e = eocd(b);
-                put16(b, e + 4, 1);
-                put16(b, e + 6, 1);
-            }),
+            end16(&base, &[(4, 1), (6, 1)]),
             Refuse("package.zip.split_archive"),
         ),
         case(
             "local header names another file",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d[1].lh_name = Some(b"content/evil.txt".to_vec());
-                d
             }),
             Refuse("package.zip.local_header"),
         ),
         case(
             "local header names another nuspec",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d[0].lh_name = Some(b"Evil.Pkg.nuspec".to_vec());
-                d
             }),
             Refuse("package.zip.local_header"),
         ),
         case(
             "local header says stored, directory deflate",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d[1].lh_method = Some(0);
-                d
             }),
             Refuse("package.zip.local_header"),
         ),
         case(
             "local header flags differ",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d[1].lh_flags = Some(0x800);
-                d
             }),
             Refuse("package.zip.local_header"),
         ),
         case(
             "local header sizes differ",
-            patch(&base, |b| {
-                let (_, lh) = entry_at(b, "hello.txt");
+            local(&base, "hello.txt", |b, lh| {
                 let v = le32(b, lh + 22);
                 put32(b, lh + 22, v + 7);
             }),
@@ -641,8 +622,7 @@ fn generated_cases() -> Vec<Case> {
         ),
         case(
             "local header CRC differs",
-            patch(&base, |b| {
-                let (_, lh) = entry_at(b, "Demo.dll");
+            local(&base, "Demo.dll", |b, lh| {
                 let v = le32(b, lh + 14);
                 put32(b, lh + 14, v ^ 1);
             }),
@@ -650,65 +630,52 @@ fn generated_cases() -> Vec<Case> {
         ),
         case(
             "data descriptor disagrees",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d[1].descriptor = Some(1);
-                d
             }),
             Refuse("package.zip.data_descriptor"),
         ),
         case(
             "stored entry with two sizes",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d[2].declared_size = Some(4);
-                d
             }),
             Refuse("package.zip.stored_sizes"),
         ),
         case(
             "duplicate names",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d.push(spec("content/hello.txt", b"second copy"));
-                d
             }),
             Refuse("package.duplicate_entry"),
         ),
         case(
             "duplicate nuspec with another identity",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d.push(spec("Demo.Pkg.nuspec", &nuspec("Evil.Pkg", "6.6.6")));
-                d
             }),
             Refuse("package.duplicate_entry"),
         ),
         case(
             "non-ASCII name without the UTF-8 flag",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d.push(spec("content/café.txt", b"x"));
-                d
             }),
             Refuse("package.zip.name_encoding"),
         ),
         case(
             "UTF-8 flag on invalid UTF-8",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 let mut s = spec("content/x.txt", b"x");
                 s.name = b"content/\xff\xfe.txt".to_vec();
                 s.flags = 0x800;
                 d.push(s);
-                d
             }),
             Refuse("package.zip.name_encoding"),
         ),
         case(
             "Unicode Path extra field naming another file",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 let target = b"content/other.txt";
                 let mut extra = 0x7075u16.to_le_bytes().to_vec();
                 extra.extend(((5 + target.len()) as u16).to_le_bytes());
@@ -716,16 +683,13 @@ fn generated_cases() -> Vec<Case> {
                 extra.extend(crc32fast::hash(b"content/hello.txt").to_le_bytes());
                 extra.extend(target);
                 d[1].cd_extra = extra;
-                d
             }),
             Refuse("package.zip.name_encoding"),
         ),
         case(
             "extra field running past its end",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d[1].cd_extra = vec![0x0a, 0, 0x20, 0, 1, 2, 3];
-                d
             }),
             Refuse("package.zip.malformed_extra"),
         ),
@@ -736,8 +700,7 @@ fn generated_cases() -> Vec<Case> {
         ),
         case(
             "Zip64 extra field of the wrong size",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d[2].declared_size = Some(u32::MAX);
                 d[2].method = 8;
                 let mut extra = 1u16.to_le_bytes().to_vec();
@@ -745,7 +708,6 @@ fn generated_cases() -> Vec<Case> {
                 extra.extend(8u64.to_le_bytes());
                 extra.extend(8u64.to_le_bytes());
                 d[2].cd_extra = extra;
-                d
             }),
             Refuse("package.zip.zip64"),
         ),
@@ -778,10 +740,8 @@ fn generated_cases() -> Vec<Case> {
         ),
         case(
             "NUL in a name",
-            build(&{
-                let mut d = demo("Demo.Pkg", "1.2.3");
+            demo_with(|d| {
                 d.push(spec("content/a\0.exe", b"x"));
-                d
             }),
             Refuse("package.unsafe_entry_name"),
         ),
@@ -855,11 +815,7 @@ fn generated_cases() -> Vec<Case> {
             ),
             case(
                 named("directory size off by one"),
-                patch(&real, |b| {
-                    let e = eocd(b);
-                    let v = le32(b, e + 12);
-                    put32(b, e + 12, v + 1);
-                }),
+                end32_add(&real, 12, 1),
                 Refuse("package.zip.directory_size"),
             ),
             case(
@@ -874,8 +830,7 @@ fn generated_cases() -> Vec<Case> {
             ),
             case(
                 named("local header renames a file"),
-                patch(&real, |b| {
-                    let (_, lh) = entry_at(b, &first_file);
+                local(&real, &first_file, |b, lh| {
                     let n = le16(b, lh + 26) as usize;
                     b[lh + 30 + n - 1] ^= 0x20;
                 }),
@@ -883,16 +838,14 @@ fn generated_cases() -> Vec<Case> {
             ),
             case(
                 named("local header renames the nuspec"),
-                patch(&real, |b| {
-                    let (_, lh) = entry_at(b, &nuspec_name);
+                local(&real, &nuspec_name, |b, lh| {
                     b[lh + 30] ^= 0x01;
                 }),
                 Refuse("package.zip.local_header"),
             ),
             case(
                 named("local header method flipped"),
-                patch(&real, |b| {
-                    let (_, lh) = entry_at(b, &first_file);
+                local(&real, &first_file, |b, lh| {
                     let m = le16(b, lh + 8);
                     put16(b, lh + 8, if m == 8 { 0 } else { 8 });
                 }),
@@ -900,8 +853,7 @@ fn generated_cases() -> Vec<Case> {
             ),
             case(
                 named("local header size changed"),
-                patch(&real, |b| {
-                    let (_, lh) = entry_at(b, &first_file);
+                local(&real, &first_file, |b, lh| {
                     let v = le32(b, lh + 18);
                     put32(b, lh + 18, v + 1);
                 }),
