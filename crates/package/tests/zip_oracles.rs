@@ -540,7 +540,7 @@ fn generated_cases() -> Vec<Case> {
             "a second end record after the first",
             {
                 let e = eocd(&base);
-                append(&base, &base[e..].to_vec())
+                append(&base, &base[e..])
             },
             Refuse("package.zip.directory_size"),
         ),
