@@ -316,129 +316,92 @@ fn copy_hashing(
 /// if its `.signature.p7s` entry were removed (NuGet.Packaging
 /// `SignedPackageArchiveUtility.GetPackageContentHash`), written to
 /// `.nupkg.metadata`. `None` for unsigned packages (their content hash is the
-/// hash of the file) and for archives this reader does not handle (Zip64),
-/// where the file hash is used.
+/// hash of the file) and for archives this reader does not handle (Zip64, or
+/// any archive `nupub_package::zipread` refuses), where the file hash is used.
 ///
-/// Hand-written: it needs the raw offsets and sizes of ZIP records, which the
-/// zip crate does not expose. Every read is bounds-checked.
+/// The record positions come from `nupub_package::zipread`, the one zip reader;
+/// this function only re-hashes the byte ranges NuGet hashes.
 pub fn content_hash(path: &Path) -> Option<String> {
+    use nupub_package::zipread::ZipLayout;
     use std::io::{Seek, SeekFrom};
-    let mut file = File::open(path).ok()?;
-    let file_len = usize::try_from(file.metadata().ok()?.len()).ok()?;
-    let mut read_at = |offset: usize, len: usize| -> Option<Vec<u8>> {
-        let mut buffer = vec![0u8; len];
-        file.seek(SeekFrom::Start(offset as u64)).ok()?;
-        file.read_exact(&mut buffer).ok()?;
-        Some(buffer)
-    };
-    // End of central directory: the last "PK\x05\x06" within the last 64 KiB + 22 bytes.
-    let tail_start = file_len.saturating_sub(65_557);
-    let tail = read_at(tail_start, file_len - tail_start)?;
-    let le16 = |b: &[u8], at: usize| -> Option<u32> {
-        let x = b.get(at..at + 2)?;
-        Some(u32::from(u16::from_le_bytes([x[0], x[1]])))
-    };
-    let le32 = |b: &[u8], at: usize| -> Option<u32> {
-        let x = b.get(at..at + 4)?;
-        Some(u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
-    };
-    let eocd_in_tail = (0..tail.len().saturating_sub(21))
-        .rev()
-        .find(|&i| le32(&tail, i) == Some(0x0605_4b50))?;
-    let eocd = tail_start + eocd_in_tail;
-    let eocd_bytes = tail.get(eocd_in_tail..)?.to_vec();
-    let cd_size = le32(&eocd_bytes, 12)? as usize;
-    let cd_offset = le32(&eocd_bytes, 16)? as usize;
-    if cd_offset == 0xFFFF_FFFF || cd_offset.checked_add(cd_size)? > eocd {
+    let layout = ZipLayout::read_file(path, usize::from(u16::MAX)).ok()?;
+    if layout.zip64.is_some() {
         return None;
     }
-    let cd = read_at(cd_offset, cd_size)?;
-    struct Record {
-        position: usize,
-        header_size: usize,
-        offset: usize,
-        signature: bool,
-    }
-    let mut records = Vec::new();
-    let mut at = 0;
-    while at < cd.len() {
-        if le32(&cd, at)? != 0x0201_4b50 {
-            return None;
-        }
-        let name_len = le16(&cd, at + 28)? as usize;
-        let header_size =
-            46 + name_len + le16(&cd, at + 30)? as usize + le16(&cd, at + 32)? as usize;
-        let offset = le32(&cd, at + 42)? as usize;
-        if offset == 0xFFFF_FFFF {
-            return None;
-        }
-        let name = cd.get(at + 46..at + 46 + name_len)?;
-        records.push(Record {
-            position: at,
-            header_size,
-            offset,
-            signature: name == b".signature.p7s",
-        });
-        at += header_size;
-    }
+    let records = &layout.records;
     // Unsigned: the content hash is the file hash; nothing more to read.
-    let signature = records.iter().position(|r| r.signature)?;
-    // Entries are contiguous in a signed package: an entry runs to the next one
-    // (the last one to the central directory).
+    let signature = records
+        .iter()
+        .position(|r| r.name_raw == b".signature.p7s")?;
+    let mut file = File::open(path).ok()?;
+    let cd_offset = layout.directory_offset;
+    let mut cd = vec![0u8; usize::try_from(layout.directory_size).ok()?];
+    file.seek(SeekFrom::Start(cd_offset)).ok()?;
+    file.read_exact(&mut cd).ok()?;
+    let le16 = |b: &[u8], at: usize| nupub_package::le::u16_at(b, at);
+    let le32 = |b: &[u8], at: usize| nupub_package::le::u32_at(b, at);
+    // Where each record sits in `cd`, and how long it is.
+    let position = |i: usize| -> Option<(usize, usize)> {
+        let r = records.get(i)?;
+        Some((
+            usize::try_from(r.position.checked_sub(cd_offset)?).ok()?,
+            usize::try_from(r.header_len).ok()?,
+        ))
+    };
+    // Entries are contiguous (the reader refuses gaps): an entry runs to the
+    // next one, the last one to the central directory.
     let mut by_offset: Vec<usize> = (0..records.len()).collect();
-    by_offset.sort_by_key(|&i| records.get(i).map(|r| r.offset));
-    let mut entry_size = vec![0usize; records.len()];
+    by_offset.sort_by_key(|&i| records.get(i).map(|r| r.local_offset));
+    let mut entry_size = vec![0u64; records.len()];
     for (k, &i) in by_offset.iter().enumerate() {
-        let start = records.get(i)?.offset;
+        let start = records.get(i)?.local_offset;
         let end = match by_offset.get(k + 1) {
-            Some(&next) => records.get(next)?.offset,
+            Some(&next) => records.get(next)?.local_offset,
             None => cd_offset,
         };
         *entry_size.get_mut(i)? = end.checked_sub(start)?;
     }
     let mut hasher = Sha512::new();
-    let mut hash_range = |hasher: &mut Sha512, start: usize, end: usize| -> Option<()> {
-        file.seek(SeekFrom::Start(start as u64)).ok()?;
+    let mut hash_range = |hasher: &mut Sha512, start: u64, end: u64| -> Option<()> {
+        file.seek(SeekFrom::Start(start)).ok()?;
         let mut left = end.checked_sub(start)?;
-        let mut buffer = vec![0u8; (1 << 20).min(left.max(1))];
+        let mut buffer = vec![0u8; usize::try_from(left.clamp(1, 1 << 20)).ok()?];
         while left > 0 {
-            let n = left.min(buffer.len());
+            let n = usize::try_from(left.min(buffer.len() as u64)).ok()?;
             let chunk = buffer.get_mut(..n)?;
             file.read_exact(chunk).ok()?;
             hasher.update(&*chunk);
-            left -= n;
+            left -= n as u64;
         }
         Some(())
     };
-    let start_of_local_headers = records.iter().map(|r| r.offset).min()?;
+    let start_of_local_headers = records.iter().map(|r| r.local_offset).min()?;
     hash_range(&mut hasher, 0, start_of_local_headers)?;
     let mut change = vec![0i64; records.len()];
     let mut previous_end = 0i64;
     for &i in by_offset.iter().filter(|&&i| i != signature) {
-        let record = records.get(i)?;
+        let offset = records.get(i)?.local_offset;
         let size = *entry_size.get(i)?;
-        hash_range(&mut hasher, record.offset, record.offset + size)?;
-        let delta = previous_end - record.offset as i64;
+        hash_range(&mut hasher, offset, offset + size)?;
+        let delta = previous_end - offset as i64;
         *change.get_mut(i)? = delta;
-        previous_end = record.offset as i64 + size as i64 + delta;
+        previous_end = offset as i64 + size as i64 + delta;
     }
-    for (i, record) in records.iter().enumerate().filter(|(i, _)| *i != signature) {
-        hasher.update(cd.get(record.position..record.position + 42)?);
-        let moved = (i64::from(le32(&cd, record.position + 42)?) + change.get(i)?) as u32;
+    for i in (0..records.len()).filter(|i| *i != signature) {
+        let (at, len) = position(i)?;
+        hasher.update(cd.get(at..at + 42)?);
+        let moved = (i64::from(le32(&cd, at + 42)?) + change.get(i)?) as u32;
         hasher.update(moved.to_le_bytes());
-        hasher.update(cd.get(record.position + 46..record.position + record.header_size)?);
+        hasher.update(cd.get(at + 46..at + len)?);
     }
-    let sig = records.get(signature)?;
-    hasher.update(eocd_bytes.get(..8)?);
-    hasher.update((le16(&eocd_bytes, 8)? as u16).wrapping_sub(1).to_le_bytes());
+    let (_, signature_header_len) = position(signature)?;
+    let eocd = &layout.end.raw;
+    hasher.update(eocd.get(..8)?);
+    hasher.update(le16(eocd, 8)?.wrapping_sub(1).to_le_bytes());
+    hasher.update(le16(eocd, 10)?.wrapping_sub(1).to_le_bytes());
     hasher.update(
-        (le16(&eocd_bytes, 10)? as u16)
-            .wrapping_sub(1)
-            .to_le_bytes(),
-    );
-    hasher.update(
-        (cd_size as u32)
-            .wrapping_sub(sig.header_size as u32)
+        (layout.directory_size as u32)
+            .wrapping_sub(signature_header_len as u32)
             .to_le_bytes(),
     );
     hasher.update(
@@ -446,7 +409,7 @@ pub fn content_hash(path: &Path) -> Option<String> {
             .wrapping_sub(*entry_size.get(signature)? as u32)
             .to_le_bytes(),
     );
-    hasher.update(eocd_bytes.get(20..)?);
+    hasher.update(eocd.get(20..)?);
     Some(base64::engine::general_purpose::STANDARD.encode(hasher.finalize()))
 }
 
@@ -626,6 +589,19 @@ mod tests {
         }
         let unsigned = nupub_testkit::fixture("PackageWithContentFile.1.0.nupkg");
         assert_eq!(content_hash(&unsigned), None);
+    }
+
+    #[test]
+    fn content_hash_of_signed_packages_is_stable() {
+        // Values from the hash walk before it moved onto nupub_package::zipread.
+        for (name, hash) in [
+            ("SignedPackage.1.0.0.nupkg", "+OEohCE1z5qwzMffkI/9+ebbr6/cl8YD79nOo1ZItyfGzpiUUqKtYwHpKvHwvc578OQCxjXAlGpVkb9F3i/Kiw=="),
+            ("Test.RepoCountersigned.1.0.0.nupkg", "Howd7cXkd5zYYHQ/RdHTy4X0cTcivIVVAl5CMSW90PbXdChAkCH9yEwhbgimHYYFSm+OqqEO1/3Db0DK0TV1Dw=="),
+            ("Serilog.2.12.0.nupkg", "xaiJLIdu6rYMKfQMYUZgTy8YK7SMZjB4Yk50C/u//Z4OsvxkUfSPJy4nknfvwAC34yr13q7kcyh4grbwhSxyZg=="),
+        ] {
+            let path = nupub_testkit::fixture(name);
+            assert_eq!(content_hash(&path).as_deref(), Some(hash), "{name}");
+        }
     }
 
     #[test]

@@ -2,14 +2,12 @@
 //! safety checks on names and sizes, bounded reads of single entries and the
 //! streaming CRC check.
 //!
-//! The `zip` crate opens the archive and decompresses entries. It keeps its
-//! entries in a map keyed by name, so it hides duplicate names, and it only
-//! exposes an entry's metadata after reading its local header. The validation
-//! rules need every central-directory record exactly as stored (duplicates
-//! included) without touching entry data, so [`scan_central_directory`] walks
-//! the records itself, starting where the `zip` crate found the directory.
+//! The archive is read by [`crate::zipread`], which reads it as .NET's
+//! `ZipArchive` does and refuses layouts other readers would see differently;
+//! entry data is located from its local header and inflated here with flate2.
 
 use crate::error::PackageError;
+use crate::zipread::{ZipError, ZipLayout};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -88,48 +86,45 @@ impl Entry {
     }
 }
 
+/// Where an entry's data sits: its offset, or why its local header cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DataSpan {
+    pub offset: Result<u64, String>,
+    pub method: u16,
+}
+
 /// The central directory, read without touching entry data.
 pub(crate) struct Directory {
     pub entries: Vec<Entry>,
-    pub archive: zip::ZipArchive<BufReader<File>>,
+    pub spans: Vec<DataSpan>,
     pub file_size: u64,
+    pub zip64_reason: Option<String>,
 }
 
-fn read_u16(b: &[u8], at: usize) -> u16 {
-    b.get(at..at + 2)
-        .map(|s| u16::from_le_bytes([s[0], s[1]]))
-        .unwrap_or(0)
-}
-
-fn read_u32(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .unwrap_or(0)
-}
-
-fn read_u64(b: &[u8], at: usize) -> u64 {
-    b.get(at..at + 8)
-        .map(|s| {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(s);
-            u64::from_le_bytes(a)
-        })
-        .unwrap_or(0)
+/// Days in a month of a (proleptic Gregorian) year.
+fn days_in_month(year: u16, month: u16) -> u16 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
 }
 
 fn dos_to_iso(date: u16, time: u16) -> Option<String> {
-    let dt = zip::DateTime::try_from_msdos(date, time).ok()?;
-    if !dt.is_valid() {
+    let (year, month, day) = (1980 + (date >> 9), (date >> 5) & 0xF, date & 0x1F);
+    let (hour, minute, second) = (time >> 11, (time >> 5) & 0x3F, (time & 0x1F) * 2);
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
         return None;
     }
     Some(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        dt.year(),
-        dt.month(),
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
+        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"
     ))
 }
 
@@ -198,19 +193,54 @@ fn not_a_zip(path: &Path, detail: impl ToString) -> PackageError {
     }
 }
 
+fn zip_error(path: &Path, error: ZipError) -> PackageError {
+    match error {
+        ZipError::NotAZip(detail) => not_a_zip(path, detail),
+        ZipError::Io(detail) => PackageError::Unreadable {
+            path: path.to_path_buf(),
+            detail,
+        },
+        ZipError::TooManyEntries { count, limit } => PackageError::TooManyEntries {
+            path: path.to_path_buf(),
+            count: usize::try_from(count).unwrap_or(usize::MAX),
+            limit,
+        },
+        ZipError::Ambiguous(kind, detail) => PackageError::ZipAmbiguous {
+            path: path.to_path_buf(),
+            kind,
+            detail,
+        },
+    }
+}
+
 /// Opens the archive and reads its central directory with the safety checks.
 pub(crate) fn read_directory(path: &Path, limits: &Limits) -> Result<Directory, PackageError> {
     let (file, file_size) = open_file(path)?;
-    let archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| not_a_zip(path, e))?;
-    if archive.len() > limits.max_entries {
-        return Err(PackageError::TooManyEntries {
-            path: path.to_path_buf(),
-            count: archive.len(),
-            limit: limits.max_entries,
+    let layout = ZipLayout::read(&mut BufReader::new(file), file_size, limits.max_entries)
+        .map_err(|e| zip_error(path, e))?;
+    let zip64_reason = layout.zip64_reason();
+    let mut entries = Vec::with_capacity(layout.records.len());
+    let mut spans = Vec::with_capacity(layout.records.len());
+    for record in layout.records {
+        entries.push(Entry {
+            is_directory: record.name.ends_with('/'),
+            size: record.size,
+            compressed_size: record.compressed_size,
+            crc32: record.crc32,
+            modified: dos_to_iso(record.date, record.time),
+            dos_date_time: (u32::from(record.date) << 16) | u32::from(record.time),
+            compression: method_name(record.method),
+            utf8_flag: record.utf8_flag(),
+            // Names that are not UTF-8 are refused by the reader.
+            name_not_utf8: false,
+            encrypted: record.is_encrypted(),
+            path: record.name,
+        });
+        spans.push(DataSpan {
+            offset: record.local.map(|l| l.data_offset),
+            method: record.method,
         });
     }
-    let mut archive = archive;
-    let entries = scan_central_directory(path, &mut archive, limits)?;
     let mut total: u64 = 0;
     let mut seen = std::collections::HashSet::new();
     for entry in &entries {
@@ -242,120 +272,43 @@ pub(crate) fn read_directory(path: &Path, limits: &Limits) -> Result<Directory, 
             limit: limits.max_total_uncompressed,
         });
     }
-    if entries.len() != archive.len() {
-        return Err(not_a_zip(
-            path,
-            format!(
-                "the central directory lists {} records but {} distinct entries",
-                entries.len(),
-                archive.len()
-            ),
-        ));
-    }
     Ok(Directory {
         entries,
-        archive,
+        spans,
         file_size,
+        zip64_reason,
     })
 }
 
-const CENTRAL_SIG: u32 = 0x0201_4b50;
-
-fn scan_central_directory(
-    path: &Path,
-    archive: &mut zip::ZipArchive<BufReader<File>>,
-    limits: &Limits,
-) -> Result<Vec<Entry>, PackageError> {
-    let start = archive
-        .offset()
-        .saturating_add(archive.central_directory_start());
-    let names: Vec<String> = (0..archive.len())
-        .map(|i| archive.name_for_index(i).unwrap_or_default().to_string())
-        .collect();
-    let (file, _) = open_file(path)?;
-    let mut reader = BufReader::new(file);
-    reader
-        .seek(SeekFrom::Start(start))
-        .map_err(|e| not_a_zip(path, e))?;
-    let mut entries = Vec::with_capacity(names.len());
-    let mut header = [0u8; 46];
-    loop {
-        if entries.len() > limits.max_entries {
-            return Err(PackageError::TooManyEntries {
-                path: path.to_path_buf(),
-                count: entries.len(),
-                limit: limits.max_entries,
-            });
-        }
-        if reader.read_exact(&mut header[..4]).is_err() || read_u32(&header, 0) != CENTRAL_SIG {
-            break;
-        }
-        reader
-            .read_exact(&mut header[4..])
-            .map_err(|e| not_a_zip(path, format!("central directory cut short: {e}")))?;
-        let flags = read_u16(&header, 8);
-        let method = read_u16(&header, 10);
-        let time = read_u16(&header, 12);
-        let date = read_u16(&header, 14);
-        let crc32 = read_u32(&header, 16);
-        let mut compressed = u64::from(read_u32(&header, 20));
-        let mut size = u64::from(read_u32(&header, 24));
-        let name_len = usize::from(read_u16(&header, 28));
-        let extra_len = usize::from(read_u16(&header, 30));
-        let comment_len = usize::from(read_u16(&header, 32));
-        let mut var = vec![0u8; name_len + extra_len + comment_len];
-        reader
-            .read_exact(&mut var)
-            .map_err(|e| not_a_zip(path, format!("central directory cut short: {e}")))?;
-        let name_raw = var.get(..name_len).unwrap_or(&[]);
-        let extra = var.get(name_len..name_len + extra_len).unwrap_or(&[]);
-        // Zip64: sizes stored as 0xFFFFFFFF live in the 0x0001 extra field.
-        let mut at = 0;
-        while at + 4 <= extra.len() {
-            let id = read_u16(extra, at);
-            let len = usize::from(read_u16(extra, at + 2));
-            let body = extra.get(at + 4..at + 4 + len).unwrap_or(&[]);
-            if id == 0x0001 {
-                let mut p = 0;
-                if size == 0xFFFF_FFFF {
-                    size = read_u64(body, p);
-                    p += 8;
-                }
-                if compressed == 0xFFFF_FFFF {
-                    compressed = read_u64(body, p);
-                }
-            }
-            at += 4 + len;
-        }
-        let index = entries.len();
-        let name_not_utf8 = std::str::from_utf8(name_raw).is_err();
-        let path_text = match names.get(index) {
-            Some(n) if n.as_bytes() == name_raw || flags & 0x800 != 0 || name_not_utf8 => n.clone(),
-            _ => String::from_utf8_lossy(name_raw).into_owned(),
-        };
-        entries.push(Entry {
-            is_directory: path_text.ends_with('/'),
-            path: path_text,
-            size,
-            compressed_size: compressed,
-            crc32,
-            modified: dos_to_iso(date, time),
-            dos_date_time: (u32::from(date) << 16) | u32::from(time),
-            compression: method_name(method),
-            utf8_flag: flags & 0x800 != 0,
-            name_not_utf8,
-            encrypted: flags & 1 != 0,
-        });
+/// The entry's data as a reader: its compressed bytes, inflated when deflated.
+fn entry_data<'a>(
+    file: &'a mut BufReader<File>,
+    entry: &Entry,
+    span: &DataSpan,
+) -> Result<Box<dyn Read + 'a>, String> {
+    if entry.encrypted {
+        return Err("it is encrypted, which NuGet cannot read".into());
     }
-    Ok(entries)
+    let offset = span.offset.clone()?;
+    file.seek(SeekFrom::Start(offset))
+        .map_err(|e| e.to_string())?;
+    let raw = file.take(entry.compressed_size);
+    match span.method {
+        0 => Ok(Box::new(raw)),
+        8 => Ok(Box::new(flate2::read::DeflateDecoder::new(raw))),
+        _ => Err(format!(
+            "it uses compression {}, which NuGet cannot read",
+            entry.compression
+        )),
+    }
 }
 
 /// Reads one entry fully, refusing more than `limit` bytes and more bytes than
 /// the directory declares.
 pub(crate) fn read_entry_bytes(
-    archive: &mut zip::ZipArchive<BufReader<File>>,
-    index: usize,
+    file: &mut BufReader<File>,
     entry: &Entry,
+    span: &DataSpan,
     limit: u64,
 ) -> Result<Vec<u8>, PackageError> {
     if entry.size > limit {
@@ -369,11 +322,9 @@ pub(crate) fn read_entry_bytes(
         entry: entry.path.clone(),
         detail,
     };
-    let file = archive
-        .by_index(index)
-        .map_err(|e| corrupt(e.to_string()))?;
+    let data = entry_data(file, entry, span).map_err(corrupt)?;
     let mut buf = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
-    file.take(entry.size.saturating_add(1))
+    data.take(entry.size.saturating_add(1))
         .read_to_end(&mut buf)
         .map_err(|e| corrupt(e.to_string()))?;
     if buf.len() as u64 != entry.size {
@@ -387,6 +338,12 @@ pub(crate) fn read_entry_bytes(
         return Err(corrupt("its CRC-32 checksum does not match".into()));
     }
     Ok(buf)
+}
+
+/// Opens the package file for reading entries.
+pub(crate) fn open_reader(path: &Path) -> Result<BufReader<File>, PackageError> {
+    let (file, _) = open_file(path)?;
+    Ok(BufReader::new(file))
 }
 
 /// The result of streaming every entry through its CRC check.
@@ -427,19 +384,22 @@ impl IntegrityReport {
 }
 
 /// Streams every entry through inflate and CRC-32 with a fixed-size buffer.
-pub(crate) fn verify(path: &Path, entries: &[Entry]) -> Result<IntegrityReport, PackageError> {
+pub(crate) fn verify(
+    path: &Path,
+    entries: &[Entry],
+    spans: &[DataSpan],
+) -> Result<IntegrityReport, PackageError> {
     let (file, _) = open_file(path)?;
-    let mut archive = zip::ZipArchive::new(BufReader::with_capacity(256 * 1024, file))
-        .map_err(|e| not_a_zip(path, e))?;
+    let mut file = BufReader::with_capacity(256 * 1024, file);
     let mut report = IntegrityReport {
         entries_checked: 0,
         bytes_checked: 0,
         damaged: Vec::new(),
     };
     let mut buf = vec![0u8; 256 * 1024];
-    for (index, entry) in entries.iter().enumerate() {
+    for (entry, span) in entries.iter().zip(spans) {
         report.entries_checked += 1;
-        match check_one(&mut archive, index, entry, &mut buf) {
+        match check_one(&mut file, entry, span, &mut buf) {
             Ok(n) => report.bytes_checked += n,
             Err(detail) => report.damaged.push(DamagedEntry {
                 path: entry.path.clone(),
@@ -451,44 +411,27 @@ pub(crate) fn verify(path: &Path, entries: &[Entry]) -> Result<IntegrityReport, 
 }
 
 fn check_one(
-    archive: &mut zip::ZipArchive<BufReader<File>>,
-    index: usize,
+    file: &mut BufReader<File>,
     entry: &Entry,
+    span: &DataSpan,
     buf: &mut [u8],
 ) -> Result<u64, String> {
-    if entry.encrypted {
-        return Err("it is encrypted, which NuGet cannot read".into());
-    }
-    // Raw (still compressed) data; we inflate and hash it ourselves so the
-    // check does not depend on the zip crate's own CRC handling.
-    let raw = archive.by_index_raw(index).map_err(|e| e.to_string())?;
+    let limit = entry.size.saturating_add(1);
+    let mut data = entry_data(file, entry, span)?.take(limit);
     let mut hasher = crc32fast::Hasher::new();
     let mut total: u64 = 0;
-    let limit = entry.size.saturating_add(1);
-    let mut feed = |reader: &mut dyn Read| -> Result<(), String> {
-        loop {
-            let n = reader.read(buf).map_err(|e| e.to_string())?;
-            if n == 0 {
-                return Ok(());
-            }
-            let chunk = buf.get(..n).unwrap_or(&[]);
-            hasher.update(chunk);
-            total += n as u64;
-            if total >= limit {
-                return Err(format!(
-                    "it unpacks to more than the {} bytes the directory declares",
-                    entry.size
-                ));
-            }
+    loop {
+        let n = data.read(buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
         }
-    };
-    match entry.compression.as_str() {
-        "stored" => feed(&mut raw.take(limit))?,
-        "deflate" => feed(&mut flate2::read::DeflateDecoder::new(raw).take(limit))?,
-        other => {
+        hasher.update(buf.get(..n).unwrap_or(&[]));
+        total += n as u64;
+        if total >= limit {
             return Err(format!(
-                "it uses compression {other}, which NuGet cannot read"
-            ))
+                "it unpacks to more than the {} bytes the directory declares",
+                entry.size
+            ));
         }
     }
     if total != entry.size {

@@ -35,8 +35,14 @@ pub enum PackageError {
     SuspiciousCompression { entry: String, ratio: u64 },
     #[error("the entry name {entry:?} is unsafe: {reason}")]
     UnsafeEntryName { entry: String, reason: &'static str },
-    #[error("the entry {entry} appears more than once in the archive")]
+    #[error("the entry {entry} appears more than once in the archive; NuGet reads the first copy and Python's zipfile the last, so tools disagree about its content")]
     DuplicateEntry { entry: String },
+    #[error("{} cannot be published safely: {detail}. Zip readers disagree about this file: {}", path.display(), kind.why())]
+    ZipAmbiguous {
+        path: PathBuf,
+        kind: crate::zipread::Ambiguity,
+        detail: String,
+    },
     #[error("the package has no .nuspec file at its root")]
     NoNuspec,
     #[error("the package has more than one .nuspec file at its root: {}", names.join(", "))]
@@ -94,6 +100,7 @@ impl Coded for PackageError {
             PackageError::SuspiciousCompression { .. } => "package.suspicious_compression",
             PackageError::UnsafeEntryName { .. } => "package.unsafe_entry_name",
             PackageError::DuplicateEntry { .. } => "package.duplicate_entry",
+            PackageError::ZipAmbiguous { kind, .. } => kind.code(),
             PackageError::NoNuspec => "package.no_nuspec",
             PackageError::MultipleNuspecs { .. } => "package.multiple_nuspecs",
             PackageError::NuspecTooLarge { .. } => "package.nuspec_too_large",
@@ -142,6 +149,9 @@ impl Coded for PackageError {
             PackageError::MissingField { .. } => "set the value in the .nuspec (or the project file) and pack again",
             PackageError::InvalidVersion { .. } => {
                 "use a version such as 1.2.3 or 1.2.3-beta.1 (one to four numbers, an optional -label) and pack again"
+            }
+            PackageError::ZipAmbiguous { .. } => {
+                "do not publish this file: pack the project again with dotnet pack or nuget pack and publish that output as it is (do not append or prepend data, or re-zip it with another tool)"
             }
             PackageError::EntryCorrupt { .. } => {
                 "the file was damaged after it was built; build or download it again and do not publish this copy"

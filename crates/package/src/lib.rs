@@ -23,6 +23,7 @@ pub mod report;
 pub mod request;
 pub mod signature;
 pub mod version;
+pub mod zipread;
 
 pub use archive::{DamagedEntry, Entry, IntegrityReport, Limits};
 pub use assembly::{AssemblyInfo, AssemblyKind};
@@ -35,6 +36,7 @@ pub use signature::{
     CertificateInfo, ImprintCheck, SignatureInfo, SignatureKind, SignerCertificates, TimestampInfo,
 };
 pub use version::{FloatBehavior, NuGetVersion, VersionParseError, VersionRange};
+pub use zipread::Ambiguity;
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +46,8 @@ pub struct Package {
     path: PathBuf,
     file_size: u64,
     entries: Vec<Entry>,
+    spans: Vec<archive::DataSpan>,
+    zip64_reason: Option<String>,
     nuspec_index: usize,
     nuspec_raw: Vec<u8>,
     nuspec: Nuspec,
@@ -65,7 +69,8 @@ impl Package {
     }
 
     pub fn open_with_limits(path: &Path, limits: &Limits) -> Result<Package, PackageError> {
-        let mut dir = archive::read_directory(path, limits)?;
+        let dir = archive::read_directory(path, limits)?;
+        let mut reader = archive::open_reader(path)?;
         let nuspecs: Vec<usize> = dir
             .entries
             .iter()
@@ -98,12 +103,13 @@ impl Package {
                 limit: limits.max_nuspec_bytes,
             });
         }
-        let nuspec_raw = archive::read_entry_bytes(
-            &mut dir.archive,
-            nuspec_index,
-            &entry,
-            limits.max_nuspec_bytes,
-        )?;
+        let span = dir
+            .spans
+            .get(nuspec_index)
+            .cloned()
+            .ok_or(PackageError::NoNuspec)?;
+        let nuspec_raw =
+            archive::read_entry_bytes(&mut reader, &entry, &span, limits.max_nuspec_bytes)?;
         let nuspec = nuspec::parse(&entry.path, &nuspec_raw)?;
         let id = nuspec
             .id
@@ -133,6 +139,8 @@ impl Package {
             path: path.to_path_buf(),
             file_size: dir.file_size,
             entries: dir.entries,
+            spans: dir.spans,
+            zip64_reason: dir.zip64_reason,
             nuspec_index,
             nuspec_raw,
             nuspec,
@@ -143,18 +151,15 @@ impl Package {
             icon: None,
             license: None,
         };
-        package.read_embedded(&mut dir.archive, limits);
+        package.read_embedded(&mut reader, limits);
         Ok(package)
     }
 
     /// Reads the signature, readme, icon and licence file (each bounded). A
     /// problem with one of them is recorded on it, never fatal to the package.
-    fn read_embedded(
-        &mut self,
-        archive: &mut zip::ZipArchive<std::io::BufReader<std::fs::File>>,
-        limits: &Limits,
-    ) {
+    fn read_embedded(&mut self, reader: &mut std::io::BufReader<std::fs::File>, limits: &Limits) {
         let max = limits.max_embedded_file_bytes;
+        let spans = self.spans.clone();
         let mut load = |entries: &[Entry],
                         name: &str,
                         limit: u64|
@@ -168,9 +173,10 @@ impl Package {
                         .iter()
                         .position(|e| e.normalized_path().eq_ignore_ascii_case(&wanted))
                 });
-            match found.and_then(|i| entries.get(i).map(|e| (i, e.clone()))) {
-                Some((i, entry)) => {
-                    let data = archive::read_entry_bytes(archive, i, &entry, limit)
+            match found.and_then(|i| entries.get(i).zip(spans.get(i))) {
+                Some((entry, span)) => {
+                    let entry = entry.clone();
+                    let data = archive::read_entry_bytes(reader, &entry, span, limit)
                         .map_err(|e| e.to_string());
                     (Some(entry), data)
                 }
@@ -349,7 +355,13 @@ impl Package {
     /// Streams every entry through inflate and its CRC-32 check with bounded memory.
     /// Damaged entries are listed in the report; an unreadable file is an error.
     pub fn verify_integrity(&self) -> Result<IntegrityReport, PackageError> {
-        archive::verify(&self.path, &self.entries)
+        archive::verify(&self.path, &self.entries, &self.spans)
+    }
+
+    /// Why NuGet would call this archive Zip64 (nuget.org fails such packages
+    /// after upload), or `None`.
+    pub fn zip64_reason(&self) -> Option<&str> {
+        self.zip64_reason.as_deref()
     }
 
     /// The identity of a `.dll`/`.exe` entry: .NET or native, name, version,
@@ -394,14 +406,14 @@ impl Package {
             .ok_or_else(|| PackageError::NoSuchEntry {
                 entry: path.to_string(),
             })?;
-        let (file, _) = archive::open_file(&self.path)?;
-        let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| {
-            PackageError::NotAZip {
-                path: self.path.clone(),
-                detail: e.to_string(),
-            }
-        })?;
-        archive::read_entry_bytes(&mut zip, index, &entry, limit)
+        let span = self
+            .spans
+            .get(index)
+            .ok_or_else(|| PackageError::NoSuchEntry {
+                entry: path.to_string(),
+            })?;
+        let mut reader = archive::open_reader(&self.path)?;
+        archive::read_entry_bytes(&mut reader, &entry, span, limit)
     }
 }
 

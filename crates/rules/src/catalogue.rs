@@ -161,6 +161,9 @@ catalogue! {
     ZIP_UNREADABLE = { "zip.unreadable", Error, Integrity, Some(8), "The file is not a readable package",
         HINT_REBUILD,
         Some("Failed to read the package file. Ensure it is a valid NuGet package with a valid manifest."), D_PUBLISH }
+    ZIP_AMBIGUOUS = { "zip.ambiguous", Error, Integrity, None, "Zip readers would read different packages",
+        "do not publish this file: pack the project again with dotnet pack or nuget pack and publish that output as it is (do not append or prepend data, or re-zip it with another tool)",
+        None, D_PUBLISH }
     ZIP_ENTRY_CORRUPT = { "zip.entry_corrupt", Error, Integrity, None, "A file inside the package is damaged",
         "the package was damaged after it was built (copy or download cut short); build or download it again and do not publish this copy",
         None, D_PUBLISH }

@@ -6,7 +6,6 @@ use crate::assembly::{self, PdbFacts, PeFacts};
 use crate::certificates::SigningFacts;
 use nupub_package::{IntegrityReport, Package};
 use std::collections::BTreeMap;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Files the licence, icon, readme and MCP rules read are read up to this size (1 MiB + 1).
@@ -92,7 +91,7 @@ impl Facts {
     pub fn gather(package: &Package, verify: bool) -> Facts {
         let mut facts = Facts {
             now_unix: now_unix(),
-            zip64: zip64_reason(package.path()).unwrap_or(None),
+            zip64: package.zip64_reason().map(str::to_string),
             ..Facts::default()
         };
         if verify {
@@ -223,87 +222,4 @@ fn companion_of(package: &Package) -> Option<Companion> {
             error: Some(e.to_string()),
         },
     })
-}
-
-/// Zip64 as NuGet's `SignedPackageArchiveUtility.IsZip64` sees it: a Zip64
-/// end-of-central-directory locator right before the end record, or a Zip64
-/// extra field (0x0001) in any central or local header.
-pub fn zip64_reason(path: &Path) -> std::io::Result<Option<String>> {
-    let mut file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    let tail_len = len.min(65_557 + 20);
-    file.seek(SeekFrom::Start(len - tail_len))?;
-    let mut tail = vec![0u8; usize::try_from(tail_len).unwrap_or(0)];
-    file.read_exact(&mut tail)?;
-    let Some(eocd) = (0..tail.len().saturating_sub(21))
-        .rev()
-        .find(|&i| tail.get(i..i + 4) == Some(&[0x50, 0x4b, 0x05, 0x06][..]))
-    else {
-        return Ok(None);
-    };
-    if eocd >= 20 && tail.get(eocd - 20..eocd - 16) == Some(&[0x50, 0x4b, 0x06, 0x07][..]) {
-        return Ok(Some(
-            "it has a Zip64 end-of-central-directory locator".into(),
-        ));
-    }
-    let u16_at = |b: &[u8], at: usize| nupub_package::le::u16_at(b, at).unwrap_or(0);
-    let u32_at = |b: &[u8], at: usize| nupub_package::le::u32_at(b, at).unwrap_or(0);
-    let cd_size = u64::from(u32_at(&tail, eocd + 12));
-    let cd_offset = u64::from(u32_at(&tail, eocd + 16));
-    if cd_offset.saturating_add(cd_size) > len || cd_size > 64 * 1024 * 1024 {
-        return Ok(None);
-    }
-    file.seek(SeekFrom::Start(cd_offset))?;
-    let mut cd = vec![0u8; usize::try_from(cd_size).unwrap_or(0)];
-    file.read_exact(&mut cd)?;
-    let has_zip64_extra = |extra: &[u8]| {
-        let mut at = 0;
-        while at + 4 <= extra.len() {
-            if u16_at(extra, at) == 0x0001 {
-                return true;
-            }
-            at += 4 + usize::from(u16_at(extra, at + 2));
-        }
-        false
-    };
-    let mut at = 0usize;
-    let mut local_offsets = Vec::new();
-    while u32_at(&cd, at) == 0x0201_4b50 {
-        let name_len = usize::from(u16_at(&cd, at + 28));
-        let extra_len = usize::from(u16_at(&cd, at + 30));
-        let comment_len = usize::from(u16_at(&cd, at + 32));
-        let extra = cd
-            .get(at + 46 + name_len..at + 46 + name_len + extra_len)
-            .unwrap_or(&[]);
-        let name = String::from_utf8_lossy(cd.get(at + 46..at + 46 + name_len).unwrap_or(&[]))
-            .into_owned();
-        if has_zip64_extra(extra) {
-            return Ok(Some(format!(
-                "the central directory record of {name} has a Zip64 extra field"
-            )));
-        }
-        local_offsets.push((u64::from(u32_at(&cd, at + 42)), name));
-        at += 46 + name_len + extra_len + comment_len;
-    }
-    let mut header = [0u8; 30];
-    for (offset, name) in local_offsets {
-        if file.seek(SeekFrom::Start(offset)).is_err() || file.read_exact(&mut header).is_err() {
-            continue;
-        }
-        let name_len = u64::from(u16_at(&header, 26));
-        let extra_len = usize::from(u16_at(&header, 28));
-        if extra_len == 0 {
-            continue;
-        }
-        let mut extra = vec![0u8; extra_len];
-        if file.seek(SeekFrom::Current(name_len as i64)).is_ok()
-            && file.read_exact(&mut extra).is_ok()
-            && has_zip64_extra(&extra)
-        {
-            return Ok(Some(format!(
-                "the local header of {name} has a Zip64 extra field"
-            )));
-        }
-    }
-    Ok(None)
 }

@@ -413,33 +413,40 @@ mod tests {
         absent(&Builder::valid().check(), "request.size_limit");
     }
 
-    /// Rewrites the uncompressed size of `name` in its central directory record.
-    fn patch_central_size(path: &std::path::Path, name: &str, size: u32) {
+    /// Rewrites the uncompressed size of `name` in its central directory record
+    /// and its local header (both agree, so the archive is not ambiguous; the
+    /// data is just longer than declared).
+    fn patch_sizes(path: &std::path::Path, name: &str, size: u32) {
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .unwrap()
             .read_to_end(&mut bytes)
             .unwrap();
-        let mut at = None;
+        let mut at = Vec::new();
         for i in 0..bytes.len() - 46 {
-            if bytes[i..i + 4] == [0x50, 0x4b, 0x01, 0x02] {
-                let n = u16::from_le_bytes([bytes[i + 28], bytes[i + 29]]) as usize;
-                if &bytes[i + 46..i + 46 + n] == name.as_bytes() {
-                    at = Some(i);
-                }
+            let (sig, name_at, size_at) = match bytes[i..i + 4] {
+                [0x50, 0x4b, 0x01, 0x02] => (28, 46, 24),
+                [0x50, 0x4b, 0x03, 0x04] => (26, 30, 22),
+                _ => continue,
+            };
+            let n = u16::from_le_bytes([bytes[i + sig], bytes[i + sig + 1]]) as usize;
+            if bytes.get(i + name_at..i + name_at + n) == Some(name.as_bytes()) {
+                at.push(i + size_at);
             }
         }
-        let at = at.unwrap();
+        assert_eq!(at.len(), 2, "{name}: {at:?}");
         let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
-        f.seek(SeekFrom::Start(at as u64 + 24)).unwrap();
-        f.write_all(&size.to_le_bytes()).unwrap();
+        for at in at {
+            f.seek(SeekFrom::Start(at as u64)).unwrap();
+            f.write_all(&size.to_le_bytes()).unwrap();
+        }
     }
 
     #[test]
     fn readme_length_differs_from_its_header() {
         let b = Builder::valid();
         let path = b.write();
-        patch_central_size(&path, "README.md", 5);
+        patch_sizes(&path, "README.md", 5);
         let r = crate::validate_file(&path, &crate::Options::for_target(crate::Target::NugetOrg));
         expect(
             &r,

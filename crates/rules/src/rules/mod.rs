@@ -47,6 +47,10 @@ pub fn open_error(error: &PackageError) -> Vec<Finding> {
         E::DuplicateEntry { entry } => c::ZIP_DUPLICATE_ENTRIES
             .finding(text.clone())
             .at(entry.clone()),
+        E::ZipAmbiguous { kind, .. } if kind.dotnet_fails() => c::ZIP_AMBIGUOUS
+            .finding(text.clone())
+            .with_server(c::ZIP_UNREADABLE.fill(&[])),
+        E::ZipAmbiguous { .. } => c::ZIP_AMBIGUOUS.finding(text.clone()),
         E::NoNuspec => c::NUSPEC_MISSING.finding(text.clone()),
         E::MultipleNuspecs { .. } => c::NUSPEC_MULTIPLE_ROOT.finding(text.clone()),
         E::NuspecEncoding { entry, .. } => c::NUSPEC_INVALID_UNICODE
