@@ -329,6 +329,11 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
                 if !r.missing_images.is_empty() {
                     t.push_str(&format!(", {} images missing", r.missing_images.len()));
                 }
+                if let Some(line) = r.plain_text_from_line {
+                    t.push_str(&format!(
+                        ", nested too deeply to render from line {line} (shown as text)"
+                    ));
+                }
                 t
             }
         };

@@ -200,18 +200,20 @@ impl Package {
                 html: None,
                 remote_images: Vec::new(),
                 missing_images: Vec::new(),
+                plain_text_from_line: None,
                 error: None,
             };
             match data {
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes);
                     let entries = self.entries.clone();
-                    let (html, remote, missing) = media::render_readme(&readme_path, &text, |p| {
+                    let r = media::render_readme_bounded(&readme_path, &text, |p| {
                         load(&entries, p, media::MAX_README_IMAGE_BYTES).1.ok()
                     });
-                    info.html = Some(html);
-                    info.remote_images = remote;
-                    info.missing_images = missing;
+                    info.html = Some(r.html);
+                    info.remote_images = r.remote_images;
+                    info.missing_images = r.missing_images;
+                    info.plain_text_from_line = r.plain_text_from_line;
                 }
                 Err(e) => info.error = Some(e),
             }

@@ -46,6 +46,7 @@ export function inspection(overrides: Partial<Inspection> = {}): Inspection {
       html: '<h1 id="intro">My.Lib</h1><p><a href="#intro">top</a> <a href="https://docs.example/x" rel="noopener">docs</a></p><script>window.pwned = true</script>',
       remoteImages: ["https://img.example/badge.svg"],
       missingImages: [],
+      plainTextFromLine: null,
       error: null,
     },
     repository: { type: "git", url: "https://github.com/ann/my-lib", branch: null, commit: null },
