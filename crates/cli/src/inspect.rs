@@ -3,6 +3,7 @@
 use clap::Args;
 use nupub_error::Coded;
 use nupub_error::ErrorInfo;
+use nupub_package::names::display_form;
 use nupub_package::signature::SignatureKind;
 use nupub_package::{AssemblyInfo, AssemblyKind, Inspection, Package};
 use serde::Serialize;
@@ -115,7 +116,7 @@ pub fn assemblies(package: &Package) -> Vec<AssemblyEntry> {
 /// One line per assembly, in columns: path, framework (or runtime), then
 /// version and public-key token, or "native" and the CPU, or why it could not be read.
 fn assembly_lines(assemblies: &[AssemblyEntry]) -> String {
-    let rows: Vec<(&str, String, String)> = assemblies
+    let rows: Vec<(String, String, String)> = assemblies
         .iter()
         .map(|a| match a {
             AssemblyEntry::Read(info) => {
@@ -142,10 +143,10 @@ fn assembly_lines(assemblies: &[AssemblyEntry]) -> String {
                         t
                     }
                 };
-                (info.path.as_str(), place, rest)
+                (display_form(&info.path), place, rest)
             }
             AssemblyEntry::Unreadable { path, error } => (
-                path.as_str(),
+                display_form(path),
                 "unreadable:".to_string(),
                 format!("{} [{}]", first_line(&error.message, 160), error.code),
             ),
@@ -219,7 +220,7 @@ fn signature_kind(kind: SignatureKind) -> &'static str {
 /// The text report.
 pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
     let mut o = Out(String::new());
-    o.0.push_str(&format!("{} {}", i.id, i.normalized_version));
+    o.0.push_str(&format!("{} {}", i.display_id, i.normalized_version));
     if i.full_version != i.normalized_version || i.version != i.normalized_version {
         o.0.push_str(&format!(" (written {})", i.version));
     }
@@ -237,11 +238,11 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
         o.0.push_str(&format!("  [{}]", flags.join(", ")));
     }
     o.0.push('\n');
-    if let Some(t) = &i.title {
+    if let Some(t) = &i.display_title {
         o.row("Title", t);
     }
-    if !i.authors.is_empty() {
-        o.row("Authors", i.authors.join(", "));
+    if !i.display_authors.is_empty() {
+        o.row("Authors", i.display_authors.join(", "));
     }
     if !i.owners.is_empty() {
         o.row("Owners", i.owners.join(", "));
@@ -464,7 +465,7 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
                 r.entries_checked
             );
             for d in &r.damaged {
-                t.push_str(&format!("\n{}: {}", d.path, d.detail));
+                t.push_str(&format!("\n{}: {}", display_form(&d.path), d.detail));
             }
             o.row("Integrity", t);
         }

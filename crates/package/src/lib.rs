@@ -18,6 +18,7 @@ pub mod files;
 pub mod framework;
 pub mod le;
 pub mod media;
+pub mod names;
 pub mod nuspec;
 pub mod report;
 pub mod signature;
