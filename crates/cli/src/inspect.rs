@@ -408,7 +408,7 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
     o.row(
         "Files",
         format!(
-            "{} files, {} unpacked ({} package)",
+            "{} files (directory records not counted), {} unpacked ({} package)",
             i.file_count,
             size(i.total_size),
             size(i.package_size)
@@ -456,7 +456,10 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
         None => o.row("Integrity", "not checked (--no-verify)"),
         Some(r) if r.damaged.is_empty() => o.row(
             "Integrity",
-            format!("all {} entries pass their CRC check", r.entries_checked),
+            format!(
+                "all {} files pass their CRC check (directory records not counted)",
+                i.file_count
+            ),
         ),
         Some(r) => {
             let mut t = format!(
