@@ -48,6 +48,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
         )
         .manage(launch)
         .manage(OpenPackages::default())
+        .manage(state::OpenTask::default())
         .manage(browser)
         .manage(account_commands::SignInTask::default())
         .manage(publish_commands::PublishTask::default())
@@ -55,6 +56,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             commands::app_info,
             commands::launch_package,
             commands::open_package,
+            commands::cancel_open,
             commands::verify_package,
             commands::preview_entry,
             commands::assembly_info,

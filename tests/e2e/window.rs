@@ -667,20 +667,36 @@ async fn window_acknowledges_warnings_and_shows_assembly_health() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_shows_deceptive_names_escaped_and_warns() {
-    // NuGet.exe packs files whose names hold a right-to-left override, a zero
-    // width joiner and a Cyrillic look-alike letter.
+    // NuGet.exe packs the zero width joiner and the look-alike letter as
+    // they are, but drops a right-to-left override from a file name: that
+    // entry is added to the zip it made, as a hand-made package would carry it.
     let dir = tempfile::tempdir().unwrap();
     let nuget = nupub_testkit::nuget_exe::NuGetExe::new();
-    let package = nuget.pack_files(
+    let packed = nuget.pack_files(
         dir.path(),
         "Names.Demo",
         "1.0.0",
         &[
-            ("content/\u{202E}gnp.exe", b"not an image"),
             ("content/read\u{200D}me.txt", b"hello"),
             ("content/p\u{0430}ckage.txt", b"hello"),
         ],
     );
+    let package = dir.path().join("Names.Demo.1.0.0-rlo.nupkg");
+    {
+        use std::io::Write;
+        let mut source = zip::ZipArchive::new(std::fs::File::open(&packed).unwrap()).unwrap();
+        let mut out = zip::ZipWriter::new(std::fs::File::create(&package).unwrap());
+        for i in 0..source.len() {
+            out.raw_copy_file(source.by_index_raw(i).unwrap()).unwrap();
+        }
+        out.start_file(
+            "content/\u{202E}gnp.exe",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        out.write_all(b"not an image").unwrap();
+        out.finish().unwrap();
+    }
     let window = AppWindow::launch(with_package(&package)).await;
     open_tab(&window, "files").await;
     let names = window

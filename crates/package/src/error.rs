@@ -79,6 +79,8 @@ pub enum PackageError {
         size: u64,
         limit: u64,
     },
+    #[error("opening {} was stopped", path.display())]
+    Cancelled { path: PathBuf },
 }
 
 impl Coded for PackageError {
@@ -109,6 +111,7 @@ impl Coded for PackageError {
             PackageError::EntryTooLarge { .. } => "package.entry_too_large",
             PackageError::NotAnAssembly { .. } => "package.not_an_assembly",
             PackageError::AssemblyMetadata { .. } => "package.assembly_metadata",
+            PackageError::Cancelled { .. } => "package.cancelled",
         }
     }
 
@@ -148,6 +151,7 @@ impl Coded for PackageError {
             }
             PackageError::NoSuchEntry { .. } => "check the path the nuspec gives for this file",
             PackageError::EntryTooLarge { .. } => "make the file smaller",
+            PackageError::Cancelled { .. } => "open the package again when you want to see it",
             PackageError::NotAnAssembly { .. } | PackageError::AssemblyMetadata { .. } => {
                 "build the project again and pack the DLL from its bin/Release output; a damaged or renamed file fails when .NET loads it"
             }

@@ -57,6 +57,55 @@ pub struct Package {
 /// Largest licence file text kept.
 const MAX_LICENSE_TEXT: u64 = 1024 * 1024;
 
+/// The phases of opening a package, in order (each is reported before it starts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum OpenPhase {
+    /// Reading the central directory (the list of files).
+    Directory,
+    /// Reading and parsing the nuspec.
+    Nuspec,
+    /// Reading the signature.
+    Signature,
+    /// Reading the icon.
+    Icon,
+    /// Reading and rendering the readme.
+    Readme,
+    /// Reading the licence.
+    License,
+    /// Classifying files and frameworks for the summary.
+    Summary,
+}
+
+/// Watches an open: hears each phase before it starts and may stop the work
+/// (checked between phases, and by callers between their own steps).
+pub trait OpenObserver {
+    fn phase(&self, phase: OpenPhase);
+    fn cancelled(&self) -> bool;
+}
+
+/// An observer that hears nothing and never stops the work.
+struct Unobserved;
+
+impl OpenObserver for Unobserved {
+    fn phase(&self, _: OpenPhase) {}
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// Reports `phase`, or stops with [`PackageError::Cancelled`].
+fn enter(observer: &dyn OpenObserver, path: &Path, phase: OpenPhase) -> Result<(), PackageError> {
+    if observer.cancelled() {
+        return Err(PackageError::Cancelled {
+            path: path.to_path_buf(),
+        });
+    }
+    observer.phase(phase);
+    Ok(())
+}
+
 impl Package {
     /// Opens a package with the default [`Limits`].
     pub fn open(path: &Path) -> Result<Package, PackageError> {
@@ -64,7 +113,19 @@ impl Package {
     }
 
     pub fn open_with_limits(path: &Path, limits: &Limits) -> Result<Package, PackageError> {
+        Package::open_observed(path, limits, &Unobserved)
+    }
+
+    /// Opens a package, telling `observer` each phase and stopping with
+    /// [`PackageError::Cancelled`] when it asks to.
+    pub fn open_observed(
+        path: &Path,
+        limits: &Limits,
+        observer: &dyn OpenObserver,
+    ) -> Result<Package, PackageError> {
+        enter(observer, path, OpenPhase::Directory)?;
         let mut dir = archive::read_directory(path, limits)?;
+        enter(observer, path, OpenPhase::Nuspec)?;
         let nuspecs: Vec<usize> = dir
             .entries
             .iter()
@@ -142,7 +203,7 @@ impl Package {
             icon: None,
             license: None,
         };
-        package.read_embedded(&mut dir.archive, limits);
+        package.read_embedded(&mut dir.archive, limits, observer)?;
         Ok(package)
     }
 
@@ -152,7 +213,10 @@ impl Package {
         &mut self,
         archive: &mut zip::ZipArchive<std::io::BufReader<std::fs::File>>,
         limits: &Limits,
-    ) {
+        observer: &dyn OpenObserver,
+    ) -> Result<(), PackageError> {
+        let path = self.path.clone();
+        enter(observer, &path, OpenPhase::Signature)?;
         let max = limits.max_embedded_file_bytes;
         let mut load = |entries: &[Entry],
                         name: &str,
@@ -182,6 +246,7 @@ impl Package {
                 Err(e) => signature::parse_failed(e),
             });
         }
+        enter(observer, &path, OpenPhase::Icon)?;
         if let Some(icon) = self.nuspec.icon.clone() {
             let (entry, data) = load(&self.entries, &icon.normalized(), max);
             self.icon = Some(IconInfo::describe(
@@ -191,6 +256,7 @@ impl Package {
                 data,
             ));
         }
+        enter(observer, &path, OpenPhase::Readme)?;
         if let Some(readme) = self.nuspec.readme.clone() {
             let readme_path = readme.normalized();
             let (entry, data) = load(&self.entries, &readme_path, max);
@@ -220,6 +286,7 @@ impl Package {
             }
             self.readme = Some(info);
         }
+        enter(observer, &path, OpenPhase::License)?;
         let license = match (&self.nuspec.license, &self.nuspec.license_url) {
             (Some(l), _) => {
                 let kind = l.kind.clone().unwrap_or_default();
@@ -263,6 +330,7 @@ impl Package {
             _ => None,
         };
         self.license = license;
+        Ok(())
     }
 
     /// The signature, when `.signature.p7s` is present.

@@ -1,3 +1,5 @@
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { OpenProgress } from "../bindings/OpenProgress";
 // Typed access to the app's Tauri commands. The argument and result types are
 // generated from the Rust types (ui/src/bindings, written by `cargo test`).
 import { invoke } from "@tauri-apps/api/core";
@@ -25,6 +27,8 @@ export const api = {
   launchPackage: () => call<string | null>("launch_package"),
   /** Reads the package's directory and metadata (fast; never the whole file). */
   openPackage: (path: string) => call<OpenedPackage>("open_package", { path }),
+  /** Stops the open under way (a newer open stops it too). */
+  cancelOpen: () => call<null>("cancel_open"),
   /** Streams every entry through its CRC check (slow on big packages). */
   verifyPackage: (path: string) => call<IntegrityReport>("verify_package", { path }),
   previewEntry: (path: string, entry: string) => call<FilePreview>("preview_entry", { path, entry }),
@@ -38,3 +42,10 @@ export const api = {
   openLink: (url: string, packagePath: string | null, confirmed: boolean) =>
     call<LinkOutcome>("open_link", { url, packagePath, confirmed }),
 };
+
+/** The event that says which phase an open is in. */
+export const OPEN_PROGRESS_EVENT = "package:open-progress";
+
+export function onOpenProgress(handler: (progress: OpenProgress) => void): Promise<UnlistenFn> {
+  return listen<OpenProgress>(OPEN_PROGRESS_EVENT, (event) => handler(event.payload));
+}

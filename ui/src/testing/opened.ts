@@ -5,7 +5,7 @@ import type { Inspection } from "../bindings/Inspection";
 export function inspection(overrides: Partial<Inspection> = {}): Inspection {
   return {
     id: "My.Lib",
-    displayId: "My.Lib",
+    displayId: overrides.id ?? "My.Lib",
     displayTitle: null,
     displayAuthors: ["Ann", "Bo"],
     version: "1.2.3",
