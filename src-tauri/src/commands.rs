@@ -5,13 +5,16 @@
 use crate::error::AppError;
 use crate::links::{self, LinkKind, LinkOutcome};
 use crate::preview::{self, AssemblyDetails, FilePreview};
-use crate::state::{Browser, OpenPackages, Opened};
+use crate::state::{Browser, OpenPackages, OpenTask, Opened};
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::FeedTarget;
-use nupub_package::{Inspection, IntegrityReport, Package};
+use nupub_package::{Inspection, IntegrityReport, Limits, OpenObserver, OpenPhase, Package};
 use nupub_rules::{Finding, Report, Target};
 use serde::Serialize;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter, Runtime};
 use ts_rs::TS;
 
 /// What the window shows about the app itself.
@@ -109,16 +112,72 @@ fn icon_data_url(package: &Package) -> Option<String> {
     preview::image_data_url(&bytes).map(|(url, _)| url)
 }
 
-/// Opens a package: reads its directory, nuspec, signature, readme, icon and
-/// licence (never the whole file). The CRC check is [`verify_package`].
+/// The event that tells the window which phase an open is in.
+pub const OPEN_PROGRESS_EVENT: &str = "package:open-progress";
+
+/// One phase of an open, as the window hears it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenProgress {
+    pub path: String,
+    pub phase: OpenPhase,
+}
+
+/// Tells the window each phase and stops when the open is cancelled or superseded.
+struct WindowObserver<R: Runtime> {
+    app: AppHandle<R>,
+    path: String,
+    stop: Arc<AtomicBool>,
+}
+
+impl<R: Runtime> OpenObserver for WindowObserver<R> {
+    fn phase(&self, phase: OpenPhase) {
+        let path = self.path.clone();
+        let _ = self
+            .app
+            .emit(OPEN_PROGRESS_EVENT, OpenProgress { path, phase });
+    }
+    fn cancelled(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+/// Stops the open under way (the window's Cancel).
 #[tauri::command]
-pub async fn open_package(
+pub fn cancel_open(task: tauri::State<'_, OpenTask>) {
+    task.cancel();
+}
+
+/// Opens a package: reads its directory, nuspec, signature, readme, icon and
+/// licence (never the whole file), telling the window each phase; a newer
+/// open or Cancel stops it between phases. The CRC check is [`verify_package`].
+#[tauri::command]
+pub async fn open_package<R: Runtime>(
+    app: AppHandle<R>,
     packages: tauri::State<'_, OpenPackages>,
+    task: tauri::State<'_, OpenTask>,
     path: String,
 ) -> Result<OpenedPackage, ErrorInfo> {
     let packages = packages.inner().clone();
+    let stop = task.begin();
     blocking("opening the package", move || {
-        let opened = open_and_keep(&packages, &path)?;
+        let observer = WindowObserver {
+            app,
+            path: path.clone(),
+            stop,
+        };
+        let package = Package::open_observed(Path::new(&path), &Limits::default(), &observer)
+            .map_err(|e| e.info())?;
+        observer.phase(OpenPhase::Summary);
+        let opened = Opened::new(package);
+        if observer.cancelled() {
+            return Err(nupub_package::PackageError::Cancelled {
+                path: path.clone().into(),
+            }
+            .info());
+        }
+        packages.insert(path.clone(), opened.clone());
         let (symbols, symbols_error) =
             match nupub_feeds::plan_for(Path::new(&path), nupub_feeds::SymbolsChoice::Auto) {
                 Ok(plan) => (

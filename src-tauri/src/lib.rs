@@ -50,6 +50,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
         )
         .manage(launch)
         .manage(OpenPackages::default())
+        .manage(state::OpenTask::default())
         .manage(browser)
         .manage(account_commands::SignInTask::default())
         .manage(publish_commands::PublishTask::default())
@@ -58,6 +59,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             launch::launch_files,
             launch::plan_open,
             commands::open_package,
+            commands::cancel_open,
             commands::verify_package,
             commands::preview_entry,
             commands::assembly_info,

@@ -4,6 +4,7 @@ use nupub_error::ErrorInfo;
 use nupub_package::{Inspection, IntegrityReport, Package};
 use nupub_rules::Facts;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A package the window has opened, with its inspection. The CRC check and
@@ -85,5 +86,31 @@ impl Browser {
         Browser(Arc::new(|url: &str| {
             tauri_plugin_opener::open_url(url, None::<&str>).map_err(|e| e.to_string())
         }))
+    }
+}
+
+/// The open under way: a new open, or the window's Cancel, stops the last one.
+#[derive(Clone, Default)]
+pub struct OpenTask(Arc<Mutex<Option<Arc<AtomicBool>>>>);
+
+impl OpenTask {
+    /// Starts an open: the one before it (if still running) is told to stop.
+    pub fn begin(&self) -> Arc<AtomicBool> {
+        let token = Arc::new(AtomicBool::new(false));
+        if let Ok(mut current) = self.0.lock() {
+            if let Some(previous) = current.replace(Arc::clone(&token)) {
+                previous.store(true, Ordering::SeqCst);
+            }
+        }
+        token
+    }
+
+    /// Stops the open under way, if any.
+    pub fn cancel(&self) {
+        if let Ok(current) = self.0.lock() {
+            if let Some(token) = current.as_ref() {
+                token.store(true, Ordering::SeqCst);
+            }
+        }
     }
 }

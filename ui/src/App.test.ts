@@ -433,7 +433,7 @@ describe("inspector tabs", () => {
     render(App);
     expect((await openTab("readme")).textContent).toContain("This package has no readme");
     cleanup();
-    servePackage({}, opened({}, { readme: { path: "docs/README.md", entry: null, bytes: null, html: null, remoteImages: [], missingImages: [], error: "docs/README.md is not in the package" } }));
+    servePackage({}, opened({}, { readme: { path: "docs/README.md", entry: null, bytes: null, html: null, remoteImages: [], missingImages: [], plainTextFromLine: null, error: "docs/README.md is not in the package" } }));
     render(App);
     expect((await openTab("readme")).textContent).toContain("docs/README.md is not in the package");
   });

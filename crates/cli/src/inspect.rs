@@ -3,6 +3,7 @@
 use clap::Args;
 use nupub_error::Coded;
 use nupub_error::ErrorInfo;
+use nupub_package::names::display_form;
 use nupub_package::signature::SignatureKind;
 use nupub_package::{AssemblyInfo, AssemblyKind, Inspection, Package};
 use serde::Serialize;
@@ -115,7 +116,7 @@ pub fn assemblies(package: &Package) -> Vec<AssemblyEntry> {
 /// One line per assembly, in columns: path, framework (or runtime), then
 /// version and public-key token, or "native" and the CPU, or why it could not be read.
 fn assembly_lines(assemblies: &[AssemblyEntry]) -> String {
-    let rows: Vec<(&str, String, String)> = assemblies
+    let rows: Vec<(String, String, String)> = assemblies
         .iter()
         .map(|a| match a {
             AssemblyEntry::Read(info) => {
@@ -142,10 +143,10 @@ fn assembly_lines(assemblies: &[AssemblyEntry]) -> String {
                         t
                     }
                 };
-                (info.path.as_str(), place, rest)
+                (display_form(&info.path), place, rest)
             }
             AssemblyEntry::Unreadable { path, error } => (
-                path.as_str(),
+                display_form(path),
                 "unreadable:".to_string(),
                 format!("{} [{}]", first_line(&error.message, 160), error.code),
             ),
@@ -219,7 +220,7 @@ fn signature_kind(kind: SignatureKind) -> &'static str {
 /// The text report.
 pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
     let mut o = Out(String::new());
-    o.0.push_str(&format!("{} {}", i.id, i.normalized_version));
+    o.0.push_str(&format!("{} {}", i.display_id, i.normalized_version));
     if i.full_version != i.normalized_version || i.version != i.normalized_version {
         o.0.push_str(&format!(" (written {})", i.version));
     }
@@ -237,11 +238,11 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
         o.0.push_str(&format!("  [{}]", flags.join(", ")));
     }
     o.0.push('\n');
-    if let Some(t) = &i.title {
+    if let Some(t) = &i.display_title {
         o.row("Title", t);
     }
-    if !i.authors.is_empty() {
-        o.row("Authors", i.authors.join(", "));
+    if !i.display_authors.is_empty() {
+        o.row("Authors", i.display_authors.join(", "));
     }
     if !i.owners.is_empty() {
         o.row("Owners", i.owners.join(", "));
@@ -329,6 +330,11 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
                 if !r.missing_images.is_empty() {
                     t.push_str(&format!(", {} images missing", r.missing_images.len()));
                 }
+                if let Some(line) = r.plain_text_from_line {
+                    t.push_str(&format!(
+                        ", nested too deeply to render from line {line} (shown as text)"
+                    ));
+                }
                 t
             }
         };
@@ -402,7 +408,7 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
     o.row(
         "Files",
         format!(
-            "{} files, {} unpacked ({} package)",
+            "{} files (directory records not counted), {} unpacked ({} package)",
             i.file_count,
             size(i.total_size),
             size(i.package_size)
@@ -450,7 +456,10 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
         None => o.row("Integrity", "not checked (--no-verify)"),
         Some(r) if r.damaged.is_empty() => o.row(
             "Integrity",
-            format!("all {} entries pass their CRC check", r.entries_checked),
+            format!(
+                "all {} files pass their CRC check (directory records not counted)",
+                i.file_count
+            ),
         ),
         Some(r) => {
             let mut t = format!(
@@ -459,7 +468,7 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
                 r.entries_checked
             );
             for d in &r.damaged {
-                t.push_str(&format!("\n{}: {}", d.path, d.detail));
+                t.push_str(&format!("\n{}: {}", display_form(&d.path), d.detail));
             }
             o.row("Integrity", t);
         }

@@ -85,6 +85,8 @@ pub enum PackageError {
         size: u64,
         limit: u64,
     },
+    #[error("opening {} was stopped", path.display())]
+    Cancelled { path: PathBuf },
 }
 
 impl Coded for PackageError {
@@ -116,6 +118,7 @@ impl Coded for PackageError {
             PackageError::EntryTooLarge { .. } => "package.entry_too_large",
             PackageError::NotAnAssembly { .. } => "package.not_an_assembly",
             PackageError::AssemblyMetadata { .. } => "package.assembly_metadata",
+            PackageError::Cancelled { .. } => "package.cancelled",
         }
     }
 
@@ -158,6 +161,7 @@ impl Coded for PackageError {
             }
             PackageError::NoSuchEntry { .. } => "check the path the nuspec gives for this file",
             PackageError::EntryTooLarge { .. } => "make the file smaller",
+            PackageError::Cancelled { .. } => "open the package again when you want to see it",
             PackageError::NotAnAssembly { .. } | PackageError::AssemblyMetadata { .. } => {
                 "build the project again and pack the DLL from its bin/Release output; a damaged or renamed file fails when .NET loads it"
             }

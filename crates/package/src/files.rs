@@ -38,6 +38,9 @@ pub enum FileGroup {
 #[ts(export)]
 pub struct FileInfo {
     pub path: String,
+    /// How the path is shown: `/` separators, deceptive characters escaped
+    /// (`content/\u202Egnp.exe`; see [`crate::names`]).
+    pub display_path: String,
     #[ts(type = "number")]
     pub size: u64,
     #[ts(type = "number")]
@@ -74,6 +77,7 @@ pub fn classify(entry: &Entry) -> FileInfo {
     };
     let mut info = FileInfo {
         path: entry.path.clone(),
+        display_path: crate::names::display_form(&path),
         size: entry.size,
         compressed_size: entry.compressed_size,
         group: FileGroup::Other,

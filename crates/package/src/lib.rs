@@ -18,6 +18,7 @@ pub mod files;
 pub mod framework;
 pub mod le;
 pub mod media;
+pub mod names;
 pub mod nuspec;
 pub mod report;
 pub mod request;
@@ -62,6 +63,55 @@ pub struct Package {
 /// Largest licence file text kept.
 const MAX_LICENSE_TEXT: u64 = 1024 * 1024;
 
+/// The phases of opening a package, in order (each is reported before it starts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum OpenPhase {
+    /// Reading the central directory (the list of files).
+    Directory,
+    /// Reading and parsing the nuspec.
+    Nuspec,
+    /// Reading the signature.
+    Signature,
+    /// Reading the icon.
+    Icon,
+    /// Reading and rendering the readme.
+    Readme,
+    /// Reading the licence.
+    License,
+    /// Classifying files and frameworks for the summary.
+    Summary,
+}
+
+/// Watches an open: hears each phase before it starts and may stop the work
+/// (checked between phases, and by callers between their own steps).
+pub trait OpenObserver {
+    fn phase(&self, phase: OpenPhase);
+    fn cancelled(&self) -> bool;
+}
+
+/// An observer that hears nothing and never stops the work.
+struct Unobserved;
+
+impl OpenObserver for Unobserved {
+    fn phase(&self, _: OpenPhase) {}
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// Reports `phase`, or stops with [`PackageError::Cancelled`].
+fn enter(observer: &dyn OpenObserver, path: &Path, phase: OpenPhase) -> Result<(), PackageError> {
+    if observer.cancelled() {
+        return Err(PackageError::Cancelled {
+            path: path.to_path_buf(),
+        });
+    }
+    observer.phase(phase);
+    Ok(())
+}
+
 impl Package {
     /// Opens a package with the default [`Limits`].
     pub fn open(path: &Path) -> Result<Package, PackageError> {
@@ -69,8 +119,20 @@ impl Package {
     }
 
     pub fn open_with_limits(path: &Path, limits: &Limits) -> Result<Package, PackageError> {
+        Package::open_observed(path, limits, &Unobserved)
+    }
+
+    /// Opens a package, telling `observer` each phase and stopping with
+    /// [`PackageError::Cancelled`] when it asks to.
+    pub fn open_observed(
+        path: &Path,
+        limits: &Limits,
+        observer: &dyn OpenObserver,
+    ) -> Result<Package, PackageError> {
+        enter(observer, path, OpenPhase::Directory)?;
         let dir = archive::read_directory(path, limits)?;
         let mut reader = archive::open_reader(path)?;
+        enter(observer, path, OpenPhase::Nuspec)?;
         let nuspecs: Vec<usize> = dir
             .entries
             .iter()
@@ -151,13 +213,20 @@ impl Package {
             icon: None,
             license: None,
         };
-        package.read_embedded(&mut reader, limits);
+        package.read_embedded(&mut reader, limits, observer)?;
         Ok(package)
     }
 
     /// Reads the signature, readme, icon and licence file (each bounded). A
     /// problem with one of them is recorded on it, never fatal to the package.
-    fn read_embedded(&mut self, reader: &mut std::io::BufReader<std::fs::File>, limits: &Limits) {
+    fn read_embedded(
+        &mut self,
+        reader: &mut std::io::BufReader<std::fs::File>,
+        limits: &Limits,
+        observer: &dyn OpenObserver,
+    ) -> Result<(), PackageError> {
+        let path = self.path.clone();
+        enter(observer, &path, OpenPhase::Signature)?;
         let max = limits.max_embedded_file_bytes;
         let spans = self.spans.clone();
         let mut load = |entries: &[Entry],
@@ -189,6 +258,7 @@ impl Package {
                 Err(e) => signature::parse_failed(e),
             });
         }
+        enter(observer, &path, OpenPhase::Icon)?;
         if let Some(icon) = self.nuspec.icon.clone() {
             let (entry, data) = load(&self.entries, &icon.normalized(), max);
             self.icon = Some(IconInfo::describe(
@@ -198,6 +268,7 @@ impl Package {
                 data,
             ));
         }
+        enter(observer, &path, OpenPhase::Readme)?;
         if let Some(readme) = self.nuspec.readme.clone() {
             let readme_path = readme.normalized();
             let (entry, data) = load(&self.entries, &readme_path, max);
@@ -208,23 +279,26 @@ impl Package {
                 html: None,
                 remote_images: Vec::new(),
                 missing_images: Vec::new(),
+                plain_text_from_line: None,
                 error: None,
             };
             match data {
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes);
                     let entries = self.entries.clone();
-                    let (html, remote, missing) = media::render_readme(&readme_path, &text, |p| {
+                    let r = media::render_readme_bounded(&readme_path, &text, |p| {
                         load(&entries, p, media::MAX_README_IMAGE_BYTES).1.ok()
                     });
-                    info.html = Some(html);
-                    info.remote_images = remote;
-                    info.missing_images = missing;
+                    info.html = Some(r.html);
+                    info.remote_images = r.remote_images;
+                    info.missing_images = r.missing_images;
+                    info.plain_text_from_line = r.plain_text_from_line;
                 }
                 Err(e) => info.error = Some(e),
             }
             self.readme = Some(info);
         }
+        enter(observer, &path, OpenPhase::License)?;
         let license = match (&self.nuspec.license, &self.nuspec.license_url) {
             (Some(l), _) => {
                 let kind = l.kind.clone().unwrap_or_default();
@@ -268,6 +342,7 @@ impl Package {
             _ => None,
         };
         self.license = license;
+        Ok(())
     }
 
     /// The signature, when `.signature.p7s` is present.

@@ -114,7 +114,148 @@ pub struct ReadmeInfo {
     pub remote_images: Vec<String>,
     /// Image paths that are not in the package (or too large to inline).
     pub missing_images: Vec<String>,
+    /// The 1-based line from which the readme nests deeper than Nupub renders
+    /// ([`MAX_README_NESTING`], [`MAX_README_HTML_DEPTH`]); from there on it is shown as plain text.
+    pub plain_text_from_line: Option<u32>,
     pub error: Option<String>,
+}
+
+/// Deepest Markdown container nesting rendered (block quotes, list items and
+/// indentation, counted from each line's start). Real readmes stay far below;
+/// past it a Markdown parser's work per line grows with the depth.
+pub const MAX_README_NESTING: usize = 16;
+/// Deepest nesting of raw HTML elements rendered (the HTML parser's work per
+/// tag grows with the depth of open elements).
+pub const MAX_README_HTML_DEPTH: usize = 48;
+
+/// A rendered readme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedReadme {
+    /// Sanitized HTML.
+    pub html: String,
+    pub remote_images: Vec<String>,
+    pub missing_images: Vec<String>,
+    /// The 1-based line from which the text is shown as plain text (nesting past the limits).
+    pub plain_text_from_line: Option<u32>,
+}
+
+/// HTML elements that never hold children, and those whose end tag the
+/// parser implies (a new `<p>` closes the last): neither deepens nesting.
+const FLAT_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "rt", "rp", "optgroup",
+];
+
+/// How deeply one line's start nests Markdown containers: block quote
+/// markers, list markers and indentation (two columns a level).
+fn line_nesting(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut depth = 0;
+    let mut i = 0;
+    loop {
+        let mut columns = 0;
+        while let Some(b) = bytes.get(i) {
+            match b {
+                b' ' => columns += 1,
+                b'\t' => columns += 4,
+                _ => break,
+            }
+            i += 1;
+        }
+        depth += columns / 2;
+        match bytes.get(i) {
+            Some(b'>') => {
+                depth += 1;
+                i += 1;
+            }
+            Some(b'-' | b'+' | b'*') if matches!(bytes.get(i + 1), None | Some(b' ' | b'\t')) => {
+                depth += 1;
+                i += 1;
+            }
+            Some(b'0'..=b'9') => {
+                let digits = bytes
+                    .get(i..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                let after = i + digits;
+                if digits <= 9
+                    && matches!(bytes.get(after), Some(b'.' | b')'))
+                    && matches!(bytes.get(after + 1), None | Some(b' ' | b'\t'))
+                {
+                    depth += 1;
+                    i = after + 1;
+                } else {
+                    return depth;
+                }
+            }
+            _ => return depth,
+        }
+    }
+}
+
+/// Where a readme first nests deeper than Nupub renders: the byte offset
+/// of that line's start and its 1-based number. One pass, linear in the size.
+pub fn nesting_cut(markdown: &str) -> Option<(usize, usize)> {
+    let mut html_depth = 0usize;
+    let mut offset = 0;
+    for (index, line) in markdown.split_inclusive('\n').enumerate() {
+        if line_nesting(line) > MAX_README_NESTING {
+            return Some((offset, index + 1));
+        }
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while let Some(at) = bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|b| *b == b'<'))
+        {
+            i += at + 1;
+            let closing = bytes.get(i) == Some(&b'/');
+            let start = if closing { i + 1 } else { i };
+            let name_len = bytes
+                .get(start..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if name_len == 0 || !bytes.get(start).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let name = line
+                .get(start..start + name_len)
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if FLAT_ELEMENTS.contains(&name.as_str()) {
+                continue;
+            }
+            if closing {
+                html_depth = html_depth.saturating_sub(1);
+            } else {
+                html_depth += 1;
+                if html_depth > MAX_README_HTML_DEPTH {
+                    return Some((offset, index + 1));
+                }
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn is_remote(url: &str) -> bool {
@@ -150,20 +291,83 @@ pub fn resolve_relative(readme_path: &str, src: &str) -> Option<String> {
 }
 
 /// Renders a Markdown readme to sanitized HTML. `load` returns the bytes of
-/// a package entry (already bounded by the caller) or `None`.
+/// a package entry (already bounded by the caller) or `None`. See
+/// [`render_readme_bounded`]; this form returns (html, remote images, missing images).
 pub fn render_readme(
     readme_path: &str,
     markdown: &str,
-    mut load: impl FnMut(&str) -> Option<Vec<u8>>,
+    load: impl FnMut(&str) -> Option<Vec<u8>>,
 ) -> (String, Vec<String>, Vec<String>) {
-    use pulldown_cmark::{html, Options, Parser};
+    let r = render_readme_bounded(readme_path, markdown, load);
+    (r.html, r.remote_images, r.missing_images)
+}
+
+/// Most elements the rendered part of a readme may make (two units an
+/// element): a sixth of its bytes plus a fixed allowance. Each element costs the HTML sanitizer far
+/// more than a byte of text, and Markdown can make several from two bytes
+/// (`- - - -`), so without a budget the work is not proportional to the size.
+fn element_budget(bytes: usize) -> usize {
+    bytes / 6 + 4096
+}
+
+/// Renders a Markdown readme to sanitized HTML in time linear in its size: a
+/// leading byte order mark is dropped (so the first heading stays a heading);
+/// from the first line that nests deeper than [`MAX_README_NESTING`] or
+/// [`MAX_README_HTML_DEPTH`], or where the elements made so far pass a budget
+/// proportional to the size, the rest is shown as plain text.
+pub fn render_readme_bounded(
+    readme_path: &str,
+    markdown: &str,
+    mut load: impl FnMut(&str) -> Option<Vec<u8>>,
+) -> RenderedReadme {
+    use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+    let markdown = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
+    let mut cut = nesting_cut(markdown).map(|(at, _)| at);
+    let source = markdown.get(..cut.unwrap_or(markdown.len())).unwrap_or("");
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_GFM;
+    let budget = element_budget(markdown.len());
+    let mut used = 0usize;
+    let mut events = Vec::new();
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        used += match &event {
+            Event::Start(_) => 2,
+            Event::Html(h) | Event::InlineHtml(h) => h.matches('<').count(),
+            Event::Text(_) | Event::End(_) => 0,
+            _ => 1,
+        };
+        if used > budget {
+            cut = Some(range.start);
+            break;
+        }
+        events.push(event);
+    }
+    // Image sources are collected from the images and raw HTML alone (a
+    // second sanitizer pass over the whole readme would double its cost).
+    let mut image_events = Vec::new();
+    let mut in_image = 0usize;
+    for event in &events {
+        match event {
+            Event::Start(Tag::Image { .. }) => {
+                in_image += 1;
+                image_events.push(event.clone());
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                image_events.push(event.clone());
+            }
+            Event::Html(_) | Event::InlineHtml(_) => image_events.push(event.clone()),
+            _ if in_image > 0 => image_events.push(event.clone()),
+            _ => {}
+        }
+    }
+    let mut images_html = String::new();
+    html::push_html(&mut images_html, image_events.into_iter());
     let mut raw_html = String::new();
-    html::push_html(&mut raw_html, Parser::new_ext(markdown, options));
+    html::push_html(&mut raw_html, events.into_iter());
 
     // Pass 1: collect every image source the sanitizer would keep an <img> for.
     let sources: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
@@ -177,7 +381,7 @@ pub fn render_readme(
             }
             Some(value.into())
         })
-        .clean(&raw_html)
+        .clean(&images_html)
         .to_string();
 
     let mut remote = Vec::new();
@@ -224,7 +428,7 @@ pub fn render_readme(
 
     let inlined = Arc::new(inlined);
     // Pass 2: sanitize, with package images inlined and everything remote or unknown dropped.
-    let clean = ammonia::Builder::default()
+    let mut clean = ammonia::Builder::default()
         .add_url_schemes(["data"])
         .link_rel(Some("noopener noreferrer nofollow"))
         .attribute_filter(
@@ -237,7 +441,21 @@ pub fn render_readme(
         )
         .clean(&raw_html)
         .to_string();
-    (clean, remote, missing)
+    // The rest is escaped here, after sanitizing: text cannot carry markup.
+    if let Some(at) = cut {
+        clean.push_str("<pre class=\"nupub-plain-rest\">");
+        clean.push_str(&escape_text(markdown.get(at..).unwrap_or("")));
+        clean.push_str("</pre>");
+    }
+    RenderedReadme {
+        html: clean,
+        remote_images: remote,
+        missing_images: missing,
+        plain_text_from_line: cut.map(|at| {
+            let line = markdown.get(..at).unwrap_or("").matches('\n').count() + 1;
+            u32::try_from(line).unwrap_or(u32::MAX)
+        }),
+    }
 }
 
 /// One licence id in an expression.
@@ -370,6 +588,50 @@ mod tests {
         assert_eq!(html.matches("data:image/png;base64,").count(), 2, "{html}");
         assert_eq!(remote, vec!["https://example.com/x.png".to_string()]);
         assert_eq!(missing, vec!["nope.png".to_string()]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_keeps_the_first_heading() {
+        let (html, _, _) = render_readme("README.md", "\u{feff}# Title\n\ntext\n", |_| None);
+        assert!(html.starts_with("<h1>Title</h1>"), "{html}");
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_shown_as_text_from_that_line() {
+        let deep = format!(
+            "# Top\n\nfine\n\n{} too deep <b>x</b>\nafter\n",
+            ">".repeat(MAX_README_NESTING + 1)
+        );
+        let r = render_readme_bounded("README.md", &deep, |_| None);
+        assert_eq!(r.plain_text_from_line, Some(5));
+        assert!(r.html.contains("<h1>Top</h1>"), "{}", r.html);
+        assert!(
+            r.html.contains("too deep &lt;b&gt;x&lt;/b&gt;\nafter"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<blockquote>"), "{}", r.html);
+        let ok = format!("{} just deep enough\n", ">".repeat(MAX_README_NESTING));
+        assert_eq!(
+            render_readme_bounded("README.md", &ok, |_| None).plain_text_from_line,
+            None
+        );
+        let html = format!("intro\n\n{}\n", "<div>".repeat(MAX_README_HTML_DEPTH + 1));
+        assert_eq!(
+            render_readme_bounded("README.md", &html, |_| None).plain_text_from_line,
+            Some(3)
+        );
+        // Paragraphs and list items close themselves: many are not deep.
+        let flat = "<p>a\n".repeat(500) + &"<li>b\n".repeat(500);
+        assert_eq!(
+            render_readme_bounded("README.md", &flat, |_| None).plain_text_from_line,
+            None
+        );
+        let lists = format!("{}- deep list\n", "- ".repeat(MAX_README_NESTING + 1));
+        assert_eq!(
+            render_readme_bounded("README.md", &lists, |_| None).plain_text_from_line,
+            Some(1)
+        );
     }
 
     #[test]

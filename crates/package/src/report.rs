@@ -86,6 +86,10 @@ pub struct FrameworkSummary {
 #[ts(export)]
 pub struct Inspection {
     pub id: String,
+    /// The id, title and authors as shown (deceptive characters escaped; see [`crate::names`]).
+    pub display_id: String,
+    pub display_title: Option<String>,
+    pub display_authors: Vec<String>,
     /// The `<version>` text as written (trimmed).
     pub version: String,
     pub normalized_version: String,
@@ -244,8 +248,12 @@ impl Inspection {
         }
         frameworks.sort_by(|a, b| a.short_name.cmp(&b.short_name));
         let v = package.version();
+        let display = crate::names::display_form;
         Inspection {
             id: package.id().to_string(),
+            display_id: display(package.id()),
+            display_title: clean(&n.title).map(|t| display(&t)),
+            display_authors: n.authors_list().iter().map(|a| display(a)).collect(),
             version: v.original().trim().to_string(),
             normalized_version: v.normalized(),
             full_version: v.full(),

@@ -182,6 +182,9 @@ catalogue! {
     ZIP_UNSAFE_ENTRY = { "zip.unsafe_entry", Error, Integrity, Some(36), "Entry that escapes the install folder",
         "do not publish this file: entries like this can write outside the package folder; build the package again with dotnet pack",
         Some("The package '{0}' contains an entry '{1}' which is unsafe for extraction."), D_PUBLISH }
+    NAME_DECEPTIVE = { "name.deceptive", Warning, Advisory, None, "Invisible or look-alike characters in a name",
+        "rename it with plain characters: a direction control (U+202E), a zero-width character or a look-alike letter from another script makes a name look like another (gnp.exe shown as exe.png); Nupub shows such characters escaped",
+        None, D_PUBLISH }
     ZIP_TOO_MANY_ENTRIES = { "zip.too_many_entries", Error, NugetOrg, Some(58), "Too many files",
         "ship fewer files: zip them into one content file, or split the package",
         Some("The package contains too many files and/or folders."), D_PUBLISH }

@@ -4,7 +4,12 @@ import type { FileGroup } from "./FileGroup";
 /**
  * An entry's place in the conventions.
  */
-export type FileInfo = { path: string, size: number, compressedSize: number, group: FileGroup, 
+export type FileInfo = { path: string, 
+/**
+ * How the path is shown: `/` separators, deceptive characters escaped
+ * (`content/\u202Egnp.exe`; see [`crate::names`]).
+ */
+displayPath: string, size: number, compressedSize: number, group: FileGroup, 
 /**
  * The framework folder (short name) when the convention has one.
  */

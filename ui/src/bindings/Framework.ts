@@ -9,16 +9,17 @@ export type Framework = {
  */
 original: string, 
 /**
- * The long identifier (`.NETFramework`, `.NETCoreApp`, `.NETStandard`, …),
- * `Any`, `Native`, `Unsupported`.
+ * The identifier (`.NETFramework`, `.NETCoreApp`, `.NETPortable`, …),
+ * `Any`, `Agnostic` or `Unsupported`; an unknown identifier written as a
+ * full name (`Foo,Version=v1.0`) is kept as written, as NuGet keeps it.
  */
 identifier: string, 
 /**
- * Dotted version, e.g. `4.5`, `8.0`; empty when none.
+ * Dotted version as NuGet prints it in full names (`4.5`, `10.0.19041`); empty for Any/Agnostic/Unsupported.
  */
 version: string, 
 /**
- * Profile (`Client`, a PCL's `Profile259`); empty when none.
+ * Profile (`Client`, `CompactFramework`, a PCL's `Profile259`); empty when none.
  */
 profile: string, 
 /**
@@ -34,6 +35,6 @@ shortName: string,
  */
 displayName: string, 
 /**
- * NuGet does not recognise it (`Unsupported` in NuGet's terms).
+ * NuGet reads it as `Unsupported`.
  */
 isUnsupported: boolean, };

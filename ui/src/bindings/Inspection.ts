@@ -17,6 +17,10 @@ import type { SignatureInfo } from "./SignatureInfo";
  */
 export type Inspection = { id: string, 
 /**
+ * The id, title and authors as shown (deceptive characters escaped; see [`crate::names`]).
+ */
+displayId: string, displayTitle: string | null, displayAuthors: Array<string>, 
+/**
  * The `<version>` text as written (trimmed).
  */
 version: string, normalizedVersion: string, 

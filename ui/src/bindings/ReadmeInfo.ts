@@ -15,4 +15,9 @@ remoteImages: Array<string>,
 /**
  * Image paths that are not in the package (or too large to inline).
  */
-missingImages: Array<string>, error: string | null, };
+missingImages: Array<string>, 
+/**
+ * The 1-based line from which the readme nests deeper than Nupub renders
+ * ([`MAX_README_NESTING`], [`MAX_README_HTML_DEPTH`]); from there on it is shown as plain text.
+ */
+plainTextFromLine: number | null, error: string | null, };

@@ -1,3 +1,5 @@
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { OpenProgress } from "../bindings/OpenProgress";
 // Typed access to the app's Tauri commands. The argument and result types are
 // generated from the Rust types (ui/src/bindings, written by `cargo test`).
 import { invoke } from "@tauri-apps/api/core";
@@ -29,6 +31,8 @@ export const api = {
   planOpen: (paths: string[]) => call<FilesArrived>("plan_open", { paths }),
   /** Reads the package's directory and metadata (fast; never the whole file). */
   openPackage: (path: string) => call<OpenedPackage>("open_package", { path }),
+  /** Stops the open under way (a newer open stops it too). */
+  cancelOpen: () => call<null>("cancel_open"),
   /** Streams every entry through its CRC check (slow on big packages). */
   verifyPackage: (path: string) => call<IntegrityReport>("verify_package", { path }),
   previewEntry: (path: string, entry: string) => call<FilePreview>("preview_entry", { path, entry }),
@@ -44,3 +48,10 @@ export const api = {
   /** Opens Nupub's log file (what it did, without secrets) with the system's viewer. */
   openLog: () => call<null>("open_log"),
 };
+
+/** The event that says which phase an open is in. */
+export const OPEN_PROGRESS_EVENT = "package:open-progress";
+
+export function onOpenProgress(handler: (progress: OpenProgress) => void): Promise<UnlistenFn> {
+  return listen<OpenProgress>(OPEN_PROGRESS_EVENT, (event) => handler(event.payload));
+}

@@ -4,6 +4,7 @@ import type { FileInfo } from "../bindings/FileInfo";
 
 const file = (path: string, size: number, group: FileInfo["group"] = "other"): FileInfo => ({
   path,
+  displayPath: path.replace(/\\/g, "/"),
   size,
   compressedSize: Math.floor(size / 2),
   group,

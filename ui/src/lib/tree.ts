@@ -48,7 +48,8 @@ export function buildTree(files: readonly FileInfo[]): FolderNode {
     return chain;
   };
   for (const file of files) {
-    const parts = file.path.replace(/\\/g, "/").split("/").filter((p) => p.length > 0);
+    // Names come from the display form Rust decided (deceptive characters escaped).
+    const parts = file.displayPath.split("/").filter((p) => p.length > 0);
     if (parts.length === 0) continue;
     if (file.group === "directory") {
       ensure(parts);

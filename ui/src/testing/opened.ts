@@ -5,6 +5,9 @@ import type { Inspection } from "../bindings/Inspection";
 export function inspection(overrides: Partial<Inspection> = {}): Inspection {
   return {
     id: "My.Lib",
+    displayId: overrides.id ?? "My.Lib",
+    displayTitle: null,
+    displayAuthors: ["Ann", "Bo"],
     version: "1.2.3",
     normalizedVersion: "1.2.3",
     fullVersion: "1.2.3",
@@ -46,6 +49,7 @@ export function inspection(overrides: Partial<Inspection> = {}): Inspection {
       html: '<h1 id="intro">My.Lib</h1><p><a href="#intro">top</a> <a href="https://docs.example/x" rel="noopener">docs</a></p><script>window.pwned = true</script>',
       remoteImages: ["https://img.example/badge.svg"],
       missingImages: [],
+      plainTextFromLine: null,
       error: null,
     },
     repository: { type: "git", url: "https://github.com/ann/my-lib", branch: null, commit: null },
@@ -68,10 +72,10 @@ export function inspection(overrides: Partial<Inspection> = {}): Inspection {
     frameworkReferences: [],
     frameworks: [{ shortName: "net8.0", displayName: ".NET 8.0", unsupported: false }],
     files: [
-      { path: "My.Lib.nuspec", size: 900, compressedSize: 400, group: "nuspec", targetFramework: null, runtime: null },
-      { path: "lib/net8.0/My.Lib.dll", size: 20000, compressedSize: 9000, group: "lib", targetFramework: "net8.0", runtime: null },
-      { path: "lib/net8.0/My.Lib.xml", size: 3000, compressedSize: 800, group: "lib", targetFramework: "net8.0", runtime: null },
-      { path: "icon.png", size: 1200, compressedSize: 1200, group: "other", targetFramework: null, runtime: null },
+      { path: "My.Lib.nuspec", displayPath: "My.Lib.nuspec", size: 900, compressedSize: 400, group: "nuspec", targetFramework: null, runtime: null },
+      { path: "lib/net8.0/My.Lib.dll", displayPath: "lib/net8.0/My.Lib.dll", size: 20000, compressedSize: 9000, group: "lib", targetFramework: "net8.0", runtime: null },
+      { path: "lib/net8.0/My.Lib.xml", displayPath: "lib/net8.0/My.Lib.xml", size: 3000, compressedSize: 800, group: "lib", targetFramework: "net8.0", runtime: null },
+      { path: "icon.png", displayPath: "icon.png", size: 1200, compressedSize: 1200, group: "other", targetFramework: null, runtime: null },
     ],
     fileCount: 4,
     totalSize: 25100,

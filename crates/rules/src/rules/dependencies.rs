@@ -15,13 +15,9 @@ pub fn check(package: &Package, _facts: &Facts) -> Vec<Finding> {
     let mut seen_tfms: Vec<String> = Vec::new();
     let mut flattened = 0usize;
     for group in &groups {
-        let tfm_text = group
-            .target_framework
-            .as_deref()
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        let framework = Framework::parse(&tfm_text);
+        // NuGet passes the attribute to `NuGetFramework.Parse` as written (no trim).
+        let tfm_text = group.target_framework.as_deref().unwrap_or("").to_string();
+        let framework = Framework::parse_group_attribute(group.target_framework.as_deref());
         out.extend(framework_findings(&tfm_text, &framework));
         let key = if framework.is_unsupported {
             tfm_text.to_ascii_lowercase()
@@ -150,11 +146,11 @@ pub fn check(package: &Package, _facts: &Facts) -> Vec<Finding> {
         );
     }
     for fa in &nuspec.framework_assemblies {
-        for tfm in fa.target_framework.as_deref().unwrap_or("").split(',') {
-            let tfm = tfm.trim();
-            if !tfm.is_empty() {
-                out.extend(framework_findings(tfm, &Framework::parse(tfm)));
-            }
+        // Split on commas, each part trimmed (NuGet's `GetFrameworkAssemblyGroups`).
+        for framework in
+            Framework::parse_framework_assembly_attribute(fa.target_framework.as_deref())
+        {
+            out.extend(framework_findings(&framework.original, &framework));
         }
     }
     // Framework folders of the package's files (nuget.org reads its supported frameworks from them).
@@ -191,25 +187,20 @@ fn portable_profile(tfm: &str) -> Option<Finding> {
     })
 }
 
-/// The long portable form NuGet writes (`.NETPortable4.5-Profile259`), which
-/// the package model's framework parser does not read yet: NuGet supports it.
-fn is_long_portable(text: &str) -> bool {
-    let lower = text.trim().to_ascii_lowercase();
-    lower.starts_with(".netportable") && lower.contains("-profile")
-}
-
 fn framework_findings(text: &str, framework: &Framework) -> Option<Finding> {
-    if framework.is_unsupported && !is_long_portable(text) {
-        return Some(
-            c::TFM_UNSUPPORTED
-                .finding(format!(
-                    "The target framework {text:?} is not one NuGet knows."
-                ))
-                .at(text.to_string())
-                .with_server(c::TFM_UNSUPPORTED.fill(&[text])),
-        );
+    // A portable profile whose members have profiles: NuGet refuses to read it
+    // at all, and nuget.org says why in its own words.
+    if let Some(f) = portable_profile(text) {
+        return Some(f);
     }
-    portable_profile(text)
+    framework.is_unsupported.then(|| {
+        c::TFM_UNSUPPORTED
+            .finding(format!(
+                "The target framework {text:?} is not one NuGet knows."
+            ))
+            .at(text.to_string())
+            .with_server(c::TFM_UNSUPPORTED.fill(&[&framework.dotnet_framework_name()]))
+    })
 }
 
 #[cfg(test)]
@@ -245,11 +236,38 @@ mod tests {
             &r,
             "tfm.unsupported",
             Error,
-            Some("The target framework banana42 is not supported."),
+            Some("The target framework Unsupported,Version=v0.0 is not supported."),
         );
         let r = deps(r#"<group targetFramework="portable-net45+win8-Profile7" />"#);
         expect(&r, "tfm.portable_profile", Error, Some("The package framework 'portable-net45+win8-Profile7' is not supported. Frameworks within the portable profile are not allowed to have profiles themselves."));
         let r = Builder::valid().add(r#"<frameworkAssemblies><frameworkAssembly assemblyName="System" targetFramework="banana42" /></frameworkAssemblies>"#).check();
+        expect(&r, "tfm.unsupported", Error, None);
+    }
+
+    #[test]
+    fn frameworks_nuget_reads_are_not_unsupported() {
+        // The real 2015 package: NuGet splits a framework assembly's attribute on commas.
+        let r = Builder::valid().add(r#"<frameworkAssemblies><frameworkAssembly assemblyName="System.Web" targetFramework=".NETFramework4.0-Client, .NETFramework4.0" /></frameworkAssemblies>"#).check();
+        absent(&r, "tfm.unsupported");
+        for tfm in [
+            ".NETPortable4.5-Profile259",
+            "net45-custom",
+            "Foo,Version=v1.0",
+            "sl4-wp71",
+            "net8.0-browser",
+        ] {
+            let r = deps(&format!(r#"<group targetFramework="{tfm}" />"#));
+            absent(&r, "tfm.unsupported");
+        }
+        // …and what NuGet does not read is, with nuget.org's own wording.
+        let r = deps(r#"<group targetFramework=" net45" />"#);
+        expect(
+            &r,
+            "tfm.unsupported",
+            Error,
+            Some("The target framework Unsupported,Version=v0.0 is not supported."),
+        );
+        let r = Builder::valid().add(r#"<frameworkAssemblies><frameworkAssembly assemblyName="System" targetFramework="net45, banana" /></frameworkAssemblies>"#).check();
         expect(&r, "tfm.unsupported", Error, None);
     }
 

@@ -366,10 +366,19 @@ mod tests {
 
     #[test]
     fn symbols_from_the_snupkg_beside_it() {
-        let r = validate_file(
-            &nupub_testkit::fixture("TestData.1.2.3.nupkg"),
-            &Options::for_target(Target::NugetOrg),
-        );
+        // Alone, the package's assembly has no symbols: the rule says so…
+        let dir = tempfile::tempdir().unwrap();
+        let alone = dir.path().join("TestData.1.2.3.nupkg");
+        std::fs::copy(nupub_testkit::fixture("TestData.1.2.3.nupkg"), &alone).unwrap();
+        let r = validate_file(&alone, &Options::for_target(Target::NugetOrg));
+        expect(&r, "health.symbols_missing", Warning, None);
+        // …and with its .snupkg beside it, the same rule finds them there.
+        std::fs::copy(
+            nupub_testkit::fixture("TestData.1.2.3.snupkg"),
+            dir.path().join("TestData.1.2.3.snupkg"),
+        )
+        .unwrap();
+        let r = validate_file(&alone, &Options::for_target(Target::NugetOrg));
         absent(&r, "health.symbols_missing");
     }
 

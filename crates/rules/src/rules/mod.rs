@@ -6,6 +6,7 @@ mod dependencies;
 pub(crate) mod health;
 mod license;
 mod media;
+mod names;
 mod nuspec;
 mod pack;
 mod signature;
@@ -20,6 +21,7 @@ type RuleFn = fn(&Package, &Facts) -> Vec<Finding>;
 /// Every offline rule, in the order nuget.org checks.
 const RULES: &[RuleFn] = &[
     archive::check,
+    names::check,
     nuspec::check,
     dependencies::check,
     license::check,

@@ -35,6 +35,7 @@ function deferred<T>() {
 
 const file = (path: string, extra: Partial<FileInfo> = {}): FileInfo => ({
   path,
+  displayPath: path.replace(/\\/g, "/"),
   size: 1000,
   compressedSize: 500,
   group: "lib",
@@ -249,5 +250,24 @@ describe("assembly pane", () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(pane().queryByTestId("assembly-panel")).toBeNull();
     expect(pane().getByTestId("preview-text").textContent).toBe("<doc/>");
+  });
+});
+
+describe("names", () => {
+  it("show the display form Rust decided, never the raw name", () => {
+    const pkg = opened();
+    pkg.inspection.files = [
+      file("content/\u202Egnp.exe", { group: "content", displayPath: "content/\\u202Egnp.exe" }),
+      file("content/a\u200Db.txt", { group: "content", displayPath: "content/a\\u200Db.txt" }),
+    ];
+    const view = render(FilesTab, { opened: pkg });
+    // Top-level folders start open.
+    const names = [...view.container.querySelectorAll(".file-name")].map((n) => n.textContent ?? "");
+    expect(names).toContain("\\u202Egnp.exe");
+    expect(names).toContain("a\\u200Db.txt");
+    expect(view.container.textContent).not.toContain("\u202E");
+    expect(view.container.textContent).not.toContain("\u200D");
+    // The real path still addresses the entry.
+    expect(view.container.querySelector(`[data-path="content/\u202Egnp.exe"]`)).not.toBeNull();
   });
 });
