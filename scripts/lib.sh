@@ -45,7 +45,7 @@ MONO_PACKAGES="mono-runtime ca-certificates-mono libmono-corlib4.5-dll libmono-m
 # Test peers and the headless display: Xvfb, WebKitWebDriver, a private D-Bus, gnome-keyring,
 # Python for pynuget, and the reference tools the benchmarks compare against.
 TEST_PACKAGES="$RUN_PACKAGES $MONO_PACKAGES xvfb xauth webkit2gtk-driver dbus dbus-bin gnome-keyring
-  libsecret-tools python3 python3-venv unzip time"
+  libsecret-tools python3 python3-venv unzip time mono-utils mono-mcs"
 
 install_system_packages() {
   local packages=$1 wanted have
