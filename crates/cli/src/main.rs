@@ -5,6 +5,7 @@
 //! on the command (for example 3 from `push` when the version already exists).
 
 mod account;
+mod diff;
 mod inspect;
 mod key;
 mod push;
@@ -51,6 +52,9 @@ enum Command {
     Relist(push::ListingArgs),
     /// List the package sources from your nuget.config files, as NuGet reads them.
     Sources(sources::SourcesArgs),
+    /// What a package changes since an earlier version, down to the public API, and the
+    /// version bump it needs. Exit 0 the bump is enough, 3 it is too small, 1 failed, 2 usage.
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,5 +72,6 @@ fn main() -> ExitCode {
         Command::Unlist(args) => push::run_listing(args, false),
         Command::Relist(args) => push::run_listing(args, true),
         Command::Sources(args) => sources::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }

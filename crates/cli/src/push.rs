@@ -81,7 +81,7 @@ pub struct ListingArgs {
 }
 
 /// How a command ended, for the exit code and the JSON output.
-enum Failure {
+pub(crate) enum Failure {
     Usage(String),
     Error {
         info: ErrorInfo,
@@ -152,7 +152,7 @@ fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
     }
 }
 
-fn load_config(args: &SourceArgs) -> Result<(NuGetConfig, PathBuf), Failure> {
+pub(crate) fn load_config(args: &SourceArgs) -> Result<(NuGetConfig, PathBuf), Failure> {
     let cwd = std::env::current_dir()
         .map_err(|e| Failure::Usage(format!("the current folder cannot be read: {e}")))?;
     let mut locations = ConfigLocations::system(&cwd);

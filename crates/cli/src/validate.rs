@@ -42,6 +42,10 @@ pub struct ValidateArgs {
     /// Read only this nuget.config file (with --source).
     #[arg(long, requires = "source")]
     pub configfile: Option<PathBuf>,
+    /// Compare with this earlier version (a .nupkg, or a version on --source) and
+    /// warn when the version bump is smaller than the changes need.
+    #[arg(long, value_name = "FILE|VERSION")]
+    pub baseline: Option<String>,
     /// Seconds to wait for each answer from the feed (with --source).
     #[arg(long, default_value_t = 30, requires = "source")]
     pub timeout: u64,
@@ -91,6 +95,17 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     if let Some(finding) = unreachable {
         report.findings.insert(0, *finding);
     }
+    if let Some(given) = &args.baseline {
+        let auth = Auth {
+            api_key: source.as_ref().and_then(|s| key_for(s, &args)),
+            bearer_token: None,
+        };
+        match crate::diff::baseline_finding(&args.file, given, source.as_ref(), &auth) {
+            Ok(Some(finding)) => report.findings.push(finding),
+            Ok(None) => {}
+            Err(info) => eprintln!("note: the baseline was not compared: {info}"),
+        }
+    }
     if args.json {
         let json = serde_json::json!({
             "package": report.package,
@@ -137,26 +152,29 @@ fn resolve(given: &str, args: &ValidateArgs) -> Result<Source, nupub_error::Erro
     config.resolve(Some(given), &cwd).map_err(|e| e.info())
 }
 
-/// Asks the feed. `Ok(None)` when the package cannot be opened (nothing to
-/// ask about); `Err` is the error finding that says the feed could not be asked.
-fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Box<Finding>> {
-    let Ok(package) = nupub_package::Package::open(&args.file) else {
-        return Ok(None);
-    };
+/// The key to read `source` with; reading nuget.org needs none, so the keyring is not read for it.
+fn key_for(source: &Source, args: &ValidateArgs) -> Option<nupub_feeds::ApiKey> {
     let key_args = crate::push::SourceArgs {
         source: args.source.clone(),
         api_key: args.api_key.clone(),
         configfile: args.configfile.clone(),
         json: args.json,
     };
-    // Reading nuget.org needs no key; never read the keyring for it.
-    let api_key = if source.kind == FeedKind::NugetOrg {
+    if source.kind == FeedKind::NugetOrg {
         None
     } else {
         crate::push::resolve_key(&key_args, source)
+    }
+}
+
+/// Asks the feed. `Ok(None)` when the package cannot be opened (nothing to
+/// ask about); `Err` is the error finding that says the feed could not be asked.
+fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Box<Finding>> {
+    let Ok(package) = nupub_package::Package::open(&args.file) else {
+        return Ok(None);
     };
     let auth = Auth {
-        api_key,
+        api_key: key_for(source, args),
         bearer_token: None,
     };
     let you = who_you_are(source, args);
