@@ -28,7 +28,7 @@ use ts_rs::TS;
 /// What a change means for consumers of the package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ChangeSeverity")]
 pub enum Severity {
     /// Code or projects built against the baseline may stop compiling, loading or restoring.
     Breaking,
@@ -193,7 +193,7 @@ pub struct Verdict {
 /// The package a diff side is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "DiffSide")]
 pub struct Side {
     pub id: String,
     /// Normalized version.
@@ -248,7 +248,7 @@ pub struct ReleaseDiff {
 /// What a diff is doing, for a progress line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "DiffProgress")]
 pub struct Progress {
     pub step: String,
     pub done: u32,

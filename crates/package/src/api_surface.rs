@@ -24,7 +24,7 @@ use ts_rs::TS;
 /// How visible a type or member is to code outside the assembly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ApiVisibility")]
 pub enum Visibility {
     /// `protected` (Family): derived types only.
     Protected,
@@ -45,7 +45,7 @@ impl Visibility {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ApiTypeKind")]
 pub enum TypeKind {
     Class,
     Struct,
@@ -56,7 +56,7 @@ pub enum TypeKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ApiMemberKind")]
 pub enum MemberKind {
     Constructor,
     Method,
@@ -68,7 +68,7 @@ pub enum MemberKind {
 /// `[Obsolete]` on a type or member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ApiObsolete")]
 pub struct Obsolete {
     pub message: Option<String>,
     /// `[Obsolete(…, true)]`: using it is a compile error.
@@ -78,7 +78,7 @@ pub struct Obsolete {
 /// A generic type or method parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ApiGenericParameter")]
 pub struct GenericParameter {
     pub name: String,
     /// `in` or `out` (variance of interface and delegate parameters).

@@ -3,4 +3,4 @@
 /**
  * What a diff is doing, for a progress line.
  */
-export type Progress = { step: string, done: number, total: number, };
+export type DiffProgress = { step: string, done: number, total: number, };

@@ -3,7 +3,7 @@
 /**
  * The package a diff side is.
  */
-export type Side = { id: string, 
+export type DiffSide = { id: string, 
 /**
  * Normalized version.
  */
