@@ -1108,10 +1108,12 @@ impl<'m, 'a> Reader<'m, 'a> {
         let mut members = Vec::new();
         let mut enum_underlying_type = None;
         for f in ty.fields.0..ty.fields.1 {
+            if kind == TypeKind::Enum {
+                // The one instance field (`value__`) has the underlying type.
+                enum_underlying_type = self.enum_underlying(f, &g)?.or(enum_underlying_type);
+            }
             if let Some(m) = self.field(f, &g, &name)? {
                 members.push(m);
-            } else if kind == TypeKind::Enum {
-                enum_underlying_type = self.enum_underlying(f, &g)?.or(enum_underlying_type);
             }
         }
         let mut has_visible_constructor = false;
@@ -1252,7 +1254,7 @@ impl<'m, 'a> Reader<'m, 'a> {
         self.spend(signature.len() + type_name.len() + name.len() * 2)?;
         Ok(Some(ApiMember {
             kind: MemberKind::Field,
-            key: name.clone(),
+            key: format!("{name}:{type_name}"),
             name,
             visibility,
             is_static,
