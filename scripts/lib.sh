@@ -49,7 +49,7 @@ MONO_PACKAGES="mono-runtime ca-certificates-mono libmono-corlib4.5-dll libmono-m
 PACKAGE_TEST_PACKAGES="dpkg-dev desktop-file-utils shared-mime-info xdg-utils libglib2.0-bin libgtk-3-bin lintian
   xdotool python3-gi gir1.2-gtk-3.0"
 TEST_PACKAGES="$RUN_PACKAGES $MONO_PACKAGES xvfb xauth webkit2gtk-driver dbus dbus-bin gnome-keyring
-  libsecret-tools python3 python3-venv unzip time $PACKAGE_TEST_PACKAGES"
+  libsecret-tools python3 python3-venv unzip time mono-utils mono-mcs $PACKAGE_TEST_PACKAGES"
 
 install_system_packages() {
   local packages=$1 wanted have

@@ -5,6 +5,7 @@
 //! on the command (for example 3 from `push` when the version already exists).
 
 mod account;
+mod diff;
 mod inspect;
 mod key;
 mod key_arg;
@@ -62,6 +63,9 @@ enum Command {
     Deprecate(lifecycle::DeprecateArgs),
     /// List the package sources from your nuget.config files, as NuGet reads them.
     Sources(sources::SourcesArgs),
+    /// What a package changes since an earlier version, down to the public API, and the
+    /// version bump it needs. Exit 0 the bump is enough, 3 it is too small, 1 failed, 2 usage.
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,5 +86,6 @@ fn main() -> ExitCode {
         Command::Relist(args) => lifecycle::run_listing(args, true),
         Command::Deprecate(args) => lifecycle::run_deprecate(args),
         Command::Sources(args) => sources::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }

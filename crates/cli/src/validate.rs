@@ -40,6 +40,10 @@ pub struct ValidateArgs {
     /// Read only this nuget.config file (with --source).
     #[arg(long, requires = "source")]
     pub configfile: Option<PathBuf>,
+    /// Compare with this earlier version (a .nupkg, or a version on --source) and
+    /// warn when the version bump is smaller than the changes need.
+    #[arg(long, value_name = "FILE|VERSION")]
+    pub baseline: Option<String>,
     /// Seconds to wait for each answer from the feed (with --source).
     #[arg(long, default_value_t = 30, requires = "source")]
     pub timeout: u64,
@@ -89,6 +93,17 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     if let Some(finding) = unreachable {
         report.findings.insert(0, *finding);
     }
+    if let Some(given) = &args.baseline {
+        let auth = nupub_feeds::Auth {
+            api_key: source.as_ref().and_then(|s| key_for(s, &args)),
+            bearer_token: None,
+        };
+        match crate::diff::baseline_finding(&args.file, given, source.as_ref(), &auth) {
+            Ok(Some(finding)) => report.findings.push(finding),
+            Ok(None) => {}
+            Err(info) => eprintln!("note: the baseline was not compared: {info}"),
+        }
+    }
     if args.json {
         let json = serde_json::json!({
             "package": report.package,
@@ -133,6 +148,22 @@ fn resolve(given: &str, args: &ValidateArgs) -> Result<Source, nupub_error::Erro
         eprintln!("note: {warning}");
     }
     config.resolve(Some(given), &cwd).map_err(|e| e.info())
+}
+
+/// The key to read `source` with for the baseline: the publish core's lookup;
+/// reading nuget.org needs none, so the keyring is not read for it.
+fn key_for(source: &Source, args: &ValidateArgs) -> Option<nupub_feeds::ApiKey> {
+    let key_args = crate::push::SourceArgs {
+        source: args.source.clone(),
+        api_key: args.api_key.clone(),
+        configfile: args.configfile.clone(),
+        json: args.json,
+    };
+    if source.kind == nupub_feeds::FeedKind::NugetOrg {
+        None
+    } else {
+        crate::push::resolve_key(&key_args, source)
+    }
 }
 
 /// Asks the feed (the publish core's lookup: the same key a push would use,

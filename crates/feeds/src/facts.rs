@@ -163,6 +163,122 @@ impl FeedClient {
     }
 }
 
+/// A version a feed lists for an id, and where its .nupkg is.
+#[derive(Debug, Clone)]
+pub struct ListedVersion {
+    pub version: NuGetVersion,
+    location: ListedAt,
+}
+
+#[derive(Debug, Clone)]
+enum ListedAt {
+    Url(Url),
+    File(PathBuf),
+    Nowhere,
+}
+
+/// A .nupkg fetched from a feed: a file in a folder feed, or a bounded
+/// download in a temporary file (removed when this is dropped).
+#[derive(Debug)]
+pub enum FetchedPackage {
+    InFolder(PathBuf),
+    Downloaded(tempfile::NamedTempFile),
+}
+
+impl FetchedPackage {
+    pub fn path(&self) -> &Path {
+        match self {
+            FetchedPackage::InFolder(p) => p,
+            FetchedPackage::Downloaded(t) => t.path(),
+        }
+    }
+}
+
+impl FeedClient {
+    /// Every version `source` lists for `id`: V3 flat container, else V2
+    /// `FindPackagesById()`, or the folder layout. `Ok(None)` when the feed
+    /// offers no way to list versions; an empty list for an id it does not know.
+    pub async fn list_versions(
+        &self,
+        source: &Source,
+        auth: &Auth,
+        id: &str,
+        options: &FactsOptions,
+    ) -> Result<Option<Vec<ListedVersion>>, FeedError> {
+        match &source.location {
+            Location::Folder(root) => {
+                let (root, id) = (root.clone(), id.to_string());
+                let listed = tokio::task::spawn_blocking(move || folder_versions(&root, &id))
+                    .await
+                    .unwrap_or_default();
+                Ok(Some(
+                    listed
+                        .into_iter()
+                        .map(|(version, path)| ListedVersion {
+                            version,
+                            location: ListedAt::File(path),
+                        })
+                        .collect(),
+                ))
+            }
+            Location::Url(url) => {
+                let lookup = Lookup {
+                    client: self,
+                    source,
+                    auth,
+                    options,
+                    feed: feed_name(source),
+                };
+                let read = lookup.read_endpoints(url).await?;
+                Ok(lookup.versions(&read, id).await?.map(|list| {
+                    list.into_iter()
+                        .map(|l| ListedVersion {
+                            version: l.version,
+                            location: l.download.map_or(ListedAt::Nowhere, ListedAt::Url),
+                        })
+                        .collect()
+                }))
+            }
+        }
+    }
+
+    /// Fetches one listed version's .nupkg: streamed to a temporary file with
+    /// `options.max_package_bytes` and `options.download_timeout`.
+    pub async fn fetch_version(
+        &self,
+        source: &Source,
+        auth: &Auth,
+        id: &str,
+        listed: &ListedVersion,
+        options: &FactsOptions,
+    ) -> Result<FetchedPackage, FeedError> {
+        let feed = feed_name(source);
+        let what = format!("downloading {id} {}", listed.version.normalized());
+        match &listed.location {
+            ListedAt::File(path) => Ok(FetchedPackage::InFolder(path.clone())),
+            ListedAt::Nowhere => Err(FeedError::Network {
+                feed,
+                what,
+                detail: "the feed gives no download address for it".into(),
+            }),
+            ListedAt::Url(url) => {
+                let lookup = Lookup {
+                    client: self,
+                    source,
+                    auth,
+                    options,
+                    feed: feed.clone(),
+                };
+                lookup
+                    .download(url)
+                    .await
+                    .map(FetchedPackage::Downloaded)
+                    .map_err(|detail| FeedError::Network { feed, what, detail })
+            }
+        }
+    }
+}
+
 /// The feed's name as the rules' messages show it.
 pub(crate) fn feed_name(source: &Source) -> String {
     match source.kind {

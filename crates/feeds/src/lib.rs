@@ -28,7 +28,7 @@ pub mod source;
 pub use client::{Auth, Endpoints, Existence, FeedClient};
 pub use config::{ConfigLocations, NuGetConfig};
 pub use error::FeedError;
-pub use facts::FactsOptions;
+pub use facts::{FactsOptions, FetchedPackage, ListedVersion};
 pub use plan::{
     no_progress, plan_for, PackageRef, ProgressSink, PushEvent, PushOptions, PushPlan, PushReport,
     SymbolsCheck, SymbolsChoice, SymbolsOutcome, SymbolsRef, Visibility,

@@ -208,7 +208,7 @@ fn managed_architecture(machine: object::pe::Machine, flags: u32) -> String {
 // ECMA-335 metadata
 
 /// Table numbers used here (ECMA-335 §II.22).
-mod table {
+pub(crate) mod table {
     pub const MODULE: usize = 0x00;
     pub const TYPE_REF: usize = 0x01;
     pub const TYPE_DEF: usize = 0x02;
@@ -242,10 +242,15 @@ mod table {
     pub const ENC_LOG: usize = 0x1E;
     pub const ENC_MAP: usize = 0x1F;
     pub const ASSEMBLY: usize = 0x20;
+    pub const ASSEMBLY_PROCESSOR: usize = 0x21;
+    pub const ASSEMBLY_OS: usize = 0x22;
     pub const ASSEMBLY_REF: usize = 0x23;
+    pub const ASSEMBLY_REF_PROCESSOR: usize = 0x24;
+    pub const ASSEMBLY_REF_OS: usize = 0x25;
     pub const FILE: usize = 0x26;
     pub const EXPORTED_TYPE: usize = 0x27;
     pub const MANIFEST_RESOURCE: usize = 0x28;
+    pub const NESTED_CLASS: usize = 0x29;
     pub const GENERIC_PARAM: usize = 0x2A;
     pub const METHOD_SPEC: usize = 0x2B;
     pub const GENERIC_PARAM_CONSTRAINT: usize = 0x2C;
@@ -268,9 +273,9 @@ enum Col {
 
 use table as t;
 
-const TYPE_DEF_OR_REF: &[usize] = &[t::TYPE_DEF, t::TYPE_REF, t::TYPE_SPEC];
-const HAS_CONSTANT: &[usize] = &[t::FIELD, t::PARAM, t::PROPERTY];
-const HAS_CUSTOM_ATTRIBUTE: &[usize] = &[
+pub(crate) const TYPE_DEF_OR_REF: &[usize] = &[t::TYPE_DEF, t::TYPE_REF, t::TYPE_SPEC];
+pub(crate) const HAS_CONSTANT: &[usize] = &[t::FIELD, t::PARAM, t::PROPERTY];
+pub(crate) const HAS_CUSTOM_ATTRIBUTE: &[usize] = &[
     t::METHOD_DEF,
     t::FIELD,
     t::TYPE_REF,
@@ -298,7 +303,7 @@ const HAS_CUSTOM_ATTRIBUTE: &[usize] = &[
 const HAS_CUSTOM_ATTRIBUTE_ASSEMBLY: u32 = 14;
 const HAS_FIELD_MARSHAL: &[usize] = &[t::FIELD, t::PARAM];
 const HAS_DECL_SECURITY: &[usize] = &[t::TYPE_DEF, t::METHOD_DEF, t::ASSEMBLY];
-const MEMBER_REF_PARENT: &[usize] = &[
+pub(crate) const MEMBER_REF_PARENT: &[usize] = &[
     t::TYPE_DEF,
     t::TYPE_REF,
     t::MODULE_REF,
@@ -307,12 +312,13 @@ const MEMBER_REF_PARENT: &[usize] = &[
 ];
 /// MemberRefParent tag of the TypeRef table.
 const MEMBER_REF_PARENT_TYPE_REF: u32 = 1;
-const HAS_SEMANTICS: &[usize] = &[t::EVENT, t::PROPERTY];
+pub(crate) const HAS_SEMANTICS: &[usize] = &[t::EVENT, t::PROPERTY];
 const METHOD_DEF_OR_REF: &[usize] = &[t::METHOD_DEF, t::MEMBER_REF];
 const MEMBER_FORWARDED: &[usize] = &[t::FIELD, t::METHOD_DEF];
-const RESOLUTION_SCOPE: &[usize] = &[t::MODULE, t::MODULE_REF, t::ASSEMBLY_REF, t::TYPE_REF];
+pub(crate) const RESOLUTION_SCOPE: &[usize] =
+    &[t::MODULE, t::MODULE_REF, t::ASSEMBLY_REF, t::TYPE_REF];
 /// CustomAttributeType has five tags (two unused); only MethodDef (2) and MemberRef (3) occur.
-const CUSTOM_ATTRIBUTE_TYPE: &[usize] = &[
+pub(crate) const CUSTOM_ATTRIBUTE_TYPE: &[usize] = &[
     t::COUNT, // not used
     t::COUNT, // not used
     t::METHOD_DEF,
@@ -320,8 +326,10 @@ const CUSTOM_ATTRIBUTE_TYPE: &[usize] = &[
     t::COUNT, // not used
 ];
 const CUSTOM_ATTRIBUTE_TYPE_MEMBER_REF: u32 = 3;
+const IMPLEMENTATION: &[usize] = &[t::FILE, t::ASSEMBLY_REF, t::EXPORTED_TYPE];
+pub(crate) const TYPE_OR_METHOD_DEF: &[usize] = &[t::TYPE_DEF, t::METHOD_DEF];
 
-/// The columns of tables 0x00 to 0x20, the ones before and including `Assembly`.
+/// The columns of tables 0x00 to 0x2C (every table an assembly's `#~` stream may hold).
 fn columns(table: usize) -> &'static [Col] {
     use Col::*;
     match table {
@@ -383,17 +391,41 @@ fn columns(table: usize) -> &'static [Col] {
             Str,
             Str,
         ],
+        t::ASSEMBLY_PROCESSOR => &[Fixed(4)],
+        t::ASSEMBLY_OS => &[Fixed(4), Fixed(4), Fixed(4)],
+        t::ASSEMBLY_REF => &[
+            Fixed(2),
+            Fixed(2),
+            Fixed(2),
+            Fixed(2),
+            Fixed(4),
+            Blob,
+            Str,
+            Str,
+            Blob,
+        ],
+        t::ASSEMBLY_REF_PROCESSOR => &[Fixed(4), Index(t::ASSEMBLY_REF)],
+        t::ASSEMBLY_REF_OS => &[Fixed(4), Fixed(4), Fixed(4), Index(t::ASSEMBLY_REF)],
+        t::FILE => &[Fixed(4), Str, Blob],
+        t::EXPORTED_TYPE => &[Fixed(4), Fixed(4), Str, Str, Coded(IMPLEMENTATION)],
+        t::MANIFEST_RESOURCE => &[Fixed(4), Fixed(4), Str, Coded(IMPLEMENTATION)],
+        t::NESTED_CLASS => &[Index(t::TYPE_DEF), Index(t::TYPE_DEF)],
+        t::GENERIC_PARAM => &[Fixed(2), Fixed(2), Coded(TYPE_OR_METHOD_DEF), Str],
+        t::METHOD_SPEC => &[Coded(METHOD_DEF_OR_REF), Blob],
+        t::GENERIC_PARAM_CONSTRAINT => &[Index(t::GENERIC_PARAM), Coded(TYPE_DEF_OR_REF)],
         _ => &[],
     }
 }
 
-/// The parts of the metadata this reader uses.
-struct Metadata<'a> {
+/// The parts of the metadata this reader uses (also read by [`crate::api_surface`]).
+pub(crate) struct Metadata<'a> {
     version: String,
     strings: &'a [u8],
     blobs: &'a [u8],
-    /// Row data of each table, up to and including `Assembly` (empty when absent).
+    /// Row data of each table, up to and including the last one asked for (empty when absent).
     tables: Vec<Table<'a>>,
+    /// Offset and size of each column of each laid-out table.
+    layouts: Vec<Vec<(usize, usize)>>,
     rows: [u32; table::COUNT],
     wide_str: bool,
     wide_guid: bool,
@@ -401,14 +433,14 @@ struct Metadata<'a> {
 }
 
 #[derive(Clone, Copy, Default)]
-struct Table<'a> {
+pub(crate) struct Table<'a> {
     data: &'a [u8],
     row_size: usize,
-    rows: u32,
+    pub(crate) rows: u32,
 }
 
 impl<'a> Table<'a> {
-    fn row(&self, n: u32) -> Option<&'a [u8]> {
+    pub(crate) fn row(&self, n: u32) -> Option<&'a [u8]> {
         let index = usize::try_from(n.checked_sub(1)?).ok()?;
         let start = index.checked_mul(self.row_size)?;
         self.data.get(start..start.checked_add(self.row_size)?)
@@ -442,6 +474,14 @@ fn column_size(md: &Metadata<'_>, col: Col) -> usize {
     }
 }
 
+/// Splits a coded index (§II.24.2.6) into its table and row.
+pub(crate) fn decode_coded(value: u32, tables: &[usize]) -> Option<(usize, u32)> {
+    let tag_bits = usize::BITS - (tables.len().saturating_sub(1)).leading_zeros();
+    let tag = (value & ((1u32 << tag_bits) - 1)) as usize;
+    let table = *tables.get(tag)?;
+    (table < table::COUNT).then_some((table, value >> tag_bits))
+}
+
 fn read_column(row: &[u8], at: usize, size: usize) -> Option<u32> {
     if size == 2 {
         u16_at(row, at).map(u32::from)
@@ -450,8 +490,26 @@ fn read_column(row: &[u8], at: usize, size: usize) -> Option<u32> {
     }
 }
 
+/// The metadata of a .NET assembly's bytes with every table up to
+/// `GenericParamConstraint` (0x2C) laid out; `Ok(None)` for a native file.
+/// Errors: `(false, why)` when it is no PE file, `(true, why)` for bad metadata.
+pub(crate) fn read_metadata(bytes: &[u8]) -> Result<Option<Metadata<'_>>, (bool, String)> {
+    let pe = read_pe(bytes).map_err(|e| (false, e))?;
+    match pe.metadata {
+        Some(md) => Metadata::parse_up_to(md, t::GENERIC_PARAM_CONSTRAINT)
+            .map(Some)
+            .map_err(|e| (true, e)),
+        None => Ok(None),
+    }
+}
+
 impl<'a> Metadata<'a> {
     fn parse(md: &'a [u8]) -> Result<Metadata<'a>, String> {
+        Metadata::parse_up_to(md, t::ASSEMBLY)
+    }
+
+    /// Lays out the tables up to and including `last` (later ones are not checked).
+    fn parse_up_to(md: &'a [u8], last: usize) -> Result<Metadata<'a>, String> {
         let cut = || "its metadata headers are cut short".to_string();
         if u32_at(md, 0) != Some(0x424A_5342) {
             return Err("its metadata does not start with the BSJB signature".into());
@@ -506,7 +564,7 @@ impl<'a> Metadata<'a> {
             }
         }
         let tables = tables_stream.ok_or("its metadata has no #~ table stream")?;
-        Metadata::parse_tables(version, strings, blobs, tables)
+        Metadata::parse_tables(version, strings, blobs, tables, last)
     }
 
     fn parse_tables(
@@ -514,6 +572,7 @@ impl<'a> Metadata<'a> {
         strings: &'a [u8],
         blobs: &'a [u8],
         stream: &'a [u8],
+        last: usize,
     ) -> Result<Metadata<'a>, String> {
         let cut = || "the #~ table stream is cut short".to_string();
         let heap_sizes = *stream.get(6).ok_or_else(cut)?;
@@ -534,13 +593,14 @@ impl<'a> Metadata<'a> {
             version,
             strings,
             blobs,
-            tables: Vec::with_capacity(t::ASSEMBLY + 1),
+            tables: Vec::with_capacity(last + 1),
+            layouts: Vec::with_capacity(last + 1),
             rows,
             wide_str: heap_sizes & 0x01 != 0,
             wide_guid: heap_sizes & 0x02 != 0,
             wide_blob: heap_sizes & 0x04 != 0,
         };
-        for n in 0..=t::ASSEMBLY {
+        for n in 0..=last {
             let row_size: usize = columns(n).iter().map(|c| column_size(&md, *c)).sum();
             let count = md.rows.get(n).copied().unwrap_or(0);
             let len = row_size
@@ -560,12 +620,14 @@ impl<'a> Metadata<'a> {
                 row_size,
                 rows: count,
             });
+            let layout = md.layout(n);
+            md.layouts.push(layout);
             at += len;
         }
         Ok(md)
     }
 
-    fn table(&self, n: usize) -> Table<'a> {
+    pub(crate) fn table(&self, n: usize) -> Table<'a> {
         self.tables.get(n).copied().unwrap_or_default()
     }
 
@@ -583,12 +645,12 @@ impl<'a> Metadata<'a> {
             .collect()
     }
 
-    fn column(&self, n: usize, row: &[u8], col: usize) -> Option<u32> {
-        let (at, size) = self.layout(n).get(col).copied()?;
+    pub(crate) fn column(&self, n: usize, row: &[u8], col: usize) -> Option<u32> {
+        let (at, size) = self.layouts.get(n)?.get(col).copied()?;
         read_column(row, at, size)
     }
 
-    fn string(&self, offset: u32) -> Result<String, String> {
+    pub(crate) fn string(&self, offset: u32) -> Result<String, String> {
         let rest = self
             .strings
             .get(offset as usize..)
@@ -600,7 +662,7 @@ impl<'a> Metadata<'a> {
         Ok(String::from_utf8_lossy(rest.get(..nul).unwrap_or_default()).into_owned())
     }
 
-    fn blob(&self, offset: u32) -> Result<&'a [u8], String> {
+    pub(crate) fn blob(&self, offset: u32) -> Result<&'a [u8], String> {
         let at = offset as usize;
         let first = *self
             .blobs
@@ -631,7 +693,7 @@ impl<'a> Metadata<'a> {
     }
 
     /// The `Assembly` row, or `None` for a module that is not an assembly.
-    fn assembly(&self) -> Result<Option<Identity>, String> {
+    pub(crate) fn assembly(&self) -> Result<Option<Identity>, String> {
         let tab = self.table(t::ASSEMBLY);
         let Some(row) = tab.row(1) else {
             return Ok(None);
@@ -690,11 +752,11 @@ impl<'a> Metadata<'a> {
     }
 }
 
-struct Identity {
-    name: String,
-    version: String,
-    culture: Option<String>,
-    public_key_token: Option<String>,
+pub(crate) struct Identity {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) culture: Option<String>,
+    pub(crate) public_key_token: Option<String>,
 }
 
 /// The first fixed argument of a custom attribute blob when it is a string

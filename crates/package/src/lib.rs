@@ -11,6 +11,7 @@
 //! checked without reading the zip again; interpretation lives in clearly
 //! named methods.
 
+pub mod api_surface;
 mod archive;
 pub mod assembly;
 mod error;
@@ -26,6 +27,7 @@ pub mod signature;
 pub mod version;
 pub mod zipread;
 
+pub use api_surface::ApiSurface;
 pub use archive::{DamagedEntry, Entry, IntegrityReport, Limits};
 pub use assembly::{AssemblyInfo, AssemblyKind};
 pub use error::PackageError;
@@ -464,6 +466,26 @@ impl Package {
         }
         let bytes = self.read_entry(&entry.path, assembly::MAX_ASSEMBLY_BYTES)?;
         assembly::describe(&entry, &bytes)
+    }
+
+    /// The public API surface of a `.dll`/`.exe` entry (`None` for a native
+    /// file), read bounded like [`Package::assembly_info`].
+    pub fn api_surface(&self, path: &str) -> Result<Option<ApiSurface>, PackageError> {
+        let entry = self
+            .find_entry(path)
+            .ok_or_else(|| PackageError::NoSuchEntry {
+                entry: path.to_string(),
+            })?
+            .clone();
+        if entry.size > assembly::MAX_ASSEMBLY_BYTES {
+            return Err(PackageError::EntryTooLarge {
+                entry: entry.path,
+                size: entry.size,
+                limit: assembly::MAX_ASSEMBLY_BYTES,
+            });
+        }
+        let bytes = self.read_entry(&entry.path, assembly::MAX_ASSEMBLY_BYTES)?;
+        api_surface::read(&entry.path, &bytes)
     }
 
     /// Reads one entry's bytes (at most `limit`), checking its CRC.

@@ -525,6 +525,8 @@ catalogue! {
     ID_RESERVED_PREFIX = { "id.reserved_prefix", Error, FeedNugetOrg, Some(54), "Id inside someone else's reserved prefix",
         "choose a <PackageId> outside the reserved prefix, or ask its owner to add you",
         Some("This package ID has been reserved. Please request access to upload to this reserved namespace from the owner of the reserved prefix, or re-upload the package with a different ID. Go to https://docs.microsoft.com/nuget/reference/id-prefix-reservation learn more about Package ID prefix reservation."), D_PREFIX }
+    VERSION_BUMP_TOO_SMALL = { "version.bump_too_small", Warning, Feed, None, "Version bump smaller than the changes need",
+        "raise <Version> (nuspec <version>) to the suggested version: SemVer needs a major bump for breaking changes and a minor one for additions", None, D_VERSION }
     SIGN_SIGNED_TO_UNSIGNED = { "sign.signed_to_unsigned", Warning, Feed, Some(66), "Previous version was signed, this one is not",
         "sign this version too: dotnet nuget sign with your registered certificate",
         Some("The previous package version '{0}' is author signed but the uploaded package is unsigned. To avoid this warning, sign the package before uploading."), D_SIGN }
