@@ -517,7 +517,7 @@ fn health_lists_only_assembly_health_findings() {
         .to_string();
     let findings = h.call("package_health", json!({ "path": path })).unwrap();
     // Its three PDBs record no compiler flags (`nupub validate` says the same);
-    // each finding names its own file.
+    // each finding names the assembly it is about.
     let found: Vec<(&str, &str)> = findings
         .as_array()
         .unwrap()
@@ -534,15 +534,15 @@ fn health_lists_only_assembly_health_findings() {
         [
             (
                 "health.compiler_flags",
-                "lib/net45/Newtonsoft.Json.Bson.pdb"
+                "lib/net45/Newtonsoft.Json.Bson.dll"
             ),
             (
                 "health.compiler_flags",
-                "lib/netstandard1.3/Newtonsoft.Json.Bson.pdb"
+                "lib/netstandard1.3/Newtonsoft.Json.Bson.dll"
             ),
             (
                 "health.compiler_flags",
-                "lib/netstandard2.0/Newtonsoft.Json.Bson.pdb"
+                "lib/netstandard2.0/Newtonsoft.Json.Bson.dll"
             ),
         ],
         "{findings}"
