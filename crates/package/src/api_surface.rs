@@ -1154,12 +1154,7 @@ impl<'m, 'a> Reader<'m, 'a> {
             declaration.push_str(&name);
             let mut bases: Vec<String> = Vec::new();
             match kind {
-                TypeKind::Enum => bases.extend(
-                    enum_underlying_type
-                        .clone()
-                        .filter(|t| t != "int")
-                        .into_iter(),
-                ),
+                TypeKind::Enum => bases.extend(enum_underlying_type.clone().filter(|t| t != "int")),
                 TypeKind::Class => bases.extend(base_type.clone().filter(|b| b != "object")),
                 _ => {}
             }
