@@ -117,9 +117,14 @@ fn a_key_is_never_sent_to_the_origin_a_redirect_names() {
             .filter(|r| r.header("x-nuget-apikey") == Some(KEY))
             .count();
         assert!(keyed >= 4, "{status}: {at_feed:?}");
+        // The plan's anonymous reads (no key, no credentials) may follow the
+        // redirect; nothing secret and nothing written ever reaches the other origin.
         assert_no_secret(&recorder.requests(), &format!("{status}"));
         assert!(
-            recorder.requests().is_empty(),
+            recorder
+                .requests()
+                .iter()
+                .all(|r| r.method == "GET" || r.method == "HEAD"),
             "{status}: {:?}",
             recorder.requests()
         );

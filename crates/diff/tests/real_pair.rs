@@ -29,8 +29,8 @@ fn newtonsoft_9_to_13() {
     assert_eq!(
         dropped,
         [
-            "portable-net40+sl5+wp8+win8+wpa81",
-            "portable-net45+wp8+win8+wpa81"
+            "portable-net40+sl5+win8+wp8+wpa81",
+            "portable-net45+win8+wp8+wpa81"
         ]
     );
     let mut added: Vec<&str> = of(ChangeKind::Framework)

@@ -557,7 +557,7 @@ fn owner_for(request: &PlanRequest, source: &Source, credential: &Credential) ->
 }
 
 /// Makes the plan (module docs). Reads only: nothing is sent to the feed but questions.
-#[tracing::instrument(skip_all, err(Debug), fields(package = %request.package.display(), feed = ?request.feed))]
+#[tracing::instrument(skip_all, err(Debug), fields(package = %request.package.display(), feed = request.feed.as_deref().map(nupub_error::redact_urls)))]
 pub async fn prepare(request: &PlanRequest) -> Result<Prepared, PublishError> {
     let (source, config_warnings) = request.scope.resolve(request.feed.as_deref())?;
     let target = source.kind.rules_target();
