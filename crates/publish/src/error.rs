@@ -43,6 +43,22 @@ pub enum PublishError {
         reason: String,
         source_name: String,
     },
+    /// A file or folder named for a set cannot be used (missing, unreadable, not a package).
+    #[error("{path} {detail}")]
+    SetInput { path: String, detail: String },
+    /// The files and folders named hold no .nupkg at all.
+    #[error("no .nupkg was found in {inputs}")]
+    EmptySet { inputs: String },
+    /// The set's own problems or a package's blockers refuse the whole set.
+    #[error("the set of {packages} packages cannot be published: {first}{}", more_problems(*.count))]
+    SetBlocked {
+        packages: usize,
+        first: String,
+        count: usize,
+    },
+    /// Warnings of the set (its own or its packages') not acknowledged.
+    #[error("{count} warning{} in the set {} not been acknowledged: {first}", plural(*.count), if *.count == 1 { "has" } else { "have" })]
+    SetNotAcknowledged { first: String, count: usize },
     /// A background task of the session stopped unexpectedly.
     #[error("Nupub stopped while {task}: {detail}")]
     TaskFailed { task: &'static str, detail: String },
@@ -60,6 +76,14 @@ fn more_errors(count: usize) -> String {
         0 | 1 => String::new(),
         2 => " (and 1 more error)".into(),
         n => format!(" (and {} more errors)", n - 1),
+    }
+}
+
+fn more_problems(count: usize) -> String {
+    match count {
+        0 | 1 => String::new(),
+        2 => " (and 1 more problem)".into(),
+        n => format!(" (and {} more problems)", n - 1),
     }
 }
 
@@ -87,6 +111,8 @@ impl PublishError {
                 | PublishError::KeyMissing { .. }
                 | PublishError::AzureSignIn { .. }
                 | PublishError::Refused(_)
+                | PublishError::SetBlocked { .. }
+                | PublishError::SetNotAcknowledged { .. }
         )
     }
 
@@ -104,6 +130,10 @@ impl Coded for PublishError {
             PublishError::NotConfirmed { .. } => "publish.not_confirmed",
             PublishError::KeyMissing { .. } => "publish.key_missing",
             PublishError::AzureSignIn { .. } => "publish.azure_sign_in",
+            PublishError::SetInput { .. } => "publish.set.input",
+            PublishError::EmptySet { .. } => "publish.set.empty",
+            PublishError::SetBlocked { .. } => "publish.set.blocked",
+            PublishError::SetNotAcknowledged { .. } => "publish.set.not_acknowledged",
             PublishError::TaskFailed { .. } => "publish.task_failed",
             // Not reached through `info()`, which keeps the carried code.
             PublishError::Refused(_) => "publish.refused",
@@ -129,6 +159,18 @@ impl Coded for PublishError {
             PublishError::AzureSignIn { source_name, .. } => Some(format!(
                 "nothing was sent. Sign in with the Microsoft account that can reach the feed (Account in the window, or `nupub account login`), or put a personal access token with Packaging › Read & write in nuget.config as packageSourceCredentials for {source_name}"
             )),
+            PublishError::SetInput { .. } => Some(
+                "nothing was sent. Name .nupkg and .snupkg files, or folders that hold them (for example bin/Release)".into(),
+            ),
+            PublishError::EmptySet { .. } => Some(
+                "nothing was sent. Pack the projects first (dotnet pack -c Release), then name the folder the .nupkg files are in".into(),
+            ),
+            PublishError::SetBlocked { .. } => Some(
+                "nothing was sent. Every problem is listed with the package it is about: fix them in your projects, pack again and publish the set again".into(),
+            ),
+            PublishError::SetNotAcknowledged { .. } => Some(
+                "nothing was sent. Read each warning and acknowledge it (in the window: tick it, or acknowledge all of them; with nupub push: answer y, or add --yes), or fix it and pack again".into(),
+            ),
             PublishError::TaskFailed { .. } => Some(
                 "try again; if it keeps happening, restart Nupub and report the steps that led here".into(),
             ),

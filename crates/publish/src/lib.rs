@@ -11,14 +11,23 @@
 //! - [`run`]: carrying the plan out (push with progress, verify, record what
 //!   the feed said about the key), unlist/relist, and feed facts for `validate`.
 //!
+//! - [`batch`]: a set of packages at once (order, symbol pairs, the set's own
+//!   problems, one decision, one report).
+//!
 //! Decisions are made here once; nothing in the shell or the CLI restates them.
 
+pub mod batch;
 pub mod credential;
 pub mod error;
 pub mod feeds;
 pub mod plan;
 pub mod run;
 
+pub use batch::{
+    collect, execute_set, prepare_set, publish_set, MemberAction, MemberOutcome, MemberResult,
+    PreparedSet, SetAcknowledgement, SetConsent, SetEvent, SetMember, SetOptions, SetPlan,
+    SetProblem, SetProgressSink, SetReport, SetRequest,
+};
 pub use credential::{CredentialOrigin, KeyNeed};
 pub use error::PublishError;
 pub use feeds::{ConfigScope, FeedChoice, FeedList};

@@ -609,6 +609,18 @@ pub async fn prepare(request: &PlanRequest) -> Result<Prepared, PublishError> {
     })
 }
 
+/// The feed as plans describe it.
+pub(crate) fn planned_feed(source: &Source) -> PlannedFeed {
+    PlannedFeed {
+        name: feed_name(source),
+        label: source.label(),
+        kind: source.kind,
+        location: source.location.display(),
+        target: source.kind.rules_target(),
+        is_folder: matches!(source.location, Location::Folder(_)),
+    }
+}
+
 /// Puts together what was learnt and decides what blocks, what needs consent.
 fn decide(
     request: &PlanRequest,
@@ -772,14 +784,7 @@ fn decide(
             version,
             size: std::fs::metadata(&request.package).map_or(0, |m| m.len()),
         },
-        feed: PlannedFeed {
-            name: feed_name(source),
-            label,
-            kind: source.kind,
-            location: source.location.display(),
-            target,
-            is_folder: matches!(source.location, Location::Folder(_)),
-        },
+        feed: planned_feed(source),
         key: KeyPlan {
             need,
             origin: credential.origin,
