@@ -741,11 +741,13 @@ pub async fn prepare_set(request: &SetRequest) -> Result<PreparedSet, PublishErr
         } else {
             MemberAction::Blocked
         };
-        let depends_on = graph.edges[*i]
+        let mut depends_on: Vec<String> = graph.edges[*i]
             .iter()
             .filter(|d| position.contains_key(d))
             .map(|&d| found[d].id.clone())
             .collect();
+        depends_on.sort_by_key(|id| id.to_lowercase());
+        depends_on.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         members.push(SetMember {
             plan,
             action,

@@ -58,7 +58,7 @@ impl Default for SetOptions {
 #[ts(export)]
 pub enum MemberOutcome {
     Published {
-        outcome: Outcome,
+        outcome: Box<Outcome>,
     },
     /// The feed said it holds this version: nothing was sent for it.
     AlreadyThere {
@@ -144,7 +144,7 @@ pub enum SetEvent {
     Done {
         id: String,
         version: String,
-        result: MemberOutcome,
+        result: Box<MemberOutcome>,
     },
     /// The whole set: packages done and bytes sent.
     Overall {
@@ -390,7 +390,9 @@ pub async fn execute_set(
             break;
         };
         let outcome = match result {
-            Ok(outcome) => MemberOutcome::Published { outcome },
+            Ok(outcome) => MemberOutcome::Published {
+                outcome: Box::new(outcome),
+            },
             Err(e) if e.is_cancelled() => MemberOutcome::NotSent {
                 reason: "not sent: publishing was cancelled while it was being sent, before the feed had all of it".into(),
             },
@@ -508,7 +510,7 @@ fn finish(
     progress(SetEvent::Done {
         id: member.plan.package.id.clone(),
         version: member.plan.package.version.clone(),
-        result: outcome.clone(),
+        result: Box::new(outcome.clone()),
     });
     progress(event);
     results[n] = Some(outcome);
