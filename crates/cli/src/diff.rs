@@ -75,7 +75,8 @@ pub fn run(args: DiffArgs) -> ExitCode {
         }
         Err(Failure::Error { info, .. })
         | Err(Failure::Interrupted(info))
-        | Err(Failure::Refused { info, .. }) => {
+        | Err(Failure::Refused { info, .. })
+        | Err(Failure::SetRefused { info, .. }) => {
             eprintln!("nupub: {} [{}]", info.message, info.code);
             if let Some(hint) = info.hint {
                 eprintln!("  fix: {hint}");

@@ -12,6 +12,7 @@ mod key_arg;
 mod lifecycle;
 mod log;
 mod push;
+mod push_set;
 mod sources;
 mod validate;
 
@@ -52,6 +53,9 @@ enum Command {
     /// Exit 0 published, 1 failed (explained), 2 usage, 3 the version already exists,
     /// 4 refused before anything was sent (errors, a bad symbol package, no key),
     /// 130 stopped with Ctrl-C (during the upload: nothing was published).
+    /// Several files or a folder publish a set in dependency order: exit 0 every package is
+    /// published or already there, 4 refused before anything was sent, 5 some failed or were
+    /// not sent (the report names each), 130 stopped with Ctrl-C.
     Push(push::PushArgs),
     /// Every version of a package on a feed: listed or not, deprecation, vulnerabilities, dates.
     Versions(lifecycle::VersionsArgs),

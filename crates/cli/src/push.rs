@@ -3,6 +3,8 @@
 //! target, the feed's answers, the key, the symbol package) is shown first;
 //! what it refuses is refused here exactly as in the window.
 //!
+//! Several files or a folder make a set: see `push_set`.
+//!
 //! Exit codes: 0 published (or unlisted/relisted); 1 any other failure
 //! (explained on stderr); 2 usage (including a push without `--yes` when
 //! nobody can be asked); 3 the version already exists on the feed; 4 refused
@@ -61,8 +63,10 @@ pub struct SourceArgs {
 
 #[derive(Debug, Args)]
 pub struct PushArgs {
-    /// The .nupkg to publish.
-    pub file: PathBuf,
+    /// The .nupkg to publish; or several .nupkg/.snupkg files, or a folder holding
+    /// them (a set: sent in dependency order, each .snupkg with its .nupkg).
+    #[arg(required = true, num_args = 1.., value_name = "FILE|FOLDER")]
+    pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub target: SourceArgs,
     /// The symbol package: auto (the .snupkg next to the .nupkg), none, or a .snupkg path.
@@ -74,6 +78,12 @@ pub struct PushArgs {
     /// Publish without asking (required when there is no terminal to ask on).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// A set: after a package fails, still send the packages that do not depend on it.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// A set: uploads at once where the dependency order allows.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub concurrency: u8,
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +113,11 @@ pub(crate) enum Failure {
         info: ErrorInfo,
         exists: bool,
         plan: Box<Plan>,
+    },
+    /// A set's plan says no: nothing was sent.
+    SetRefused {
+        info: ErrorInfo,
+        plan: Box<nupub_publish::SetPlan>,
     },
 }
 
@@ -171,6 +186,19 @@ pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> 
             }
             eprintln!("{info}");
             ExitCode::from(if exists { EXIT_EXISTS } else { EXIT_REFUSED })
+        }
+        Err(Failure::SetRefused { info, plan }) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "error": info, "plan": plan })
+                    )
+                    .unwrap_or_default()
+                );
+            }
+            eprintln!("{info}");
+            ExitCode::from(EXIT_REFUSED)
         }
         Err(Failure::Error { info, exists }) => {
             if json {
@@ -324,6 +352,16 @@ fn progress_printer(json: bool) -> ProgressSink {
 
 pub fn run_push(args: PushArgs) -> ExitCode {
     let json = args.target.json;
+    if crate::push_set::is_set(&args) {
+        let target = scope(&args.target).and_then(|scope| {
+            let feed = wanted_source(&args.target, &scope)?;
+            Ok((scope, feed))
+        });
+        return match target {
+            Ok((scope, feed)) => crate::push_set::run(args, scope, feed),
+            Err(failure) => finish(Err(failure), json),
+        };
+    }
     finish(push_inner(args), json)
 }
 
@@ -437,7 +475,8 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
     let json = args.target.json;
     let scope = scope(&args.target)?;
     let feed = wanted_source(&args.target, &scope)?;
-    let mut request = PlanRequest::new(args.file.clone(), feed, scope);
+    let file = args.files.first().cloned().unwrap_or_default();
+    let mut request = PlanRequest::new(file, feed, scope);
     request.symbols = match args.symbols.as_str() {
         "auto" => SymbolsChoice::Auto,
         "none" => SymbolsChoice::None,

@@ -314,16 +314,7 @@ pub async fn execute_set(
                     .iter()
                     .map(|&d| done_ok(results[d].as_ref()))
                     .collect();
-                if let Some(pos) = states.iter().position(|s| *s == Some(false)) {
-                    let dep = &plan.members[deps[n][pos]];
-                    let reason = format!(
-                        "not sent: it depends on {}, which {}",
-                        dep.name(),
-                        match &results[deps[n][pos]] {
-                            Some(MemberOutcome::Failed { .. }) => "failed",
-                            _ => "was not sent",
-                        }
-                    );
+                if let Some(reason) = blocked_by(&plan, &deps[n], &results) {
                     finish(
                         &plan,
                         n,
@@ -411,6 +402,17 @@ pub async fn execute_set(
     let cancelled = cancel.is_cancelled();
     for n in 0..count {
         if results[n].is_none() {
+            if let Some(reason) = blocked_by(&plan, &deps[n], &results) {
+                finish(
+                    &plan,
+                    n,
+                    MemberOutcome::NotSent { reason },
+                    &mut results,
+                    &overall,
+                    progress,
+                );
+                continue;
+            }
             let reason = match &stopped_after {
                 Some(failed) => format!("not sent: Nupub stopped after {failed} failed (with --keep-going, or \"keep going\" in the window, packages that do not depend on it are still sent)"),
                 None if cancelled => "not sent: publishing was cancelled before it started".to_string(),
@@ -427,6 +429,21 @@ pub async fn execute_set(
         }
     }
     Ok(report(&plan, results, cancelled))
+}
+
+/// Why a member cannot be sent: a sibling it depends on failed or was not sent.
+fn blocked_by(plan: &SetPlan, deps: &[usize], results: &[Option<MemberOutcome>]) -> Option<String> {
+    let &d = deps
+        .iter()
+        .find(|&&d| done_ok(results[d].as_ref()) == Some(false))?;
+    Some(format!(
+        "not sent: it depends on {}, which {}",
+        plan.members[d].name(),
+        match &results[d] {
+            Some(MemberOutcome::Failed { .. }) => "failed",
+            _ => "was not sent",
+        }
+    ))
 }
 
 /// For each member (by index), the members it depends on.
