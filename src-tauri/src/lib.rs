@@ -10,6 +10,7 @@ pub mod links;
 pub mod log;
 pub mod preview;
 pub mod publish_commands;
+pub mod set_commands;
 pub mod state;
 
 pub use launch::LaunchArgs;
@@ -84,6 +85,9 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             publish_commands::plan_publish,
             publish_commands::store_feed_key,
             publish_commands::set_listed,
+            set_commands::plan_set,
+            set_commands::publish_set,
+            set_commands::cancel_set,
             lifecycle_commands::feed_versions,
             lifecycle_commands::choose_versions,
             lifecycle_commands::plan_listing_change,

@@ -134,7 +134,7 @@ pub fn cancel_publish(task: tauri::State<'_, PublishTask>) -> bool {
 
 impl PublishTask {
     /// A new token for a push starting now (a push still running is cancelled).
-    fn start(&self) -> CancellationToken {
+    pub(crate) fn start(&self) -> CancellationToken {
         let cancel = CancellationToken::new();
         if let Ok(mut slot) = self.0.lock() {
             if let Some(old) = slot.replace(cancel.clone()) {
@@ -144,7 +144,7 @@ impl PublishTask {
         cancel
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Ok(mut slot) = self.0.lock() {
             slot.take();
         }

@@ -91,7 +91,7 @@ fn launch_files_opens_the_first_package_and_lists_every_file() {
     let d = tempfile::tempdir().unwrap();
     std::fs::create_dir(d.path().join("folder")).unwrap();
     let h = harness(LaunchArgs {
-        paths: ["My.Lib.1.0.0.nupkg", "folder", "/tmp/Other.2.0.0.nupkg"]
+        paths: ["My.Lib.1.0.0.nupkg", "folder", "notes.txt"]
             .map(PathBuf::from)
             .to_vec(),
         cwd: d.path().to_path_buf(),
@@ -99,19 +99,37 @@ fn launch_files_opens_the_first_package_and_lists_every_file() {
     let files = h.call("launch_files", json!({})).unwrap();
     let first = d.path().join("My.Lib.1.0.0.nupkg");
     let folder = d.path().join("folder");
+    let notes = d.path().join("notes.txt");
     assert_eq!(files["publishing"], false);
     assert_eq!(files["request"]["open"], json!(first));
-    assert_eq!(
-        files["request"]["paths"],
-        json!([first, folder, "/tmp/Other.2.0.0.nupkg"])
-    );
+    assert_eq!(files["request"]["set"], json!([]));
+    assert_eq!(files["request"]["paths"], json!([first, folder, notes]));
     assert_eq!(
         files["request"]["notOpened"],
         json!([
             {"path": folder, "reason": "folder"},
-            {"path": "/tmp/Other.2.0.0.nupkg", "reason": "anotherPackage"}
+            {"path": notes, "reason": "notAPackage"}
         ])
     );
+}
+
+#[test]
+fn launch_files_with_several_packages_make_a_set() {
+    let d = tempfile::tempdir().unwrap();
+    let h = harness(LaunchArgs {
+        paths: ["My.Lib.1.0.0.nupkg", "/tmp/Other.2.0.0.nupkg"]
+            .map(PathBuf::from)
+            .to_vec(),
+        cwd: d.path().to_path_buf(),
+    });
+    let files = h.call("launch_files", json!({})).unwrap();
+    let first = d.path().join("My.Lib.1.0.0.nupkg");
+    assert_eq!(files["request"]["open"], Value::Null);
+    assert_eq!(
+        files["request"]["set"],
+        json!([first, "/tmp/Other.2.0.0.nupkg"])
+    );
+    assert_eq!(files["request"]["notOpened"], json!([]));
 }
 
 #[test]

@@ -10,7 +10,7 @@ import type { NotOpened } from "./bindings/NotOpened";
 /** What the Rust side answers for files handed over (its plan is tested in Rust). */
 function files(open: string | null, notOpened: NotOpened[] = [], publishing = false): FilesArrived {
   const paths = [...(open ? [open] : []), ...notOpened.map((n) => n.path)];
-  return { publishing, request: { paths, more: 0, open, notOpened } };
+  return { publishing, request: { paths, more: 0, open, set: [], notOpened } };
 }
 
 // The window integrations (drops, file dialog) are replaced; IPC goes through Tauri's own mock.
@@ -34,6 +34,7 @@ vi.mock("./lib/platform", async (importOriginal) => {
     },
     setWindowTitle: async (title: string) => void platform.titles.push(title),
     chooseFile: async () => platform.chosen,
+    chooseFiles: async () => (platform.chosen ? [platform.chosen] : []),
   };
 });
 
@@ -299,6 +300,33 @@ describe("opening a package", () => {
     expect(calls.filter((c) => c.cmd === "open_package")).toHaveLength(1);
     platform.filesListener!(files("/pkgs/B.nupkg"));
     await vi.waitFor(() => expect(screen.getByTestId("package-id").textContent).toBe("B"));
+  });
+
+  it("several files handed over open the set view, which plans them for the chosen feed", async () => {
+    const feeds = {
+      feeds: [
+        { id: "/data/feed", name: "Local feed", kind: "local", location: "/data/feed", isDefaultLocal: true, needsKey: false, keyNeed: "none", hasKey: false, keyOrigin: "none", keyExpires: null, keyExpiresInDays: null, origin: null, target: "local" },
+      ],
+      warnings: [],
+      keyringError: null,
+    };
+    serve({
+      app_info: () => appInfo,
+      launch_files: () => ({ publishing: false, request: { paths: ["/bin/A.nupkg", "/bin/B.nupkg"], more: 0, open: null, set: ["/bin/A.nupkg", "/bin/B.nupkg"], notOpened: [] } }),
+      list_feeds: () => feeds,
+      plan_set: () => {
+        throw { code: "publish.set.blocked", message: "the set of 2 packages cannot be published", hint: "nothing was sent" };
+      },
+    });
+    render(App);
+    await screen.findByTestId("set-view");
+    expect(screen.getByTestId("open-set").textContent).toContain("2 files and folders");
+    expect(calls.some((c) => c.cmd === "open_package")).toBe(false);
+    await fireEvent.click(await screen.findByTestId("feed-next"));
+    const shown = await screen.findByTestId("set-error");
+    expect(shown.dataset.code).toBe("publish.set.blocked");
+    const plan = calls.find((c) => c.cmd === "plan_set");
+    expect(plan?.args).toEqual({ paths: ["/bin/A.nupkg", "/bin/B.nupkg"], feed: "/data/feed", key: null });
   });
 
   it("takes a file from the dialog, and keeps the open one when the dialog is cancelled", async () => {

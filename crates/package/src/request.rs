@@ -2,11 +2,13 @@
 //! on its command line (a file manager's "Open with", the desktop entry's
 //! `%F`), or passed on by a second launch to the running window.
 //!
-//! One package opens at a time (the multi-package view will take the whole
-//! list, which is why every path is kept). The choice only looks at names and
-//! at whether a path is a folder: it never reads a file, so it is instant for
-//! any number of paths, and a package that cannot be read is still chosen and
-//! then fails to open with the package model's own error.
+//! One package opens in the inspector. Several packages, or a folder that
+//! holds packages, make a set instead ([`OpenRequest::set`]): the window's
+//! set view publishes them together. The choice only looks at names, at
+//! whether a path is a folder and at a folder's file names: it never reads a
+//! file, so it is instant for any number of paths, and a package that cannot
+//! be read is still chosen and then fails to open (or to be planned) with the
+//! package model's own error.
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -26,8 +28,12 @@ pub struct OpenRequest {
     /// Paths given beyond [`MAX_PATHS`], not looked at.
     #[ts(type = "number")]
     pub more: usize,
-    /// The package to open now: the first `.nupkg`, else the first `.snupkg`.
+    /// The package to open now: the first `.nupkg`, else the first `.snupkg`
+    /// (`None` when the paths make a set).
     pub open: Option<String>,
+    /// Several `.nupkg`, or a folder holding some: the package files and
+    /// folders to publish as a set, in the order given. Empty otherwise.
+    pub set: Vec<String>,
     /// Every other path, with the reason it was not opened.
     pub not_opened: Vec<NotOpened>,
 }
@@ -62,12 +68,29 @@ enum Kind {
     Package,
     Symbols,
     Folder,
+    /// A folder with `.nupkg` files directly inside (a `bin/Release`).
+    PackageFolder,
     Other,
+}
+
+fn holds_packages(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let p = e.path();
+            p.extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("nupkg"))
+                && p.is_file()
+        })
+    })
 }
 
 fn kind(path: &Path) -> Kind {
     if path.is_dir() {
-        return Kind::Folder;
+        return if holds_packages(path) {
+            Kind::PackageFolder
+        } else {
+            Kind::Folder
+        };
     }
     match path.extension().and_then(|e| e.to_str()) {
         Some(e) if e.eq_ignore_ascii_case("nupkg") => Kind::Package,
@@ -103,12 +126,41 @@ impl OpenRequest {
             let kind = kind(&path);
             looked_at.push((path, kind));
         }
+        let text = |p: &Path| p.to_string_lossy().into_owned();
+        let packages = looked_at
+            .iter()
+            .filter(|(_, k)| *k == Kind::Package)
+            .count();
+        if packages > 1 || looked_at.iter().any(|(_, k)| *k == Kind::PackageFolder) {
+            let in_set = |k: Kind| matches!(k, Kind::Package | Kind::Symbols | Kind::PackageFolder);
+            return OpenRequest {
+                open: None,
+                set: looked_at
+                    .iter()
+                    .filter(|(_, k)| in_set(*k))
+                    .map(|(p, _)| text(p))
+                    .collect(),
+                not_opened: looked_at
+                    .iter()
+                    .filter(|(_, k)| !in_set(*k))
+                    .map(|(path, kind)| NotOpened {
+                        path: text(path),
+                        reason: if *kind == Kind::Folder {
+                            NotOpenedReason::Folder
+                        } else {
+                            NotOpenedReason::NotAPackage
+                        },
+                    })
+                    .collect(),
+                paths: looked_at.iter().map(|(p, _)| text(p)).collect(),
+                more,
+            };
+        }
         let chosen = looked_at
             .iter()
             .position(|(_, k)| *k == Kind::Package)
             .or_else(|| looked_at.iter().position(|(_, k)| *k == Kind::Symbols));
         let symbols_beside = chosen.map(|i| looked_at[i].0.with_extension("snupkg"));
-        let text = |p: &Path| p.to_string_lossy().into_owned();
         let not_opened = looked_at
             .iter()
             .enumerate()
@@ -116,7 +168,7 @@ impl OpenRequest {
             .map(|(_, (path, kind))| NotOpened {
                 path: text(path),
                 reason: match kind {
-                    Kind::Folder => NotOpenedReason::Folder,
+                    Kind::Folder | Kind::PackageFolder => NotOpenedReason::Folder,
                     Kind::Other => NotOpenedReason::NotAPackage,
                     Kind::Symbols if symbols_beside.as_deref() == Some(path.as_path()) => {
                         NotOpenedReason::SymbolsOfOpened
@@ -127,6 +179,7 @@ impl OpenRequest {
             .collect();
         OpenRequest {
             open: chosen.map(|i| text(&looked_at[i].0)),
+            set: Vec::new(),
             paths: looked_at.iter().map(|(p, _)| text(p)).collect(),
             more,
             not_opened,
@@ -203,21 +256,37 @@ mod tests {
     }
 
     #[test]
-    fn several_packages_open_the_first_and_keep_the_list() {
-        let d = Dir::new(&["A.nupkg", "B.NUPKG", "C.nupkg"], &[]);
-        let r = d.plan(&["A.nupkg", "B.NUPKG", "C.nupkg"]);
-        assert_eq!(r.open, Some(d.p("A.nupkg")));
-        assert_eq!(
-            r.paths,
-            vec![d.p("A.nupkg"), d.p("B.NUPKG"), d.p("C.nupkg")]
-        );
+    fn several_packages_make_a_set_with_their_symbols_and_say_what_is_left_out() {
+        let d = Dir::new(&["A.nupkg", "B.NUPKG", "C.snupkg", "notes.txt"], &["empty"]);
+        let r = d.plan(&["A.nupkg", "notes.txt", "B.NUPKG", "empty", "C.snupkg"]);
+        assert_eq!(r.open, None);
+        assert_eq!(r.set, vec![d.p("A.nupkg"), d.p("B.NUPKG"), d.p("C.snupkg")]);
+        assert_eq!(r.paths.len(), 5);
         assert_eq!(
             reasons(&r),
             vec![
-                (d.p("B.NUPKG"), NotOpenedReason::AnotherPackage),
-                (d.p("C.nupkg"), NotOpenedReason::AnotherPackage)
+                (d.p("notes.txt"), NotOpenedReason::NotAPackage),
+                (d.p("empty"), NotOpenedReason::Folder)
             ]
         );
+    }
+
+    #[test]
+    fn a_folder_with_packages_is_a_set_and_one_without_is_not() {
+        let d = Dir::new(&[], &["bin", "docs"]);
+        std::fs::write(d.0.path().join("bin/A.1.0.0.nupkg"), b"PK").unwrap();
+        std::fs::write(d.0.path().join("docs/A.1.0.0.nupkg.txt"), b"x").unwrap();
+        let r = d.plan(&["bin"]);
+        assert_eq!((r.open.clone(), r.set.clone()), (None, vec![d.p("bin")]));
+        let r = d.plan(&["docs"]);
+        assert!(r.set.is_empty() && r.open.is_none());
+        assert_eq!(reasons(&r), vec![(d.p("docs"), NotOpenedReason::Folder)]);
+        // One package and its symbols stay one package.
+        let one = Dir::new(&["A.1.0.0.nupkg", "A.1.0.0.snupkg"], &[]);
+        assert!(one
+            .plan(&["A.1.0.0.nupkg", "A.1.0.0.snupkg"])
+            .set
+            .is_empty());
     }
 
     #[test]
@@ -280,7 +349,8 @@ mod tests {
         let r = OpenRequest::plan(names.iter().map(PathBuf::from), d.0.path());
         assert_eq!(r.paths.len(), MAX_PATHS);
         assert_eq!(r.more, 40);
-        assert_eq!(r.open, Some(d.p("P0.nupkg")));
-        assert_eq!(r.not_opened.len(), MAX_PATHS - 1);
+        assert_eq!(r.open, None);
+        assert_eq!(r.set.len(), MAX_PATHS);
+        assert!(r.not_opened.is_empty());
     }
 }

@@ -79,6 +79,15 @@ impl SetRequest {
         }
     }
 
+    /// The window's request: nuget.config files read from the first file's folder
+    /// (or the first folder), as for one package; a key typed for this run.
+    pub fn beside(inputs: Vec<PathBuf>, feed: &str, key: Option<String>) -> SetRequest {
+        let scope = ConfigScope::beside(inputs.first().map_or(Path::new("."), PathBuf::as_path));
+        let mut request = SetRequest::new(inputs, Some(feed.to_string()), scope);
+        request.key = key.filter(|k| !k.trim().is_empty()).map(ApiKey::new);
+        request
+    }
+
     fn plan_request(&self, package: &Path, symbols: Option<&Path>) -> PlanRequest {
         let mut request =
             PlanRequest::new(package.to_path_buf(), self.feed.clone(), self.scope.clone());

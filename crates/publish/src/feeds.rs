@@ -21,8 +21,15 @@ pub struct ConfigScope {
 }
 
 impl ConfigScope {
-    /// The package's folder, as `dotnet nuget push` run beside the package would (the window).
+    /// The package's folder, as `dotnet nuget push` run beside the package would (the window);
+    /// a folder of packages (a set) is its own start.
     pub fn beside(package: &Path) -> ConfigScope {
+        if package.is_dir() {
+            return ConfigScope {
+                start_dir: package.to_path_buf(),
+                only_file: None,
+            };
+        }
         let start_dir = package
             .parent()
             .filter(|p| p.is_dir())

@@ -14,9 +14,15 @@ paths: Array<string>,
  */
 more: number, 
 /**
- * The package to open now: the first `.nupkg`, else the first `.snupkg`.
+ * The package to open now: the first `.nupkg`, else the first `.snupkg`
+ * (`None` when the paths make a set).
  */
 open: string | null, 
+/**
+ * Several `.nupkg`, or a folder holding some: the package files and
+ * folders to publish as a set, in the order given. Empty otherwise.
+ */
+set: Array<string>, 
 /**
  * Every other path, with the reason it was not opened.
  */

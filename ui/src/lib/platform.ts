@@ -31,17 +31,27 @@ export async function setWindowTitle(title: string): Promise<void> {
   await getCurrentWindow().setTitle(title);
 }
 
+const PACKAGE_FILTERS = [
+  { name: "NuGet packages", extensions: ["nupkg", "snupkg"] },
+  { name: "All files", extensions: ["*"] },
+];
+
 /** Shows the system's open-file dialog for NuGet packages; resolves to the chosen path or null. */
 export async function chooseFile(): Promise<string | null> {
-  const chosen = await open({
-    multiple: false,
-    directory: false,
-    title: "Choose a NuGet package",
-    filters: [
-      { name: "NuGet packages", extensions: ["nupkg", "snupkg"] },
-      { name: "All files", extensions: ["*"] },
-    ],
-  });
+  const chosen = await open({ multiple: false, directory: false, title: "Choose a NuGet package", filters: PACKAGE_FILTERS });
+  return typeof chosen === "string" ? chosen : null;
+}
+
+/** The open dialog with several files allowed; resolves to the chosen paths (empty when cancelled). */
+export async function chooseFiles(): Promise<string[]> {
+  const chosen = await open({ multiple: true, directory: false, title: "Choose NuGet packages", filters: PACKAGE_FILTERS });
+  if (Array.isArray(chosen)) return chosen;
+  return typeof chosen === "string" ? [chosen] : [];
+}
+
+/** The folder dialog (a bin/Release of packages); resolves to the folder or null. */
+export async function chooseFolder(): Promise<string | null> {
+  const chosen = await open({ multiple: false, directory: true, title: "Choose a folder of NuGet packages" });
   return typeof chosen === "string" ? chosen : null;
 }
 

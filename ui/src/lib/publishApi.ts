@@ -13,7 +13,8 @@ import type { KeyMetadata } from "../bindings/KeyMetadata";
 import type { ListingOutcome } from "../bindings/ListingOutcome";
 import { CommandError, toErrorInfo } from "./errors";
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Invokes a command; its error arrives as a {@link CommandError} carrying `{code, message, hint}`. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {
