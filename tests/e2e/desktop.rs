@@ -460,5 +460,22 @@ async fn a_real_drag_from_another_program_opens_packages_and_says_what_it_did_no
     );
     assert_eq!(w.text_of("[data-testid=package-id]").await, "TestData");
     w.screenshot("drop-text-file").await;
+
+    // Two packages at once: a set, which the set view takes (issue 16).
+    let (a, b) = (
+        fixture("Newtonsoft.Json.13.0.3.nupkg"),
+        fixture("TestData.1.2.3.nupkg"),
+    );
+    {
+        let d = x.name.clone();
+        tokio::task::spawn_blocking(move || DragSource::offer(&d, &[&a, &b]).drag_onto_nupub(&d))
+            .await
+            .unwrap();
+    }
+    w.find("[data-testid=set-view]").await;
+    let notice = w.text_of("[data-testid=open-set]").await;
+    assert!(notice.starts_with("Opened 2 files"), "{notice}");
+    w.find("[data-testid=feed-step]").await;
+    w.screenshot("drop-two-packages-set").await;
     w.close().await;
 }
