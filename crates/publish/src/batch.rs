@@ -44,6 +44,9 @@ pub use execute::{
     SetReport,
 };
 
+/// Files a set may hold: more is refused before anything is read (bounded time and memory).
+pub const MAX_SET_FILES: usize = 2000;
+
 /// nuget.org's documented limit: 350 pushes per hour per API key (../shared/spec/lifecycle-and-ci.md).
 pub const NUGET_ORG_PUSHES_PER_HOUR: usize = 350;
 
@@ -170,6 +173,21 @@ impl SetMember {
     /// `Id Version`, as messages name a package.
     pub fn name(&self) -> String {
         format!("{} {}", self.plan.package.id, self.plan.package.version)
+    }
+
+    /// The package's bytes, and its symbol package's when the plan sends it.
+    pub fn bytes_to_send(&self) -> u64 {
+        let symbols_go = matches!(
+            self.plan.symbols,
+            crate::plan::SymbolsPlan::WillSend { .. } | crate::plan::SymbolsPlan::Unknown { .. }
+        );
+        let symbols = self
+            .symbols_file
+            .as_ref()
+            .filter(|_| symbols_go)
+            .and_then(|f| std::fs::metadata(f).ok())
+            .map_or(0, |m| m.len());
+        self.plan.package.size + symbols
     }
 }
 
@@ -369,6 +387,19 @@ fn list_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, PublishError> {
                 files.push(path);
             }
         }
+    }
+    if files.len() > MAX_SET_FILES {
+        return Err(PublishError::SetInput {
+            path: inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            detail: format!(
+                "hold {} package files; a set takes at most {MAX_SET_FILES}",
+                files.len()
+            ),
+        });
     }
     Ok(files)
 }
@@ -832,16 +863,7 @@ fn decide(
         .filter(|m| m.action != MemberAction::AlreadyThere)
         .collect();
     let to_send = sending.len();
-    let total_bytes = sending
-        .iter()
-        .map(|m| {
-            m.plan.package.size
-                + m.symbols_file
-                    .as_ref()
-                    .and_then(|f| std::fs::metadata(f).ok())
-                    .map_or(0, |md| md.len())
-        })
-        .sum();
+    let total_bytes = sending.iter().map(|m| m.bytes_to_send()).sum();
     let confirmation =
         (to_send > 0 && sending.iter().any(|m| m.plan.confirmation.is_some())).then(|| {
             if to_send == 1 {

@@ -467,3 +467,48 @@ fn held_any(server: &PyNuGet) -> Vec<PathBuf> {
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default()
 }
+
+#[test]
+fn a_429_during_a_set_waits_for_retry_after_and_says_so() {
+    let work = tempfile::tempdir().unwrap();
+    let server = PyNuGet::start(KEY);
+    let upstream: SocketAddr = ([127, 0, 0, 1], server.port()).into();
+    let proxy = FaultProxy::start(
+        upstream,
+        vec![
+            Fault::Pass,
+            Fault::Status(429, vec![("Retry-After".into(), "1".into())]),
+        ],
+    );
+    let bin = work.path().join("bin");
+    let files = vec![
+        make_nupkg(&bin, "Rate.One", "1.0.0", "", 0),
+        make_nupkg(&bin, "Rate.Two", "1.0.0", "", 0),
+    ];
+    let prepared = run(prepare_set(&request(files, &proxy.push_url(), work.path()))).unwrap();
+    let (sink, events) = recorder();
+    let report = send(prepared, &options(1), &sink);
+    assert_eq!((report.published, report.complete), (2, true), "{report:?}");
+    assert_eq!(proxy.puts_received(), 3);
+    let events = events.lock().unwrap();
+    let waited: Vec<(&str, f64, &str)> = events
+        .iter()
+        .filter_map(|e| match e {
+            SetEvent::Package {
+                id,
+                event:
+                    nupub_feeds::PushEvent::Retrying {
+                        wait_seconds,
+                        reason,
+                        ..
+                    },
+                ..
+            } => Some((id.as_str(), *wait_seconds, reason.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(waited.len(), 1, "{waited:?}");
+    assert_eq!(waited[0].0, "Rate.Two");
+    assert!((waited[0].1 - 1.0).abs() < 1e-9, "{waited:?}");
+    assert!(waited[0].2.contains("429"), "{waited:?}");
+}

@@ -515,12 +515,7 @@ fn finish(
         let mut state = overall.lock().unwrap_or_else(|e| e.into_inner());
         state.done += 1;
         if matches!(outcome, MemberOutcome::Published { .. }) {
-            let symbols = member
-                .symbols_file
-                .as_ref()
-                .and_then(|f| std::fs::metadata(f).ok())
-                .map_or(0, |m| m.len());
-            state.sent.insert(n, member.plan.package.size + symbols);
+            state.sent.insert(n, member.bytes_to_send());
         }
         state.event()
     };
