@@ -55,14 +55,15 @@ expect_count() {
   [ "$n" -eq "$2" ] || { echo "expected $2 packages in $1, found $n" >&2; cat "$work/out.txt" >&2; exit 1; }
 }
 
-nuget_add_loop() {
-  for f in "$pkgs"/*.nupkg; do
-    mono "$nuget_exe" add "$f" -Source "$work/feed-nuget" -NonInteractive
-  done
-}
+# The reference loop, as a script /usr/bin/time can run.
+cat >"$work/add-loop.sh" <<LOOP
+for f in "$pkgs"/*.nupkg; do
+  mono "$nuget_exe" add "\$f" -Source "$work/feed-nuget" -NonInteractive || exit 1
+done
+LOOP
 timed folder-nupub "$nupub" push "$pkgs" --source "$work/feed-nupub" --yes
 expect_count "$work/feed-nupub" "$count"
-timed folder-nuget-add nuget_add_loop
+timed folder-nuget-add bash "$work/add-loop.sh"
 expect_count "$work/feed-nuget" "$count"
 
 start_pynuget

@@ -92,6 +92,10 @@ pub struct FeedClient {
     /// PUT/DELETE/POST: no redirect followed by reqwest (see [`follow_write`]).
     writes: reqwest::Client,
     index_cache: Mutex<HashMap<String, (Instant, ServiceIndex)>>,
+    /// For a list of V2 roots (keyed by the first), the one that answered as a
+    /// V2 feed: tried first next time, so a client asking many questions of
+    /// one feed (a set of packages) does not probe a root known to 404.
+    v2_root_memo: Mutex<HashMap<String, Url>>,
 }
 
 impl std::fmt::Debug for FeedClient {
@@ -131,6 +135,7 @@ impl FeedClient {
             keyed: build(redirect_policy(true))?,
             writes: build(reqwest::redirect::Policy::none())?,
             index_cache: Mutex::new(HashMap::new()),
+            v2_root_memo: Mutex::new(HashMap::new()),
         })
     }
 
@@ -259,6 +264,26 @@ impl FeedClient {
         }
     }
 
+    /// `roots` with the one that last answered as a V2 feed first.
+    pub(crate) fn v2_roots_in_order(&self, roots: &[Url]) -> Vec<Url> {
+        let known = roots.first().and_then(|first| {
+            self.v2_root_memo
+                .lock()
+                .ok()
+                .and_then(|memo| memo.get(first.as_str()).cloned())
+        });
+        let mut ordered: Vec<Url> = known.iter().cloned().collect();
+        ordered.extend(roots.iter().filter(|r| Some(*r) != known.as_ref()).cloned());
+        ordered
+    }
+
+    /// Notes that `root` (one of `roots`) answered as a V2 feed.
+    pub(crate) fn remember_v2_root(&self, roots: &[Url], root: &Url) {
+        if let (Some(first), Ok(mut memo)) = (roots.first(), self.v2_root_memo.lock()) {
+            memo.insert(first.as_str().to_string(), root.clone());
+        }
+    }
+
     /// Asks the feed whether `id` `version` exists: the V3 flat container when
     /// the index has one, else the V2 `FindPackagesById()` query.
     pub async fn exists(
@@ -273,12 +298,15 @@ impl FeedClient {
             return self.exists_v3(source, base, id, version).await;
         }
         let mut last = String::from("the feed offers no way to look a version up");
-        for root in &endpoints.v2_roots {
+        for root in &self.v2_roots_in_order(&endpoints.v2_roots) {
             match self
                 .exists_v2(source, root, id, version, original_version)
                 .await
             {
-                V2Answer::Known(existence) => return existence,
+                V2Answer::Known(existence) => {
+                    self.remember_v2_root(&endpoints.v2_roots, root);
+                    return existence;
+                }
                 V2Answer::NoSuchRoute(detail) | V2Answer::Failed(detail) => last = detail,
             }
         }

@@ -457,9 +457,12 @@ impl Lookup<'_> {
             return self.versions_v3(base, id).await.map(Some);
         }
         let mut last_error = None;
-        for root in &read.v2_roots {
+        for root in &self.client.v2_roots_in_order(&read.v2_roots) {
             match self.versions_v2(root, id).await {
-                Ok(Some(list)) => return Ok(Some(list)),
+                Ok(Some(list)) => {
+                    self.client.remember_v2_root(&read.v2_roots, root);
+                    return Ok(Some(list));
+                }
                 Ok(None) => continue,
                 Err(e) => last_error = Some(e),
             }

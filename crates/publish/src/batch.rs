@@ -24,7 +24,7 @@ use crate::credential::{self, Lookup};
 use crate::error::PublishError;
 use crate::feeds::ConfigScope;
 use crate::plan::{
-    phrase_matches, planned_feed, prepare, Acknowledgement, Plan, PlanRequest, PlanStatus,
+    phrase_matches, planned_feed, prepare_with, Acknowledgement, Plan, PlanRequest, PlanStatus,
     PlannedFeed, Prepared, VersionState,
 };
 use futures_util::StreamExt;
@@ -318,6 +318,8 @@ pub struct PreparedSet {
     pub plan: SetPlan,
     pub(crate) prepared: Vec<Prepared>,
     pub(crate) source: Source,
+    /// The client the plan asked with: the uploads reuse it (and what it learnt about the feed).
+    pub(crate) client: FeedClient,
 }
 
 /// A package file found in the inputs, with its identity.
@@ -649,12 +651,12 @@ fn order(packages: &[&Found], edges: &[BTreeSet<usize>]) -> (Vec<usize>, Vec<usi
 async fn feed_has(
     source: &Source,
     request: &SetRequest,
+    client: &FeedClient,
     id: &str,
     range: Option<&VersionRange>,
 ) -> Option<bool> {
     let credential = credential::resolve(source, Lookup::system(request.key.clone())).await;
     let auth = credential::read_auth(source, &credential);
-    let client = FeedClient::new().ok()?;
     let listed = tokio::time::timeout(
         request.facts_limit,
         client.list_versions(source, &auth, id, &request.facts),
@@ -686,6 +688,8 @@ pub async fn prepare_set(request: &SetRequest) -> Result<PreparedSet, PublishErr
         });
     }
     let (source, config_warnings) = request.scope.resolve(request.feed.as_deref())?;
+    // One HTTP client for every question of the set (building one loads the TLS roots).
+    let client = FeedClient::new()?;
     let mut problems = collected.problems;
     let found: Vec<&Found> = collected.packages.iter().map(|(f, _)| f).collect();
     let graph = graph(&found);
@@ -694,7 +698,7 @@ pub async fn prepare_set(request: &SetRequest) -> Result<PreparedSet, PublishErr
         let wanted = range
             .as_ref()
             .map_or_else(|| "any version".to_string(), |r| r.original().to_string());
-        match feed_has(&source, request, id, range.as_ref()).await {
+        match feed_has(&source, request, &client, id, range.as_ref()).await {
             Some(true) => {}
             Some(false) => problems.push(SetProblem::new(
                 "publish.set.missing_sibling",
@@ -742,7 +746,7 @@ pub async fn prepare_set(request: &SetRequest) -> Result<PreparedSet, PublishErr
         })
         .collect();
     let results: Vec<Result<Prepared, PublishError>> = futures_util::stream::iter(requests.iter())
-        .map(prepare)
+        .map(|r| prepare_with(r, &client))
         .buffered(concurrency)
         .collect()
         .await;
@@ -803,6 +807,7 @@ pub async fn prepare_set(request: &SetRequest) -> Result<PreparedSet, PublishErr
         plan,
         prepared: prepared.into_iter().map(|(_, p)| p).collect(),
         source,
+        client,
     })
 }
 

@@ -459,6 +459,7 @@ async fn ask_feed(
     credential: &Credential,
     owner: Option<&str>,
     request: &PlanRequest,
+    client: &FeedClient,
 ) -> Result<Asked, PublishError> {
     let id = package.id().to_string();
     let version = package.version().clone();
@@ -474,7 +475,6 @@ async fn ask_feed(
         notes: Vec::new(),
         existing: None,
     };
-    let client = FeedClient::new()?;
     if let Location::Folder(root) = &source.location {
         let found = nupub_feeds::local::find_in_folder(root, &id, &normalized, version.original());
         asked.version = if found.is_some() {
@@ -559,6 +559,14 @@ fn owner_for(request: &PlanRequest, source: &Source, credential: &Credential) ->
 /// Makes the plan (module docs). Reads only: nothing is sent to the feed but questions.
 #[tracing::instrument(skip_all, err(Debug), fields(package = %request.package.display(), feed = request.feed.as_deref().map(nupub_error::redact_urls)))]
 pub async fn prepare(request: &PlanRequest) -> Result<Prepared, PublishError> {
+    prepare_with(request, &FeedClient::new()?).await
+}
+
+/// [`prepare`] with an HTTP client the caller keeps (a set plans many packages with one).
+pub(crate) async fn prepare_with(
+    request: &PlanRequest,
+    client: &FeedClient,
+) -> Result<Prepared, PublishError> {
     let (source, config_warnings) = request.scope.resolve(request.feed.as_deref())?;
     let target = source.kind.rules_target();
     let checked = {
@@ -590,6 +598,7 @@ pub async fn prepare(request: &PlanRequest) -> Result<Prepared, PublishError> {
             &credential,
             owner.as_deref(),
             request,
+            client,
         )
         .await?
     };

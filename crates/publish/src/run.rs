@@ -70,6 +70,26 @@ pub async fn execute(
     progress: &ProgressSink,
     cancel: &CancellationToken,
 ) -> Result<Outcome, PublishError> {
+    execute_with(
+        prepared,
+        consent,
+        options,
+        progress,
+        cancel,
+        &FeedClient::new()?,
+    )
+    .await
+}
+
+/// [`execute`] with an HTTP client the caller keeps (a set sends many packages with one).
+pub(crate) async fn execute_with(
+    prepared: Prepared,
+    consent: &Consent,
+    options: &PushOptions,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+    client: &FeedClient,
+) -> Result<Outcome, PublishError> {
     let Prepared {
         plan,
         source,
@@ -94,7 +114,6 @@ pub async fn execute(
     if symbols_kept.is_some() {
         push.symbols = None;
     }
-    let client = FeedClient::new()?;
     let mut report = client
         .push(&source, &push, &credential.auth, options, progress, cancel)
         .await?;

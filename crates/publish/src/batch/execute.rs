@@ -13,7 +13,7 @@ use super::{
 };
 use crate::error::PublishError;
 use crate::plan::{Consent, Prepared};
-use crate::run::{execute, Outcome};
+use crate::run::{execute_with, Outcome};
 use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
 use nupub_error::{Coded, ErrorInfo};
@@ -264,6 +264,7 @@ pub async fn execute_set(
         plan,
         prepared,
         source,
+        client,
     } = prepared;
     plan.check(consent)?;
     let count = plan.members.len();
@@ -350,9 +351,11 @@ pub async fn execute_set(
                 let sink = member_sink(n, &id, &version, progress, &overall);
                 let member_consent = &member_consent;
                 let push = &options.push;
+                let client = &client;
                 in_flight.push(async move {
                     let result =
-                        execute(member_prepared, member_consent, push, &sink, cancel).await;
+                        execute_with(member_prepared, member_consent, push, &sink, cancel, client)
+                            .await;
                     (n, result)
                 });
             }
