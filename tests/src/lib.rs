@@ -33,6 +33,7 @@ pub mod process;
 pub mod pynuget;
 pub mod search;
 pub mod secret_service;
+pub mod terminal;
 pub mod window;
 pub mod wire;
 

@@ -6,10 +6,10 @@ use nupub_testkit::cli::{assert_exit, text, Nupub};
 use nupub_testkit::packages::{make_nupkg, make_snupkg};
 use nupub_testkit::pynuget::{read, PyNuGet, StaticV3Index};
 use nupub_testkit::secret_service::SecretService;
+use nupub_testkit::terminal::{answer_on_terminal, TerminalRun};
 use nupub_testkit::wire::{Fault, FaultProxy};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 const KEY: &str = "cli-key-0123456789";
@@ -229,29 +229,16 @@ fn sources_and_a_key_from_the_keyring() {
     );
 }
 
-/// Runs `nupub ARGS` on a pseudo-terminal (util-linux `script`), typing `input`.
-fn nupub_on_terminal(home: &Path, args: &[&str], input: &str) -> Output {
-    let quoted: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_nupub").to_string())
-        .chain(args.iter().map(|a| a.to_string()))
-        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-        .collect();
-    let mut child = Command::new("script")
-        .args(["-qec", &quoted.join(" "), "/dev/null"])
+/// Runs `nupub ARGS` on a pseudo-terminal, typing `input` once it asks.
+fn nupub_on_terminal(home: &Path, args: &[&str], input: &str) -> TerminalRun {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nupub"));
+    command
+        .args(args)
         .current_dir(home)
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    // Give the prompt a moment, then answer.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    child.wait_with_output().unwrap()
+        .env("XDG_DATA_HOME", home.join("data"));
+    answer_on_terminal(command, "Publish it? [y/N]", input, Duration::from_secs(60))
 }
 
 #[test]
@@ -264,16 +251,15 @@ fn on_a_terminal_push_shows_what_and_where_and_asks() {
     let stored = feed.join("nupub.ask/3.0.0/nupub.ask.3.0.0.nupkg");
 
     let out = nupub_on_terminal(home.path(), &["push", &pkg, "--source", &feed_arg], "n\n");
-    let shown = text(&out);
+    let shown = &out.shown;
     assert!(shown.contains("Nupub.Ask 3.0.0"), "{shown}");
     assert!(shown.contains(&feed_arg), "{shown}");
-    assert!(shown.contains("Publish it? [y/N]"), "{shown}");
     assert!(shown.contains("not published"), "{shown}");
-    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert_eq!(out.code, Some(1), "{shown}");
     assert!(!stored.exists());
 
     let out = nupub_on_terminal(home.path(), &["push", &pkg, "--source", &feed_arg], "y\n");
-    assert_exit(&out, 0);
+    assert_eq!(out.code, Some(0), "{}", out.shown);
     assert_eq!(read(&stored), read(&package));
 }
 
