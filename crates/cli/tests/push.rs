@@ -237,7 +237,9 @@ fn nupub_on_terminal(home: &Path, args: &[&str], input: &str) -> TerminalRun {
         .current_dir(home)
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"));
+        .env("XDG_DATA_HOME", home.join("data"))
+        // CI machines set CI=true, where nupub never prompts.
+        .env_remove("CI");
     answer_on_terminal(command, "Publish it? [y/N]", input, Duration::from_secs(60))
 }
 
