@@ -11,6 +11,7 @@
 //! | the app under tauri-driver | the real window, driven over WebDriver | [`window`] |
 //! | the `nupub` binary in a private HOME | the command line as a user runs it | [`cli`] |
 //! | capture server, fault-injecting proxy | fakes by necessity (no real peer records or breaks requests) | [`wire`] |
+//! | GitHub's token-request endpoint, nuget.org's token endpoint | fakes by necessity, with the real oidc-provider issuing the tokens and the real pynuget taking the push | [`ci`] |
 //! | V3 search with owners/verified | fake by necessity (no real peer serves nuget.org's search) | [`search`] |
 //!
 //! Everything is installed by `scripts/test`. When a peer is missing the kit
@@ -19,6 +20,7 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod account_window;
+pub mod ci;
 pub mod cli;
 pub mod http;
 pub mod nuget_exe;

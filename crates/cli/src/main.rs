@@ -5,6 +5,7 @@
 //! on the command (for example 3 from `push` when the version already exists).
 
 mod account;
+mod ci;
 mod inspect;
 mod key;
 mod push;
@@ -51,6 +52,9 @@ enum Command {
     Relist(push::ListingArgs),
     /// List the package sources from your nuget.config files, as NuGet reads them.
     Sources(sources::SourcesArgs),
+    /// Publishing from CI: `ci doctor` names the cause of a failed job from its log,
+    /// `ci workflow` writes a GitHub Actions workflow and gives nuget.org's policy values.
+    Ci(ci::CiArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,5 +72,6 @@ fn main() -> ExitCode {
         Command::Unlist(args) => push::run_listing(args, false),
         Command::Relist(args) => push::run_listing(args, true),
         Command::Sources(args) => sources::run(args),
+        Command::Ci(args) => ci::run(args),
     }
 }

@@ -42,6 +42,8 @@ pub struct SourceArgs {
     /// then the key stored with `nupub key set` for this source.
     #[arg(long, short = 'k')]
     pub api_key: Option<String>,
+    #[command(flatten)] // nupub-ci (issue 19): --api-key-env NAME
+    pub key_env: crate::ci::KeyEnvArgs,
     /// Read only this nuget.config file.
     #[arg(long)]
     pub configfile: Option<PathBuf>,
@@ -65,6 +67,8 @@ pub struct PushArgs {
     /// Publish without asking (required when there is no terminal to ask on).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    #[command(flatten)] // nupub-ci (issue 19): --trusted-publishing --user NAME
+    pub ci: crate::ci::CiPushArgs,
 }
 
 #[derive(Debug, Args)]
@@ -314,7 +318,7 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
     };
     let plan: PushPlan = plan_for(&args.file, symbols)?;
     if !args.yes {
-        if !std::io::stdin().is_terminal() {
+        if crate::ci::never_prompt() {
             return Err(Failure::Usage(format!(
                 "publishing {} {} to {} needs confirmation: run it in a terminal, or add --yes",
                 plan.package.id,
@@ -349,7 +353,19 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
     }
     let runtime = nupub_feeds::runtime()
         .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
-    let resolved = resolve_key_from(&args.target, &source);
+    // nupub-ci (issue 19): a key from --api-key-env or Trusted Publishing is the explicit key.
+    let key_given = args.target.api_key.is_some() || std::env::var_os("NUGET_API_KEY").is_some();
+    let ci_key = crate::ci::key_for_push(
+        &args.ci,
+        &args.target.key_env,
+        key_given,
+        &source,
+        &runtime,
+        args.target.json,
+    )?;
+    let resolved = ci_key
+        .map(|key| (key, KeyOrigin::Given))
+        .or_else(|| resolve_key_from(&args.target, &source));
     let key_origin = resolved.as_ref().map(|(_, origin)| *origin);
     let mut auth = Auth {
         api_key: resolved.map(|(key, _)| key),
@@ -595,7 +611,9 @@ fn listing_inner(args: ListingArgs, relist: bool) -> Result<serde_json::Value, F
         );
     }
     let auth = Auth {
-        api_key: resolve_key(&args.target, &source),
+        // nupub-ci (issue 19): --api-key-env first.
+        api_key: crate::ci::key_from_env(&args.target.key_env)?
+            .or_else(|| resolve_key(&args.target, &source)),
         bearer_token: None,
     };
     let runtime = nupub_feeds::runtime()

@@ -148,6 +148,7 @@ fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Bo
         api_key: args.api_key.clone(),
         configfile: args.configfile.clone(),
         json: args.json,
+        key_env: crate::ci::KeyEnvArgs { api_key_env: None }, // nupub-ci (issue 19)
     };
     // Reading nuget.org needs no key; never read the keyring for it.
     let api_key = if source.kind == FeedKind::NugetOrg {
