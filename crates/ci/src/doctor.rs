@@ -212,7 +212,7 @@ pub const CAUSES: &[Cause] = &[
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct Finding {
+pub struct DoctorFinding {
     pub code: String,
     pub title: String,
     pub explanation: String,
@@ -230,7 +230,7 @@ pub struct Finding {
 #[ts(export)]
 pub struct Diagnosis {
     /// Causes found, in the order they first appear in the log.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<DoctorFinding>,
     /// Lines read (the doctor reads at most [`MAX_LOG_BYTES`]).
     pub lines_read: u32,
     /// The text was longer than the doctor reads; only the start was read.
@@ -286,7 +286,7 @@ pub fn diagnose(text: &str) -> Diagnosis {
         end -= 1;
     }
     let text = &text[..end];
-    let mut findings: Vec<Finding> = Vec::new();
+    let mut findings: Vec<DoctorFinding> = Vec::new();
     let mut lines_read = 0u32;
     for (index, line) in text.lines().enumerate() {
         lines_read = lines_read.saturating_add(1);
@@ -296,7 +296,7 @@ pub fn diagnose(text: &str) -> Diagnosis {
         if findings.iter().any(|f| f.code == cause.code) {
             continue;
         }
-        findings.push(Finding {
+        findings.push(DoctorFinding {
             code: cause.code.into(),
             title: cause.title.into(),
             explanation: cause.explanation.into(),

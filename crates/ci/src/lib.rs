@@ -16,7 +16,7 @@ pub mod error;
 pub mod trusted;
 pub mod workflow;
 
-pub use doctor::{diagnose, Diagnosis, Finding};
+pub use doctor::{diagnose, Diagnosis, DoctorFinding};
 pub use env::{CiEnvironment, CiKind};
 pub use error::CiError;
 pub use trusted::{key_may_be_sent_to, obtain_key, ShortLivedKey, TokenEndpoint};
