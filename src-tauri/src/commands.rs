@@ -77,7 +77,7 @@ pub struct OpenedPackage {
 }
 
 /// Runs file work on a blocking thread and turns a crashed task into an error.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     task: &'static str,
     work: impl FnOnce() -> Result<T, ErrorInfo> + Send + 'static,
 ) -> Result<T, ErrorInfo> {

@@ -2,6 +2,7 @@
 //! under `crates/`; this crate wires them to the front end in `ui/`.
 
 pub mod account_commands;
+pub mod ci_commands;
 pub mod commands;
 pub mod error;
 pub mod launch;
@@ -77,7 +78,10 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             publish_commands::publish,
             publish_commands::cancel_publish,
             publish_commands::preflight,
-            publish_commands::unlist
+            publish_commands::unlist,
+            ci_commands::ci_workflow_plan,
+            ci_commands::ci_write_workflow,
+            ci_commands::ci_diagnose
         ])
 }
 

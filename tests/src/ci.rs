@@ -10,7 +10,7 @@ use crate::paths::{peers_dir, require};
 use crate::process::{free_port, PeerProcess};
 use crate::pynuget::PyNuGet;
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -201,4 +201,55 @@ impl CiPeers {
     pub fn process(&self) -> &PeerProcess {
         &self.process
     }
+}
+
+/// A git checkout of `github.com/Ann-Org/Widgets.Lib` as `git clone` leaves it
+/// (origin remote over ssh, origin/HEAD → trunk), with the project
+/// `src/Ann.Widgets/Ann.Widgets.csproj`, another project, and the package
+/// `Ann.Widgets 2.0.0` (whose `<repository>` names the same repository) in its
+/// `bin/Release`. Returns the package's path. Needs the `git` program.
+pub fn fixture_repository(root: &Path) -> PathBuf {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["init", "--quiet", "--initial-branch=trunk"]);
+    run(&[
+        "remote",
+        "add",
+        "origin",
+        "git@github.com:Ann-Org/Widgets.Lib.git",
+    ]);
+    run(&[
+        "symbolic-ref",
+        "refs/remotes/origin/HEAD",
+        "refs/remotes/origin/trunk",
+    ]);
+    std::fs::create_dir_all(root.join("src/Ann.Widgets")).unwrap();
+    std::fs::write(
+        root.join("src/Ann.Widgets/Ann.Widgets.csproj"),
+        "<Project Sdk=\"Microsoft.NET.Sdk\" />",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/Other.csproj"),
+        "<Project Sdk=\"Microsoft.NET.Sdk\" />",
+    )
+    .unwrap();
+    crate::packages::make_nupkg(
+        &root.join("src/Ann.Widgets/bin/Release"),
+        "Ann.Widgets",
+        "2.0.0",
+        "<repository type=\"git\" url=\"https://github.com/Ann-Org/Widgets.Lib\" />",
+        0,
+    )
 }

@@ -66,6 +66,10 @@ pub enum CiError {
     #[error("{0} already exists and was left as it is")]
     WorkflowExists(String),
 
+    /// The workflow to write is not the one the user was shown.
+    #[error("the workflow for {0} changed since it was shown (the repository or the choices changed), so it was not written")]
+    NotAsShown(String),
+
     /// Writing the workflow failed.
     #[error("the workflow could not be written to {path}: {detail}")]
     WriteFailed { path: String, detail: String },
@@ -91,6 +95,7 @@ impl Coded for CiError {
             CiError::NoRepository(_) => "ci.workflow.no_repository",
             CiError::NoCheckout(_) => "ci.workflow.no_checkout",
             CiError::WorkflowExists(_) => "ci.workflow.exists",
+            CiError::NotAsShown(_) => "ci.workflow.changed",
             CiError::WriteFailed { .. } => "ci.workflow.write_failed",
             CiError::Package(_) => "ci.package.unreadable",
         }
@@ -113,6 +118,7 @@ impl Coded for CiError {
             CiError::NoRepository(_) => "add <repository type=\"git\" url=\"https://github.com/OWNER/REPO\" /> to the package (RepositoryUrl in the project file), or open the package from inside its git checkout".into(),
             CiError::NoCheckout(_) => "copy the workflow shown into .github/workflows/ of the repository yourself, or open the package from inside its git checkout".into(),
             CiError::WorkflowExists(_) => "choose another file name, or confirm that the existing file may be replaced".into(),
+            CiError::NotAsShown(_) => "look at the workflow shown now and write it again".into(),
             CiError::WriteFailed { .. } => "check that the folder exists and is writable".into(),
             CiError::Package(_) => "open a valid .nupkg".into(),
         })

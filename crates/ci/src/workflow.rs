@@ -292,6 +292,19 @@ pub fn write_workflow(plan: &WorkflowPlan, overwrite: bool) -> Result<PathBuf, C
     Ok(target)
 }
 
+/// [`write_workflow`] for a window: writes only when `shown` is exactly the
+/// plan's text, so what lands on disk is what the user looked at.
+pub fn write_shown_workflow(
+    plan: &WorkflowPlan,
+    shown: &str,
+    overwrite: bool,
+) -> Result<PathBuf, CiError> {
+    if plan.yaml != shown {
+        return Err(CiError::NotAsShown(plan.relative_path.clone()));
+    }
+    write_workflow(plan, overwrite)
+}
+
 fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     for n in 0..100u32 {
         let path = dir.join(format!(".nupub-workflow-{}-{n}.tmp", std::process::id()));

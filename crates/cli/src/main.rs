@@ -2,7 +2,10 @@
 //!
 //! Exit codes shared by every command: 0 success, 1 failure (explained on
 //! stderr), 2 usage error (clap's own), and command-specific codes documented
-//! on the command (for example 3 from `push` when the version already exists).
+//! on the command (3 from `push` when the version already exists and from
+//! `ci workflow --write` when the file exists, 4 from `ci doctor` when no
+//! known cause was found, 130 after Ctrl-C). With `CI` set or no terminal,
+//! nothing prompts or waits.
 
 mod account;
 mod ci;
@@ -21,6 +24,9 @@ use std::process::ExitCode;
     name = "nupub",
     version,
     about = "Inspect, check and publish NuGet packages",
+    after_help = "Exit codes: 0 success, 1 failed (explained), 2 usage or confirmation needed (add --yes), \
+3 already exists (push; ci workflow --write without --force), 4 no known cause (ci doctor), 130 stopped with Ctrl-C.\n\
+In CI (CI=true) or without a terminal nothing prompts or waits.",
     long_about = "Nupub inspects a .nupkg, tells you what nuget.org would reject before anything is sent, \
 and publishes it to nuget.org, another feed or a local folder.\n\nThe desktop app (nupub-app) does the same in a window."
 )]
@@ -32,7 +38,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print Nupub's version.
-    Version,
+    Version {
+        /// Print it as JSON (`{"version": "..."}`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what is inside a .nupkg: identity, licence, frameworks, dependencies, files, signature.
     Inspect(inspect::InspectArgs),
     /// Tell what nuget.org (or another feed) would reject or warn about, before anything is sent;
@@ -60,8 +70,15 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Version => {
-            println!("nupub {}", env!("CARGO_PKG_VERSION"));
+        Command::Version { json } => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "version": env!("CARGO_PKG_VERSION") })
+                );
+            } else {
+                println!("nupub {}", env!("CARGO_PKG_VERSION"));
+            }
             ExitCode::SUCCESS
         }
         Command::Inspect(args) => inspect::run(args),

@@ -5,7 +5,7 @@
 //! Also `nupub ci doctor` and `nupub ci workflow`.
 #![allow(clippy::unwrap_used)]
 
-use nupub_testkit::ci::{github_claims, CiPeers, Policy};
+use nupub_testkit::ci::{fixture_repository, github_claims, CiPeers, Policy};
 use nupub_testkit::cli::{assert_exit, text, Nupub};
 use nupub_testkit::packages::make_nupkg;
 use nupub_testkit::pynuget::PyNuGet;
@@ -82,6 +82,17 @@ fn push(
     let mut args = vec!["push", pkg.as_ref(), "--source", feed, "--yes"];
     args.extend_from_slice(extra);
     cli(home, env).run(&args, "")
+}
+
+/// The error code of a run that failed with exit 1 and `--json`.
+fn refused_code(out: &Output) -> String {
+    assert_exit(out, 1);
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)));
+    report["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Every file under `dir`, read as bytes.
@@ -364,13 +375,8 @@ fn without_permission_or_user_or_a_nuget_org_feed_nothing_is_asked() {
         &peers.feed_push_url(),
         &flag,
     );
-    assert_exit(&out, 1);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["error"]["code"], "ci.env.no_oidc");
-    assert!(report["error"]["hint"]
-        .as_str()
-        .unwrap()
-        .contains("id-token: write"));
+    assert_eq!(refused_code(&out), "ci.env.no_oidc");
+    assert!(text(&out).contains("id-token: write"), "{}", text(&out));
 
     // No user name.
     let out = push(
@@ -380,9 +386,7 @@ fn without_permission_or_user_or_a_nuget_org_feed_nothing_is_asked() {
         &peers.feed_push_url(),
         &["--trusted-publishing", "--json"],
     );
-    assert_exit(&out, 1);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["error"]["code"], "ci.exchange.user_missing");
+    assert_eq!(refused_code(&out), "ci.exchange.user_missing");
 
     // The key would go to a feed that is not nuget.org (nor loopback under the test endpoint).
     let out = push(
@@ -392,9 +396,7 @@ fn without_permission_or_user_or_a_nuget_org_feed_nothing_is_asked() {
         "https://www.myget.org/F/ann/api/v2/package",
         &flag,
     );
-    assert_exit(&out, 1);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["error"]["code"], "ci.exchange.key_destination");
+    assert_eq!(refused_code(&out), "ci.exchange.key_destination");
 
     // A token endpoint that is neither nuget.org nor loopback is refused before anything is sent.
     let mut env = peers.github_env("good");
@@ -404,9 +406,7 @@ fn without_permission_or_user_or_a_nuget_org_feed_nothing_is_asked() {
         "https://collector.example/api/v2/token".into(),
     ));
     let out = push(home.path(), &env, &package, &peers.feed_push_url(), &flag);
-    assert_exit(&out, 1);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["error"]["code"], "ci.exchange.endpoint_not_allowed");
+    assert_eq!(refused_code(&out), "ci.exchange.endpoint_not_allowed");
 
     // An empty --api-key-env variable is an error, not a keyless push.
     let out = push(
@@ -416,9 +416,7 @@ fn without_permission_or_user_or_a_nuget_org_feed_nothing_is_asked() {
         &peers.feed_push_url(),
         &["--api-key-env", "UNSET_KEY_VAR", "--json"],
     );
-    assert_exit(&out, 1);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["error"]["code"], "cli.key.env_empty");
+    assert_eq!(refused_code(&out), "cli.key.env_empty");
 
     assert!(pynuget.stored_package("Ann.Nope", "1.0.0").is_none());
     let requests = peers.requests();
@@ -492,53 +490,6 @@ fn doctor_names_each_cause_from_a_job_log() {
     assert_exit(&out, 1);
     let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(e["error"]["code"], "cli.doctor.unreadable");
-}
-
-/// A git checkout as `git clone` leaves it: origin remote, origin/HEAD, a project.
-fn fixture_repository(root: &Path) -> std::path::PathBuf {
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(root)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(&["init", "--quiet", "--initial-branch=trunk"]);
-    run(&[
-        "remote",
-        "add",
-        "origin",
-        "git@github.com:Ann-Org/Widgets.Lib.git",
-    ]);
-    run(&[
-        "symbolic-ref",
-        "refs/remotes/origin/HEAD",
-        "refs/remotes/origin/trunk",
-    ]);
-    std::fs::create_dir_all(root.join("src/Ann.Widgets")).unwrap();
-    std::fs::write(
-        root.join("src/Ann.Widgets/Ann.Widgets.csproj"),
-        "<Project Sdk=\"Microsoft.NET.Sdk\" />",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("src/Other.csproj"),
-        "<Project Sdk=\"Microsoft.NET.Sdk\" />",
-    )
-    .unwrap();
-    make_nupkg(
-        &root.join("src/Ann.Widgets/bin/Release"),
-        "Ann.Widgets",
-        "2.0.0",
-        "<repository type=\"git\" url=\"https://github.com/Ann-Org/Widgets.Lib\" />",
-        0,
-    )
 }
 
 fn steps(doc: &yaml_rust2::Yaml) -> Vec<yaml_rust2::Yaml> {
