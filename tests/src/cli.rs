@@ -66,6 +66,33 @@ impl Nupub {
         child.wait_with_output().expect("wait for nupub")
     }
 
+    /// Runs `nupub ARGS` on a pseudo-terminal (through `script`), in this
+    /// runner's HOME and cleared environment, typing `input` after a moment.
+    pub fn run_on_terminal(&self, args: &[&str], input: &str) -> Output {
+        let quoted: Vec<String> = std::iter::once(self.bin.display().to_string())
+            .chain(args.iter().map(|a| a.to_string()))
+            .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+            .collect();
+        // The environment `command` sets (it starts from a cleared one).
+        let command = self.command(&[]);
+        let mut child = Command::new("script")
+            .args(["-qec", &quoted.join(" "), "/dev/null"])
+            .current_dir(&self.home)
+            .env_clear()
+            .envs(command.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start script");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        // Give the prompt a moment, then answer.
+        std::thread::sleep(Duration::from_millis(1500));
+        let _ = stdin.write_all(input.as_bytes());
+        drop(stdin);
+        child.wait_with_output().expect("wait for script")
+    }
+
     /// `nupub push PACKAGE ARGS… --yes`: a push confirmed on the command line.
     pub fn push(&self, package: impl AsRef<Path>, args: &[&str]) -> Output {
         let package = package.as_ref().to_string_lossy();

@@ -429,18 +429,25 @@ fn without_permission_or_user_or_a_nuget_org_feed_nothing_is_asked() {
 }
 
 #[test]
-fn in_ci_a_push_never_prompts() {
+fn in_ci_a_push_never_prompts_even_on_a_terminal() {
     let home = tempfile::tempdir().unwrap();
     let package = make_nupkg(&home.path().join("out"), "Ann.Quiet", "1.0.0", "", 0);
     let feed = home.path().join("feed");
     let pkg = package.to_string_lossy();
     let feed_arg = feed.to_string_lossy();
+    let args = ["push", pkg.as_ref(), "--source", feed_arg.as_ref()];
+    // On a terminal, CI=true still refuses to ask (the "y" typed is never read).
     let env = [("CI".to_string(), "true".to_string())];
-    // stdin offers a "y", but CI=true must not read it.
-    let out = cli(home.path(), &env).run(&["push", &pkg, "--source", &feed_arg], "y\n");
-    assert_exit(&out, 2);
+    let out = cli(home.path(), &env).run_on_terminal(&args, "y\n");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("--yes"), "{}", text(&out));
+    assert!(!text(&out).contains("Publish it?"), "{}", text(&out));
     assert!(!feed.join("ann.quiet").exists());
+    // The same terminal without CI asks, and the "y" publishes.
+    let out = cli(home.path(), &[]).run_on_terminal(&args, "y\n");
+    assert!(text(&out).contains("Publish it?"), "{}", text(&out));
+    assert_exit(&out, 0);
+    assert!(feed.join("ann.quiet").exists());
 }
 
 #[test]
