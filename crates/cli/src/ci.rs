@@ -43,6 +43,18 @@ pub fn never_prompt() -> bool {
     nupub_ci::env::never_prompt(std::io::stdin().is_terminal())
 }
 
+/// In CI (`CI` set), the reason `account login` does not start: a sign-in
+/// needs a person at a browser or another device, and nobody can wait there.
+pub fn refuse_sign_in_in_ci() -> Option<ErrorInfo> {
+    CiEnvironment::from_process().non_interactive.then(|| {
+        ErrorInfo::new(
+            "cli.account.login_in_ci",
+            "signing in needs a person at a browser or another device, and this is a CI job (CI is set), so Nupub does not start one",
+            Some("sign in on your own computer; in CI publish with --trusted-publishing, or give a key with --api-key-env NAME".into()),
+        )
+    })
+}
+
 /// The key named by `--api-key-env`, if it was given.
 pub fn key_from_env(args: &KeyEnvArgs) -> Result<Option<ApiKey>, ErrorInfo> {
     let Some(name) = args.api_key_env.as_deref() else {

@@ -443,6 +443,14 @@ fn in_ci_a_push_never_prompts_even_on_a_terminal() {
     assert!(text(&out).contains("--yes"), "{}", text(&out));
     assert!(!text(&out).contains("Publish it?"), "{}", text(&out));
     assert!(!feed.join("ann.quiet").exists());
+    // Nor does a sign-in start (it would wait for a person at a browser).
+    let out = cli(home.path(), &env).run_on_terminal(&["account", "login", "--device"], "");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("[cli.account.login_in_ci]"),
+        "{}",
+        text(&out)
+    );
     // The same terminal without CI asks, and the "y" publishes.
     let out = cli(home.path(), &[]).run_on_terminal(&args, "y\n");
     assert!(text(&out).contains("Publish it?"), "{}", text(&out));
