@@ -173,6 +173,32 @@ impl CiPeers {
         ]
     }
 
+    /// A GitLab CI job: GitLab hands the job its ID token in `NUGET_ID_TOKEN`
+    /// (its `id_tokens:` section); here the real issuer signs it for `job`.
+    pub fn gitlab_env(&self, job: &str) -> Vec<(String, String)> {
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", job),
+            ("client_secret", "ci-secret"),
+            ("resource", "https://www.nuget.org"),
+            ("scope", "publish"),
+        ];
+        let mut response = ureq::post(format!("{}/token", self.provider.issuer()))
+            .send_form(form)
+            .expect("the issuer hands out a token");
+        let answer: Value =
+            serde_json::from_str(&response.body_mut().read_to_string().expect("token body"))
+                .expect("token JSON");
+        let token = answer["access_token"].as_str().expect("access_token");
+        vec![
+            ("CI".into(), "true".into()),
+            ("GITLAB_CI".into(), "true".into()),
+            ("CI_PROJECT_PATH".into(), "ann/widgets".into()),
+            ("NUGET_ID_TOKEN".into(), token.into()),
+            ("NUPUB_TEST_NUGET_TOKEN_URL".into(), self.token_url()),
+        ]
+    }
+
     /// Every request the fakes received, in order.
     pub fn requests(&self) -> Vec<Recorded> {
         let text =

@@ -245,6 +245,42 @@ fn trusted_publishing_is_automatic_with_oidc_and_no_key() {
     assert_eq!(before, after, "no token exchange when a key was given");
 }
 
+#[test]
+fn a_gitlab_job_publishes_with_the_id_token_it_was_given() {
+    let key = fresh_key();
+    let pynuget = PyNuGet::start(&key);
+    let peers = world(&pynuget);
+    let home = tempfile::tempdir().unwrap();
+    let package = make_nupkg(&home.path().join("out"), "Ann.GitLab", "1.0.0", "", 0);
+    let env = peers.gitlab_env("good");
+    let token = env
+        .iter()
+        .find(|(k, _)| k == "NUGET_ID_TOKEN")
+        .unwrap()
+        .1
+        .clone();
+    let out = push(
+        home.path(),
+        &env,
+        &package,
+        &peers.feed_push_url(),
+        &["--trusted-publishing", "--user", "ann"],
+    );
+    assert_exit(&out, 0);
+    assert!(pynuget.stored_package("Ann.GitLab", "1.0.0").is_some());
+    // No GitHub mask command outside GitHub, and the key is not printed at all.
+    assert!(!text(&out).contains(&key), "{}", text(&out));
+    let requests = peers.requests();
+    assert!(
+        requests.iter().all(|r| r.part != "actions"),
+        "GitLab's token is not requested"
+    );
+    for r in &requests {
+        let carries = r.everything().contains(&token);
+        assert_eq!(carries, r.part == "token", "{} {}", r.method, r.path);
+    }
+}
+
 /// Each documented refusal reaches the user as its coded cause with its fix,
 /// and nothing is published.
 #[test]
