@@ -2,6 +2,7 @@
 //! under `crates/`; this crate wires them to the front end in `ui/`.
 
 pub mod account_commands;
+pub mod ci_commands;
 pub mod commands;
 pub mod error;
 pub mod launch;
@@ -91,7 +92,10 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             lifecycle_commands::deprecate_versions,
             lifecycle_commands::fix_start,
             lifecycle_commands::fix_saved,
-            lifecycle_commands::fix_run
+            lifecycle_commands::fix_run,
+            ci_commands::ci_workflow_plan,
+            ci_commands::ci_write_workflow,
+            ci_commands::ci_diagnose
         ])
 }
 

@@ -20,6 +20,14 @@
 //   a login name ending in "+mfa" signs in with amr ["pwd","mfa"], any other with ["pwd"];
 // - the device authorization grant (RFC 8628) is enabled.
 // Login and consent use the package's built-in pages (any login name, any password).
+//
+// CI issuer mode (NUPUB_TEST_CI_JOBS, a JSON object {job name: claims}): the provider
+// also acts as a CI's OIDC token issuer, the way GitHub Actions' is used by
+// Trusted Publishing. Each job is a confidential client (id = job name, secret
+// NUPUB_TEST_CI_SECRET) allowed the client_credentials grant; a request with
+// `resource=<audience>` gets a signed JWT access token whose `aud` is that
+// audience and which carries the job's claims (repository, repository_owner,
+// workflow_ref, job_workflow_ref, environment, ...) next to iss, jti, iat, exp.
 import crypto from "node:crypto";
 import http from "node:http";
 import Provider from "oidc-provider";
@@ -60,8 +68,43 @@ function profileOf(accountId) {
   };
 }
 
+const ciJobs = process.env.NUPUB_TEST_CI_JOBS ? JSON.parse(process.env.NUPUB_TEST_CI_JOBS) : null;
+const ciClients = Object.keys(ciJobs || {}).map((job) => ({
+  client_id: job,
+  client_secret: process.env.NUPUB_TEST_CI_SECRET || "ci-secret",
+  grant_types: ["client_credentials"],
+  response_types: [],
+  redirect_uris: [],
+  token_endpoint_auth_method: "client_secret_post",
+}));
+const ciFeatures = ciJobs
+  ? {
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => undefined,
+        useGrantedResource: () => true,
+        // Any https audience is signed as asked, so a wrong audience reaches the
+        // relying party and is refused there (as with GitHub's token service).
+        getResourceServerInfo: (_ctx, resource) => ({
+          scope: "publish",
+          audience: resource,
+          accessTokenFormat: "jwt",
+          accessTokenTTL: 300,
+          jwt: { sign: { alg: "RS256" } },
+        }),
+      },
+    }
+  : {};
+
 const provider = new Provider(issuer, {
-  clients: [clientId, otherClientId].map((id) => ({
+  ...(ciJobs
+    ? {
+        extraTokenClaims: (_ctx, token) =>
+          token.kind === "ClientCredentials" && ciJobs[token.clientId] ? ciJobs[token.clientId] : undefined,
+      }
+    : {}),
+  clients: [...ciClients, ...[clientId, otherClientId].map((id) => ({
     client_id: id,
     client_name: id === clientId ? "Nupub (tests)" : "Another app (tests)",
     application_type: "native",
@@ -69,7 +112,7 @@ const provider = new Provider(issuer, {
     response_types: ["code"],
     grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
     redirect_uris: ["http://localhost", "http://localhost/callback", "http://127.0.0.1", "http://127.0.0.1/callback"],
-  })),
+  }))],
   jwks: { keys: [signingKey] },
   scopes: ["openid", "profile", "email", "offline_access"],
   claims: {
@@ -84,6 +127,7 @@ const provider = new Provider(issuer, {
     deviceFlow: { enabled: true },
     revocation: { enabled: true },
     userinfo: { enabled: true },
+    ...ciFeatures,
   },
   pkce: { required: () => true },
   rotateRefreshToken: true,

@@ -12,6 +12,7 @@
 //! | the .deb unpacked, xdotool, a GTK drag source | the desktop around the app | [`desktop`] |
 //! | the `nupub` binary in a private HOME | the command line as a user runs it | [`cli`] |
 //! | capture server, fault-injecting proxy | fakes by necessity (no real peer records or breaks requests) | [`wire`] |
+//! | GitHub's token-request endpoint, nuget.org's token endpoint | fakes by necessity, with the real oidc-provider issuing the tokens and the real pynuget taking the push | [`ci`] |
 //! | V3 search with owners/verified | fake by necessity (no real peer serves nuget.org's search) | [`search`] |
 //! | nuget.org's deprecation API and registration, in front of pynuget | fake by necessity (no real peer implements it) | [`deprecation`] |
 //!
@@ -21,6 +22,7 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod account_window;
+pub mod ci;
 pub mod cli;
 pub mod deprecation;
 pub mod desktop;

@@ -1,32 +1,28 @@
 //! Runs a command on a pseudo-terminal, as a user at a terminal would: the
-//! child's stdin, stdout and stderr are the terminal, the test waits for a
-//! prompt to appear before it types the answer (no fixed sleeps), and reads
-//! everything the child printed until it exits.
+//! child's stdin, stdout and stderr are the terminal; the test types its
+//! answer when a prompt appears (no fixed sleeps), or at once (typed ahead),
+//! and reads everything the child printed until it exits.
 #![allow(clippy::unwrap_used)]
 
 use nix::pty::openpty;
 use std::fs::File;
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// What a command printed on the terminal and how it ended.
-pub struct TerminalRun {
-    /// Everything shown on the terminal (the child's output and the echoed input).
-    pub shown: String,
-    pub code: Option<i32>,
-}
-
-/// Starts `command` on a new pseudo-terminal, waits until it has shown `prompt`,
-/// types `input`, and waits (at most `timeout` in all) for it to exit.
-/// Panics with what was shown when the prompt or the exit does not come.
-pub fn answer_on_terminal(
+/// Starts `command` on a new pseudo-terminal, waits until it has shown `prompt`
+/// (`None`: does not wait), types `input`, and waits (at most `timeout` in all)
+/// for it to exit. Everything shown on the terminal (output and echoed input,
+/// with `\r\n` as `\n`) is the `stdout` of the answer; `stderr` is empty (a
+/// terminal has one screen). Panics with what was shown when the prompt or the
+/// exit does not come.
+pub fn on_terminal(
     mut command: Command,
-    prompt: &str,
+    prompt: Option<&str>,
     input: &str,
     timeout: Duration,
-) -> TerminalRun {
+) -> Output {
     let pty = openpty(None, None).unwrap();
     let slave = File::from(pty.slave);
     let mut child = command
@@ -54,7 +50,7 @@ pub fn answer_on_terminal(
     let mut shown = Vec::new();
     let mut typed = false;
     loop {
-        if !typed && String::from_utf8_lossy(&shown).contains(prompt) {
+        if !typed && prompt.is_none_or(|p| String::from_utf8_lossy(&shown).contains(p)) {
             master.write_all(input.as_bytes()).unwrap();
             typed = true;
         }
@@ -85,8 +81,11 @@ pub fn answer_on_terminal(
         "exited before the prompt {prompt:?}:\n{}",
         String::from_utf8_lossy(&shown)
     );
-    TerminalRun {
-        shown: String::from_utf8_lossy(&shown).replace("\r\n", "\n"),
-        code: status.code(),
+    Output {
+        status,
+        stdout: String::from_utf8_lossy(&shown)
+            .replace("\r\n", "\n")
+            .into_bytes(),
+        stderr: Vec::new(),
     }
 }

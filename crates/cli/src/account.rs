@@ -51,6 +51,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, AccountError> {
 }
 
 pub fn run(args: AccountArgs) -> ExitCode {
+    // nupub-ci (issue 19): in CI nobody can finish a sign-in, so never wait for one.
+    if matches!(args.command, AccountCommand::Login { .. }) {
+        if let Some(refusal) = crate::ci::refuse_sign_in_in_ci() {
+            eprintln!("{refusal}");
+            return ExitCode::from(2);
+        }
+    }
     match run_inner(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),

@@ -128,7 +128,7 @@ fn feed(args: &DiffArgs) -> Result<Feed, Failure> {
     let api_key = if source.kind == FeedKind::NugetOrg {
         None
     } else {
-        crate::push::resolve_key(&args.feed, &source)
+        crate::push::resolve_key(&args.feed, &source)?
     };
     let cache = match &args.cache_dir {
         Some(dir) => dir.clone(),

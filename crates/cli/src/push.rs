@@ -51,6 +51,8 @@ pub struct SourceArgs {
     pub source: Option<String>,
     #[arg(long, short = 'k', help = crate::key_arg::HELP, value_parser = crate::key_arg::parse)]
     pub api_key: Option<ApiKey>,
+    #[command(flatten)] // nupub-ci (issue 19): --api-key-env NAME
+    pub key_env: crate::ci::KeyEnvArgs,
     /// Read only this nuget.config file.
     #[arg(long)]
     pub configfile: Option<PathBuf>,
@@ -74,6 +76,8 @@ pub struct PushArgs {
     /// Publish without asking (required when there is no terminal to ask on).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    #[command(flatten)] // nupub-ci (issue 19): --trusted-publishing --user NAME
+    pub ci: crate::ci::CiPushArgs,
 }
 
 #[derive(Debug, Args)]
@@ -214,17 +218,22 @@ pub(crate) fn resolve_source(args: &SourceArgs) -> Result<Source, Failure> {
     Ok(source)
 }
 
+/// The key given for this run: `--api-key-env NAME` (an unset variable is an error), then `--api-key`.
+pub(crate) fn given_key(args: &SourceArgs) -> Result<Option<ApiKey>, Failure> {
+    Ok(crate::ci::key_from_env(&args.key_env)?.or_else(|| args.api_key.clone()))
+}
+
 /// The key for `source` by the publish core's lookup (given, NUGET_API_KEY, the keyring).
-pub(crate) fn resolve_key(args: &SourceArgs, source: &Source) -> Option<ApiKey> {
-    if let Some(key) = args.api_key.clone() {
-        return Some(key);
+pub(crate) fn resolve_key(args: &SourceArgs, source: &Source) -> Result<Option<ApiKey>, Failure> {
+    if let Some(key) = given_key(args)? {
+        return Ok(Some(key));
     }
     let mut lookup = nupub_publish::credential::Lookup::system(None);
     let found = nupub_publish::credential::resolve_offline(source, &mut lookup);
     if let Some(note) = &found.note {
         eprintln!("note: {note}");
     }
-    found.auth.api_key
+    Ok(found.auth.api_key)
 }
 
 /// Human-readable lines go to stdout, or to stderr when stdout carries JSON.
@@ -391,9 +400,7 @@ fn consent_for(plan: &Plan, yes: bool) -> Result<Consent, Failure> {
         return Ok(Consent::everything());
     }
     let what = format!("{} {}", plan.package.id, plan.package.version);
-    if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true"))
-        || !std::io::stdin().is_terminal()
-    {
+    if crate::ci::never_prompt() {
         return Err(Failure::Usage(format!(
             "publishing {what} to {} needs confirmation: run it in a terminal, or add --yes",
             plan.feed.label
@@ -443,9 +450,23 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
         "none" => SymbolsChoice::None,
         path => SymbolsChoice::File(PathBuf::from(path)),
     };
-    request.key = args.target.api_key.clone();
     let runtime = nupub_feeds::runtime()
         .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
+    // nupub-ci (issue 19): a key from --api-key-env or Trusted Publishing is the given key.
+    let key_given = args.target.api_key.is_some() || std::env::var_os("NUGET_API_KEY").is_some();
+    let (source, _) = request.scope.resolve(request.feed.as_deref())?;
+    let ci_key = crate::ci::key_for_push(
+        &args.ci,
+        &args.target.key_env,
+        key_given,
+        &source,
+        &runtime,
+        json,
+    )?;
+    request.key = match ci_key {
+        Some(key) => Some(key),
+        None => given_key(&args.target)?,
+    };
     let prepared = runtime.block_on(prepare(&request))?;
     for warning in &prepared.config_warnings {
         eprintln!("note: {warning}");
@@ -606,7 +627,7 @@ fn listing_inner(args: ListingArgs, relist: bool) -> Result<serde_json::Value, F
         feed,
         id: args.id.clone(),
         version: args.version.clone(),
-        key: args.target.api_key.clone(),
+        key: given_key(&args.target)?,
         remove_from_folder,
     };
     let runtime = nupub_feeds::runtime()

@@ -158,11 +158,13 @@ fn key_for(source: &Source, args: &ValidateArgs) -> Option<nupub_feeds::ApiKey> 
         api_key: args.api_key.clone(),
         configfile: args.configfile.clone(),
         json: args.json,
+        key_env: crate::ci::KeyEnvArgs { api_key_env: None }, // nupub-ci (issue 19)
     };
     if source.kind == nupub_feeds::FeedKind::NugetOrg {
         None
     } else {
-        crate::push::resolve_key(&key_args, source)
+        // With no --api-key-env here, the lookup cannot fail.
+        crate::push::resolve_key(&key_args, source).ok().flatten()
     }
 }
 

@@ -6,10 +6,9 @@ use nupub_testkit::cli::{assert_exit, text, Nupub};
 use nupub_testkit::packages::{make_nupkg, make_snupkg};
 use nupub_testkit::pynuget::{read, PyNuGet, StaticV3Index};
 use nupub_testkit::secret_service::SecretService;
-use nupub_testkit::terminal::{answer_on_terminal, TerminalRun};
 use nupub_testkit::wire::{Fault, FaultProxy};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 const KEY: &str = "cli-key-0123456789";
@@ -229,18 +228,10 @@ fn sources_and_a_key_from_the_keyring() {
     );
 }
 
-/// Runs `nupub ARGS` on a pseudo-terminal, typing `input` once it asks.
-fn nupub_on_terminal(home: &Path, args: &[&str], input: &str) -> TerminalRun {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_nupub"));
-    command
-        .args(args)
-        .current_dir(home)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        // CI machines set CI=true, where nupub never prompts.
-        .env_remove("CI");
-    answer_on_terminal(command, "Publish it? [y/N]", input, Duration::from_secs(60))
+/// Runs `nupub ARGS` on a pseudo-terminal (the runner clears the environment,
+/// CI=true included), typing `input` once nupub asks.
+fn nupub_on_terminal(home: &Path, args: &[&str], input: &str) -> Output {
+    cli(home, &[]).answer_on_terminal(args, "Publish it? [y/N]", input)
 }
 
 #[test]
@@ -253,15 +244,15 @@ fn on_a_terminal_push_shows_what_and_where_and_asks() {
     let stored = feed.join("nupub.ask/3.0.0/nupub.ask.3.0.0.nupkg");
 
     let out = nupub_on_terminal(home.path(), &["push", &pkg, "--source", &feed_arg], "n\n");
-    let shown = &out.shown;
+    let shown = text(&out);
     assert!(shown.contains("Nupub.Ask 3.0.0"), "{shown}");
     assert!(shown.contains(&feed_arg), "{shown}");
     assert!(shown.contains("not published"), "{shown}");
-    assert_eq!(out.code, Some(1), "{shown}");
+    assert_exit(&out, 1);
     assert!(!stored.exists());
 
     let out = nupub_on_terminal(home.path(), &["push", &pkg, "--source", &feed_arg], "y\n");
-    assert_eq!(out.code, Some(0), "{}", out.shown);
+    assert_exit(&out, 0);
     assert_eq!(read(&stored), read(&package));
 }
 

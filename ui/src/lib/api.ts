@@ -15,7 +15,7 @@ import type { Report } from "../bindings/Report";
 import type { Target } from "../bindings/Target";
 import { CommandError, toErrorInfo } from "./errors";
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {
