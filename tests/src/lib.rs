@@ -9,6 +9,7 @@
 //! | oidc-provider 9.13.3 | a real OpenID Connect provider set up like Microsoft's | [`oidc`] |
 //! | gnome-keyring | a real Secret Service in a private D-Bus session | [`secret_service`] |
 //! | the app under tauri-driver | the real window, driven over WebDriver | [`window`] |
+//! | axe-core 4.14.1 (npm) | accessibility rules, injected into the real window | [`axe`] |
 //! | the `nupub` binary in a private HOME | the command line as a user runs it | [`cli`] |
 //! | capture server, fault-injecting proxy | fakes by necessity (no real peer records or breaks requests) | [`wire`] |
 //! | V3 search with owners/verified | fake by necessity (no real peer serves nuget.org's search) | [`search`] |
@@ -19,6 +20,7 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod account_window;
+pub mod axe;
 pub mod cli;
 pub mod http;
 pub mod nuget_exe;
