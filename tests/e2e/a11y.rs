@@ -10,7 +10,7 @@ use nupub_testkit::account_window::sign_in_env;
 use nupub_testkit::oidc::OidcProvider;
 use nupub_testkit::packages::make_nupkg;
 use nupub_testkit::secret_service::SecretService;
-use nupub_testkit::window::{png_size, AppWindow, Launch};
+use nupub_testkit::window::{contrast_ratio, png_size, AppWindow, Launch};
 use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
@@ -137,6 +137,15 @@ async fn axe_finds_no_serious_violation_on_any_screen_light_or_dark() {
         // With a package: every publish step up to the result.
         let window = AppWindow::launch(launch(root.path(), Some(&package), dark)).await;
         window.find("[data-testid=go-checks]").await;
+        // The steps not reachable yet stay readable: 4.5:1 at least.
+        let (fg, bg) = window
+            .colours("[data-testid=step-publish] .step-label")
+            .await;
+        let ratio = contrast_ratio(fg, bg);
+        assert!(
+            ratio >= 4.5,
+            "unavailable step label {ratio:.2}:1 in {theme}"
+        );
         audit(&window, &format!("step-package-{theme}"), &mut found).await;
         window.click("[data-testid=go-checks]").await;
         window.find("[data-testid=checks-continue]").await;
@@ -151,6 +160,33 @@ async fn axe_finds_no_serious_violation_on_any_screen_light_or_dark() {
         window.click("[data-testid=checks-continue]").await;
         window.find("[data-testid=feed-local]").await;
         audit(&window, &format!("step-feed-{theme}"), &mut found).await;
+        // An unselected radio is an empty ring, a selected one is filled: never alike.
+        let looks = window
+            .eval(
+                "const r = [...document.querySelectorAll('[data-testid=feed-step] input[type=radio]')]; \
+                 return r.map((e) => [e.checked, getComputedStyle(e).backgroundColor]);",
+            )
+            .await;
+        let looks = looks.as_array().unwrap();
+        let unchecked: Vec<_> = looks
+            .iter()
+            .filter(|l| l[0] == json!(false))
+            .map(|l| l[1].clone())
+            .collect();
+        window.click("[data-testid=feed-local] input").await;
+        let checked = window
+            .eval("return getComputedStyle(document.querySelector('[data-testid=feed-local] input')).backgroundColor")
+            .await;
+        assert!(
+            !unchecked.is_empty(),
+            "no unselected radio to compare in {theme}"
+        );
+        for u in &unchecked {
+            assert_ne!(
+                u, &checked,
+                "an unselected radio looks like the selected one in {theme}"
+            );
+        }
         window.click("[data-testid=feed-local] input").await;
         window.click("[data-testid=feed-next]").await;
         window
@@ -325,6 +361,27 @@ async fn one_focus_rule_and_a_modal_trap_that_webkitgtk_shift_tab_cannot_escape(
     );
 
     // "Add a key": the form that replaced the button, at its key field.
+    shot(&window, "focus-account-dialog").await;
+    let dialog = window.eval("const d = document.querySelector('[role=dialog]'); return d ? d.getAttribute('data-testid') + ' :: ' + d.innerText.slice(0, 1500) : 'none'").await;
+    eprintln!("dialog before Add a key: {dialog}");
+    let q = window
+        .eval("return String(!!document.querySelector('[data-testid=key-add]'))")
+        .await;
+    let direct = window
+        .client()
+        .find(fantoccini::Locator::Css("[data-testid=key-add]"))
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    let by_xpath = window
+        .client()
+        .find(fantoccini::Locator::XPath(
+            "//button[@data-testid='key-add']",
+        ))
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    eprintln!("querySelector: {q}; find: {direct:?}; xpath: {by_xpath:?}");
     window.click("[data-testid=key-add]").await;
     window.wait_for_focus("[data-testid=key-input]").await;
     window.click("[data-testid=key-cancel]").await;
@@ -332,10 +389,19 @@ async fn one_focus_rule_and_a_modal_trap_that_webkitgtk_shift_tab_cannot_escape(
         .wait_for_focus("[data-testid=account-settings] *")
         .await;
     // "Sign in": the panel that replaced the button; then the sign-in under way.
-    window.click("[data-testid=account-add]").await;
+    window.tab_to("[data-testid=account-add]", 40).await;
+    window.press(Key::Enter, false).await;
     window.wait_for_focus("[data-testid=sign-in-browser]").await;
-    window.click("[data-testid=sign-in-device]").await;
+    window.press(Key::Tab, false).await;
+    window.wait_for_focus("[data-testid=sign-in-device]").await;
+    window.press(Key::Enter, false).await;
     window.wait_for_focus("[data-testid=sign-in-cancel]").await;
+    eprintln!(
+        "form before cancel: {}",
+        window
+            .eval("return String(!!document.querySelector('[data-testid=key-form]'))")
+            .await
+    );
     window.press(Key::Enter, false).await;
     window.wait_for_focus("[data-testid=sign-in-browser]").await;
     window.press(Key::Enter, false).await;
@@ -351,7 +417,15 @@ async fn one_focus_rule_and_a_modal_trap_that_webkitgtk_shift_tab_cannot_escape(
     );
 
     // Remove: the confirmation's safe choice; Remove itself: the key list's next control.
-    window.click("[data-testid=key-add]").await;
+    assert_eq!(
+        window
+            .eval("return document.querySelector('[data-testid=key-form]') === null")
+            .await,
+        json!(true),
+        "no key form was asked for"
+    );
+    window.tab_to("[data-testid=key-add]", 40).await;
+    window.press(Key::Enter, false).await;
     window
         .find("[data-testid=key-input]")
         .await

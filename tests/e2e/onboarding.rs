@@ -598,3 +598,77 @@ async fn a_secret_above_the_package_is_found_and_keys_follow_the_feeds_rules() {
     window.find("[data-testid=no-accounts]").await;
     window.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn checklist_links_honour_browser_and_show_the_address_when_no_browser_opens() {
+    let keyring = SecretService::start();
+    let provider = OidcProvider::start();
+    let config = tempfile::tempdir().unwrap();
+    // A "browser" that only writes down what it was asked to open.
+    let opened = config.path().join("opened.txt");
+    let script = config.path().join("browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .unwrap();
+    let env = |browser: String| -> Vec<(String, String)> {
+        sign_in_env(&provider, &keyring, "nina", config.path())
+            .into_iter()
+            .map(|(k, v)| {
+                if k == "BROWSER" {
+                    (k, browser.clone())
+                } else {
+                    (k, v)
+                }
+            })
+            .collect()
+    };
+    let window = AppWindow::launch(Launch {
+        env: env(script.display().to_string()),
+        ..Launch::default()
+    })
+    .await;
+    step_is(&window, "welcome", Duration::from_secs(15)).await;
+    window.click("[data-testid=onboarding-skip]").await;
+    window.click("[data-testid=open-account]").await;
+    window.click("[data-testid=open-nuget-account]").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&opened)
+        .unwrap_or_default()
+        .contains("https://www.nuget.org/account")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "BROWSER was not used for the checklist link"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    window.close().await;
+
+    // No browser at all: the address is shown, selectable, instead of nothing.
+    let window = AppWindow::launch(Launch {
+        env: env("/nonexistent/browser".into()),
+        ..Launch::default()
+    })
+    .await;
+    window.click("[data-testid=open-account]").await;
+    window.click("[data-testid=open-nuget-account]").await;
+    let shown = window
+        .find("[data-testid=link-fallback-url]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(shown.as_deref(), Some("https://www.nuget.org/account"));
+    shot(&window, "account-link-fallback-light").await;
+    window.close().await;
+}
