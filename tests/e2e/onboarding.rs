@@ -547,7 +547,7 @@ async fn a_secret_above_the_package_is_found_and_keys_follow_the_feeds_rules() {
     window.click("[data-testid=key-replace]").await;
     assert_eq!(
         window
-            .eval("return document.querySelector('[data-testid=key-expiry]').value")
+            .eval("return document.querySelector('select[data-testid=key-expiry]').value")
             .await,
         json!("keep")
     );
