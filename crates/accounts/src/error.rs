@@ -158,7 +158,7 @@ impl Coded for AccountError {
             ),
             NoSecretStore { .. } => no_secret_store_hint().into(),
             SecretStore { .. } => "unlock your keyring (or log in to the desktop again) and try once more".into(),
-            NoClientId => "register a public desktop app in Entra ID (see \"Signing in: register your own app\" in README.md), then enter its client ID under Account, Sign in (or run `nupub account login --client-id ID`)".into(),
+            NoClientId => "register a public desktop app in Entra ID (see \"Signing in: register your own app\" in README.md), then enter its client ID in the window (Account, Sign in), run `nupub account login --client-id ID` or set NUPUB_CLIENT_ID".into(),
             BadClientId(_) => "copy the Application (client) ID from the app's overview page in Entra ID; it looks like 00000000-0000-0000-0000-000000000000".into(),
             ClientIdUnknown { .. } => "check that you copied the Application (client) ID (not the Directory or Object ID) and that the registration allows \"Accounts in any organizational directory and personal Microsoft accounts\"".into(),
             BadTenant(_) => "use common, consumers, organizations, a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com".into(),
