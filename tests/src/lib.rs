@@ -10,6 +10,7 @@
 //! | gnome-keyring | a real Secret Service in a private D-Bus session | [`secret_service`] |
 //! | the app under tauri-driver | the real window, driven over WebDriver | [`window`] |
 //! | the .deb unpacked, xdotool, a GTK drag source | the desktop around the app | [`desktop`] |
+//! | axe-core 4.14.1 (npm) | accessibility rules, injected into the real window | [`axe`] |
 //! | the `nupub` binary in a private HOME | the command line as a user runs it | [`cli`] |
 //! | capture server, fault-injecting proxy | fakes by necessity (no real peer records or breaks requests) | [`wire`] |
 //! | GitHub's token-request endpoint, nuget.org's token endpoint | fakes by necessity, with the real oidc-provider issuing the tokens and the real pynuget taking the push | [`ci`] |
@@ -23,6 +24,7 @@
 
 pub mod account_window;
 pub mod ci;
+pub mod axe;
 pub mod cli;
 pub mod deprecation;
 pub mod desktop;

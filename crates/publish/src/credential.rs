@@ -279,18 +279,21 @@ async fn azure_token() -> Result<nupub_accounts::Secret, nupub_accounts::Account
 }
 
 /// Stores `key` for `source` in the keyring (under [`store_name`]), for any kind of feed.
+///
+/// The key and its facts follow the same rules as Account → Add a key and
+/// `nupub key set` (`nupub_accounts::keys::check_key`/`check_metadata`):
+/// a nuget.org key must look like one, expiry days are bounded, and so on.
 pub fn store(
     source: &Source,
     key: &ApiKey,
-    metadata: KeyMetadata,
-) -> Result<String, nupub_accounts::AccountError> {
-    let vault = Vault::system()?;
+    mut metadata: KeyMetadata,
+) -> Result<String, crate::PublishError> {
     let name = store_name(source);
-    vault.set_feed_key(
-        &name,
-        nupub_accounts::Secret::new(key.expose().to_string()),
-        metadata,
-    )?;
+    let secret = nupub_accounts::Secret::new(key.expose().trim().to_string());
+    nupub_accounts::keys::check_key(&name, &secret)?;
+    nupub_accounts::keys::check_metadata(&name, &mut metadata, nupub_accounts::keys::today_utc())?;
+    let vault = Vault::system()?;
+    vault.set_feed_key(&name, secret, metadata)?;
     Ok(name)
 }
 

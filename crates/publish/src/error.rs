@@ -156,7 +156,8 @@ macro_rules! carried {
 carried!(
     nupub_feeds::FeedError,
     nupub_package::PackageError,
-    nupub_accounts::AccountError
+    nupub_accounts::AccountError,
+    nupub_accounts::KeyError
 );
 
 impl From<ErrorInfo> for PublishError {

@@ -6,6 +6,8 @@ import {
   emailItem,
   maskedKey,
   noKeysInFilesItem,
+  openItems,
+  securityPage,
   trustedPublishingItem,
   twoStepItem,
 } from "./checklist";
@@ -20,13 +22,14 @@ export function account(over: Partial<AccountStatus> = {}): AccountStatus {
     username: "alice@example.test",
     email: "alice@example.test",
     kind: "personal",
-    mfa: { verified: true, text: "two-step sign-in verified" },
+    mfa: { verified: false, userConfirmed: null, text: "not known" },
     tenantId: "t",
     issuer: "https://login.example/t/v2.0",
     signedInAt: "2026-01-01T00:00:00Z",
     accessTokenExpiresAt: null,
     active: true,
     needsSignIn: false,
+    publishEmailConfirmed: false,
     ...over,
   };
 }
@@ -53,20 +56,32 @@ describe("two-step verification", () => {
   it("is to do before sign-in", () => {
     expect(twoStepItem(null)).toMatchObject({ status: "todo", label: "Not signed in" });
   });
-  it("is verified when the sign-in's amr has mfa", () => {
-    expect(twoStepItem(account())).toMatchObject({ status: "done", label: "Verified" });
+  it("is shown by the sign-in only when the token said mfa", () => {
+    expect(twoStepItem(account({ mfa: { verified: true, userConfirmed: null, text: "" } }))).toMatchObject({ status: "done", label: "Shown by the sign-in" });
   });
-  it("says 'not shown', never 'off', without mfa evidence", () => {
-    const item = twoStepItem(account({ mfa: { verified: false, text: "not shown by the provider" } }));
-    expect(item).toMatchObject({ status: "attention", label: "Not shown" });
+  it("says 'not known', never 'off', without evidence (Microsoft does not tell apps)", () => {
+    const item = twoStepItem(account());
+    expect(item).toMatchObject({ status: "attention", label: "Not known" });
     expect(item.detail).not.toMatch(/\boff\b/);
+    expect(item.detail).toContain("Microsoft does not tell apps");
+  });
+  it("records the user's word as theirs, never as verified", () => {
+    const item = twoStepItem(account({ mfa: { verified: false, userConfirmed: "2026-03-01", text: "" } }));
+    expect(item).toMatchObject({ status: "done", label: "On (you said so)" });
+    expect(item.detail).toContain("2026-03-01");
+    expect(`${item.label} ${item.detail}`).not.toMatch(/verified/i);
+  });
+  it("sends work or school accounts to their own security page", () => {
+    expect(securityPage(account({ kind: "workOrSchool" })).url).toBe("https://mysignins.microsoft.com/security-info");
+    expect(securityPage(account()).url).toBe("https://account.microsoft.com/security");
+    expect(securityPage(null).url).toBe("https://account.microsoft.com/security");
   });
   it("asks to sign in again when the sign-in expired", () => {
     expect(twoStepItem(account({ needsSignIn: true }))).toMatchObject({ status: "unknown", label: "Sign in again" });
   });
   it("follows the active account", () => {
     const a = account({ id: "a", active: false });
-    const b = account({ id: "b", active: true, mfa: { verified: false, text: "" } });
+    const b = account({ id: "b", active: true, mfa: { verified: false, userConfirmed: null, text: "" } });
     expect(activeAccount([a, b])?.id).toBe("b");
     expect(activeAccount([])).toBeNull();
   });
@@ -75,7 +90,11 @@ describe("two-step verification", () => {
 describe("e-mail on every publish and Trusted Publishing", () => {
   it("are ticked off by the user", () => {
     expect(emailItem(setup)).toMatchObject({ status: "todo" });
-    expect(emailItem({ ...setup, emailOnPublish: true })).toMatchObject({ status: "done", label: "Turned on" });
+    expect(emailItem(setup).detail).toContain("turns this on for new accounts");
+    expect(emailItem({ ...setup, emailOnPublish: true })).toMatchObject({ status: "done", label: "Confirmed" });
+    // Per account once signed in: the global tick does not speak for an account.
+    expect(emailItem({ ...setup, emailOnPublish: true }, account())).toMatchObject({ status: "todo" });
+    expect(emailItem(setup, account({ publishEmailConfirmed: true }))).toMatchObject({ status: "done" });
     expect(trustedPublishingItem(setup)).toMatchObject({ status: "info", label: "Recommended for CI" });
     expect(trustedPublishingItem({ ...setup, trustedPublishingSeen: true })).toMatchObject({ status: "done" });
   });
@@ -134,9 +153,10 @@ describe("no keys in files", () => {
     expect(noKeysInFilesItem({ status: "done", scan: scan(3) }).label).toBe("3 secrets in files");
   });
   it("is done when the files are clean, naming unreadable ones", () => {
-    expect(noKeysInFilesItem({ status: "done", scan: scan(0) })).toMatchObject({ status: "done", detail: "No clear-text secrets in 2 nuget.config files." });
-    expect(noKeysInFilesItem({ status: "done", scan: scan(0, 1, 1) }).detail).toContain("(1 could not be read)");
-    expect(noKeysInFilesItem({ status: "done", scan: scan(0, 0) }).detail).toContain("no nuget.config files");
+    expect(noKeysInFilesItem({ status: "done", scan: scan(0) })).toMatchObject({ status: "done", detail: "No clear-text secrets in the 2 nuget.config files NuGet reads." });
+    // A file that could not be read is never an all-clear.
+    expect(noKeysInFilesItem({ status: "done", scan: scan(0, 1, 1) })).toMatchObject({ status: "attention", label: "Not all checked" });
+    expect(noKeysInFilesItem({ status: "done", scan: scan(0, 0) }).detail).toContain("no nuget.config file");
   });
   it("reports a failed scan plainly", () => {
     const item = noKeysInFilesItem({ status: "error", error: { code: "onboarding.task_failed", message: "Nupub stopped", hint: null } });
@@ -150,5 +170,13 @@ describe("expiry dates", () => {
     expect(dateAfter(1, today)).toBe("2026-02-28");
     expect(dateAfter(2, today)).toBe("2026-03-01");
     expect(dateAfter(365, today)).toBe("2027-02-27");
+  });
+});
+
+describe("the last setup step", () => {
+  it("lists every open item, so 'You're set' never hides one", () => {
+    const items = [twoStepItem(account()), emailItem({ step: "done", finished: false, skipped: false, emailOnPublish: false, trustedPublishingSeen: false, saved: true }, account()), apiKeyItem([key({ expiresInDays: 5 })])];
+    expect(openItems(items).map((i) => i.id)).toEqual(["twoStep", "emailOnPublish", "apiKey"]);
+    expect(openItems([apiKeyItem([key()])])).toEqual([]);
   });
 });

@@ -30,26 +30,49 @@ export function activeAccount(accounts: AccountStatus[]): AccountStatus | null {
 export function twoStepItem(account: AccountStatus | null): ItemState {
   const id = "twoStep";
   if (!account) {
-    return { id, status: "todo", label: "Not signed in", detail: "Sign in with Microsoft to see whether your sign-in used two-step verification." };
+    return { id, status: "todo", label: "Not signed in", detail: "Sign in with Microsoft to record two-step verification for your account." };
   }
   if (account.needsSignIn) {
-    return { id, status: "unknown", label: "Sign in again", detail: "Your sign-in has expired. Check again to sign in and update this status." };
+    return { id, status: "unknown", label: "Sign in again", detail: "Your sign-in has expired. Sign in again to update this item." };
   }
   if (account.mfa.verified) {
-    return { id, status: "done", label: "Verified", detail: "Your last sign-in used two-step verification." };
+    return { id, status: "done", label: "Shown by the sign-in", detail: "Your last sign-in reported that it used two-step verification." };
+  }
+  if (account.mfa.userConfirmed) {
+    return {
+      id,
+      status: "done",
+      label: "On (you said so)",
+      detail: `You said on ${account.mfa.userConfirmed} that two-step verification is on. Microsoft does not tell apps, so Nupub has not checked it.`,
+    };
   }
   return {
     id,
     status: "attention",
-    label: "Not shown",
-    detail: "Microsoft did not show two-step verification for this sign-in. Turn it on in your Microsoft account, then check again.",
+    label: "Not known",
+    detail:
+      "Microsoft does not tell apps whether you use two-step verification. Look at your security page; when it is on, say so here. Nupub records it as your word, not as checked.",
   };
 }
 
-export function emailItem(state: OnboardingState): ItemState {
-  return state.emailOnPublish
-    ? { id: "emailOnPublish", status: "done", label: "Turned on", detail: "nuget.org e-mails you whenever a package is published from your account." }
-    : { id: "emailOnPublish", status: "todo", label: "Not confirmed", detail: "Turn it on in your nuget.org account settings, then tick it off here." };
+/** The security page for the kind of account: work or school accounts have their own. */
+export function securityPage(account: AccountStatus | null): { url: string; label: string } {
+  return account?.kind === "workOrSchool"
+    ? { url: "https://mysignins.microsoft.com/security-info", label: "Open my work or school security info" }
+    : { url: "https://account.microsoft.com/security", label: "Open my Microsoft account security page" };
+}
+
+/** E-mail on every publish: ticked per signed-in account (the global tick only without any account). */
+export function emailItem(state: OnboardingState, account: AccountStatus | null = null): ItemState {
+  const on = account ? account.publishEmailConfirmed : state.emailOnPublish;
+  return on
+    ? { id: "emailOnPublish", status: "done", label: "Confirmed", detail: "You confirmed that nuget.org e-mails you whenever a package is published from your account." }
+    : {
+        id: "emailOnPublish",
+        status: "todo",
+        label: "Not confirmed",
+        detail: "nuget.org turns this on for new accounts. Check that it is still on in your nuget.org account settings, then tick it off here.",
+      };
 }
 
 /** The key Nupub uses for `source` (nuget.org unless told otherwise). */
@@ -96,7 +119,7 @@ export type ScanState = { status: "idle" } | { status: "scanning" } | { status: 
 export function noKeysInFilesItem(scan: ScanState): ItemState {
   const id = "noKeysInFiles";
   if (scan.status === "idle" || scan.status === "scanning") {
-    return { id, status: "unknown", label: "Checking…", detail: "Looking for passwords and keys written in clear text in your nuget.config files." };
+    return { id, status: "unknown", label: "Checking…", detail: "Looking for passwords and keys written in clear text in the nuget.config files NuGet reads." };
   }
   if (scan.status === "error") return { id, status: "unknown", label: "Not checked", detail: scan.error.message };
   const found = scan.scan.findings.length;
@@ -106,19 +129,25 @@ export function noKeysInFilesItem(scan: ScanState): ItemState {
       id,
       status: "attention",
       label: found === 1 ? "1 secret in a file" : `${found} secrets in files`,
-      detail: "Move them out of the file: use an environment variable (%NAME%) or your keyring instead.",
+      detail:
+        "Treat each one as exposed: change it on the feed first, then take it out of the file with one of the replacements NuGet reads (deleting it alone breaks restore: NuGet cannot read Nupub's keyring).",
     };
   }
   const unreadable = scan.scan.unreadable.length;
+  if (unreadable > 0) {
+    return {
+      id,
+      status: "attention",
+      label: "Not all checked",
+      detail: `${unreadable === 1 ? "1 nuget.config file" : `${unreadable} nuget.config files`} could not be read, so Nupub cannot say whether they hold secrets.`,
+    };
+  }
   const fileText = files === 1 ? "1 nuget.config file" : `${files} nuget.config files`;
   return {
     id,
     status: "done",
     label: "None found",
-    detail:
-      files === 0
-        ? "You have no nuget.config files with credentials."
-        : `No clear-text secrets in ${fileText}${unreadable > 0 ? ` (${unreadable} could not be read)` : ""}.`,
+    detail: files === 0 ? "NuGet reads no nuget.config file here, so none holds a secret." : `No clear-text secrets in the ${fileText} NuGet reads.`,
   };
 }
 
@@ -129,4 +158,9 @@ export const EXPIRY_CHOICES = [1, 90, 180, 270, 365] as const;
 export function dateAfter(days: number, today: Date = new Date()): string {
   const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + days));
   return d.toISOString().slice(0, 10);
+}
+
+/** The items that still need the user, for the last setup step ("You're set" only when there are none). */
+export function openItems(items: ItemState[]): ItemState[] {
+  return items.filter((i) => i.status === "todo" || i.status === "attention" || i.status === "unknown");
 }

@@ -34,7 +34,7 @@ const SECRET = "oy2abcdefghijklmnopqrstuvwxyz0123456789abcdefg";
 const fresh: OnboardingState = { step: "welcome", finished: false, skipped: false, emailOnPublish: false, trustedPublishingSeen: false, saved: false };
 const emptyScan = { files: ["/home/u/.nuget/NuGet/NuGet.Config"], findings: [], unreadable: [] };
 function overview(over: Partial<AccountOverview> = {}): AccountOverview {
-  return { accounts: { active: "alice.t", accounts: [account()] }, keys: [], reminders: [], ...over };
+  return { clientIdConfigured: true, accounts: { active: "alice.t", accounts: [account()] }, keys: [], reminders: [], ...over };
 }
 
 beforeEach(() => {
@@ -145,10 +145,10 @@ describe("the key form", () => {
 });
 
 describe("the checklist", () => {
-  const base = { onState: () => {}, onCheckTwoStep: () => {}, onAddKey: () => {} };
+  const base = { onState: () => {}, onCheckTwoStep: () => {}, onAddKey: () => {}, onAccountChanged: () => {} };
   const setup = { ...fresh, step: "checklist" as const };
 
-  it("shows 'Verified' after a two-step sign-in and lists clear-text secrets by place only", async () => {
+  it("says two-step is not known after a sign-in and lists clear-text secrets by place only, with what to do", async () => {
     serve({
       scan_nuget_configs: () => ({
         files: ["/home/u/NuGet.Config"],
@@ -156,23 +156,48 @@ describe("the checklist", () => {
         unreadable: [],
       }),
     });
-    render(Checklist, { ...base, overview: overview(), setup });
-    expect(screen.getByTestId("status-twoStep").textContent).toBe("Verified");
+    render(Checklist, { ...base, overview: overview(), setup, packagePath: "/work/pkgs/A.1.0.0.nupkg" });
+    expect(screen.getByTestId("status-twoStep").textContent).toBe("Not known");
     expect(screen.getByTestId("status-apiKey").textContent).toBe("No key yet");
+    await waitFor(() => expect(calls.find((c) => c.cmd === "scan_nuget_configs")?.args).toEqual({ folder: "/work/pkgs/A.1.0.0.nupkg" }));
     const findings = await screen.findByTestId("findings");
     expect(findings.textContent).toContain("/home/u/NuGet.Config, line 9");
     expect(findings.textContent).toContain("Contoso");
     expect(screen.getByTestId("status-noKeysInFiles").textContent).toBe("1 secret in a file");
+    const fixes = screen.getByTestId("secret-fixes").textContent ?? "";
+    expect(fixes).toContain("Change the secret now");
+    expect(fixes).toContain("%NUGET_FEED_PASSWORD%");
+    expect(fixes).toContain("credential provider");
   });
 
-  it("shows 'Not shown' without two-step evidence, and ticks e-mail off through onState", async () => {
-    serve({ scan_nuget_configs: () => emptyScan, open_link: () => ({ status: "opened", url: "x" }) });
+  it("records 'two-step is on' as the user's word for that account, and shows a copyable address when no browser opens", async () => {
+    serve({
+      scan_nuget_configs: () => emptyScan,
+      confirm_two_step: (a) => account({ mfa: { verified: false, userConfirmed: "2026-03-01", text: "" }, id: a.account as string }),
+      open_link: () => {
+        throw { code: "app.browser_failed", message: "No web browser could be opened.", hint: "copy the address" };
+      },
+    });
+    const onAccountChanged = vi.fn();
+    render(Checklist, { ...base, onAccountChanged, overview: overview(), setup });
+    await fireEvent.click(screen.getByTestId("two-step-confirm"));
+    await waitFor(() => expect(onAccountChanged).toHaveBeenCalled());
+    expect(calls.find((c) => c.cmd === "confirm_two_step")?.args).toEqual({ account: "alice.t", on: true });
+    await fireEvent.click(screen.getByTestId("open-nuget-account"));
+    expect(((await screen.findByTestId("link-fallback-url")) as HTMLInputElement).value).toBe("https://www.nuget.org/account");
+  });
+
+  it("ticks e-mail per account, and globally only without an account", async () => {
+    serve({ scan_nuget_configs: () => emptyScan, open_link: () => ({ status: "opened", url: "x" }), confirm_publish_email: () => account({ publishEmailConfirmed: true }) });
     const onState = vi.fn();
-    const notShown = overview({ accounts: { active: "a", accounts: [account({ mfa: { verified: false, text: "not shown by the provider" } })] } });
-    render(Checklist, { ...base, onState, overview: notShown, setup });
-    expect(screen.getByTestId("status-twoStep").textContent).toBe("Not shown");
+    const none = overview({ accounts: { active: null, accounts: [] } });
+    const { unmount } = render(Checklist, { ...base, onState, overview: none, setup });
     await fireEvent.click(screen.getByTestId("tick-email"));
     expect(onState).toHaveBeenCalledWith({ emailOnPublish: true });
+    unmount();
+    render(Checklist, { ...base, onState, overview: overview(), setup });
+    await fireEvent.click(screen.getByTestId("tick-email"));
+    await waitFor(() => expect(calls.find((c) => c.cmd === "confirm_publish_email")?.args).toEqual({ account: "alice.t", on: true }));
     await fireEvent.click(screen.getByTestId("open-ms-security"));
     await waitFor(() => expect(calls.some((c) => c.cmd === "open_link" && c.args.url === "https://account.microsoft.com/security")).toBe(true));
     expect((await screen.findByTestId("status-noKeysInFiles")).textContent).toBe("None found");
@@ -207,12 +232,17 @@ describe("the first-time setup", () => {
     expect((await screen.findByRole("heading", { level: 2 })).textContent).toBe("Sign in with Microsoft");
     await fireEvent.click(screen.getByTestId("sign-in-browser"));
     await waitFor(() => expect(screen.getByTestId("onboarding-step").dataset.step).toBe("checklist"));
-    expect(calls.find((c) => c.cmd === "sign_in")?.args).toEqual({ device: false });
-    expect(screen.getByTestId("status-twoStep").textContent).toBe("Verified");
+    expect(calls.find((c) => c.cmd === "sign_in")?.args).toEqual({ device: false, prompt: "default" });
+    expect(screen.getByTestId("status-twoStep").textContent).toBe("Not known");
     await fireEvent.click(screen.getByTestId("onboarding-next"));
     await waitFor(() => expect(screen.getByTestId("onboarding-next").textContent?.trim()).toBe("Skip this step"));
     await fireEvent.click(screen.getByTestId("onboarding-next"));
-    expect((await screen.findByTestId("onboarding-summary")).textContent).toContain("Two-step verification: verified.");
+    expect((await screen.findByTestId("onboarding-summary")).textContent).toContain("Two-step verification: not known");
+    // Open items are listed, and the heading does not say "You're set".
+    const open = await screen.findByTestId("onboarding-open-items");
+    expect(open.textContent).toContain("Not known");
+    expect(open.textContent).toContain("No key yet");
+    expect(screen.getByRole("heading", { level: 2 }).textContent).toBe("Almost there");
     await fireEvent.click(screen.getByTestId("onboarding-finish"));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
     const saves = calls.filter((c) => c.cmd === "save_onboarding").map((c) => c.args.state as OnboardingState);
@@ -244,12 +274,12 @@ describe("the first-time setup", () => {
     render(Onboarding, { initial: { ...fresh, step: "signIn" }, onClose: () => {} });
     await fireEvent.click(screen.getByTestId("sign-in-device"));
     await waitFor(() => expect(calls.some((c) => c.cmd === "sign_in")).toBe(true));
-    expect(calls.find((c) => c.cmd === "sign_in")?.args).toEqual({ device: true });
+    expect(calls.find((c) => c.cmd === "sign_in")?.args).toEqual({ device: true, prompt: "default" });
     await emit("account:sign-in", {
       kind: "deviceCode",
       prompt: { userCode: "ABCD-EFGH", verificationUri: "https://microsoft.com/devicelogin", verificationUriComplete: null, expiresInSeconds: 900 },
     });
-    expect((await screen.findByTestId("device-code")).textContent).toBe("ABCD-EFGH");
+    expect((await screen.findByTestId("device-code")).textContent).toContain("ABCD-EFGH");
     expect(screen.getByTestId("device-url").textContent).toBe("https://microsoft.com/devicelogin");
     await fireEvent.click(screen.getByTestId("sign-in-cancel"));
     await waitFor(() => expect(calls.some((c) => c.cmd === "cancel_sign_in")).toBe(true));

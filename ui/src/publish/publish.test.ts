@@ -229,12 +229,12 @@ describe("the Confirm step", () => {
   }
   const publishButton = () => screen.getByTestId("confirm-publish") as HTMLButtonElement;
 
-  it("for nuget.org: warns that versions are permanent, focuses Cancel and enables Publish only after `Id Version`", async () => {
+  it("for nuget.org: warns that versions are permanent, focuses the step's heading and enables Publish only after `Id Version`", async () => {
     confirm(nugetOrg);
     await waitFor(() => expect(screen.getByTestId("summary-checks").textContent).toContain("No errors or warnings"));
     expect(calls.find((c) => c.cmd === "plan_publish")?.args).toEqual({ path: pkg.path, feed: "nuget.org", key: null });
     expect(screen.getByTestId("nuget-org-warning").textContent).toContain("nuget.org never deletes a version; you could only unlist it");
-    expect(document.activeElement).toBe(screen.getByTestId("confirm-cancel"));
+    expect(document.activeElement?.id).toBe("confirm-title");
     expect(publishButton().disabled).toBe(true);
     await fireEvent.input(screen.getByTestId("confirm-phrase"), { target: { value: "My.Lib 1.2.4" } });
     expect(publishButton().disabled).toBe(true);
