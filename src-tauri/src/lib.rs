@@ -3,6 +3,7 @@
 
 pub mod account_commands;
 pub mod commands;
+pub mod diff_commands;
 pub mod error;
 pub mod launch;
 pub mod links;
@@ -51,6 +52,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
         .manage(browser)
         .manage(account_commands::SignInTask::default())
         .manage(publish_commands::PublishTask::default())
+        .manage(diff_commands::DiffTask::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::launch_package,
@@ -77,7 +79,9 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             publish_commands::publish,
             publish_commands::cancel_publish,
             publish_commands::preflight,
-            publish_commands::unlist
+            publish_commands::unlist,
+            diff_commands::package_changes,
+            diff_commands::cancel_package_changes
         ])
 }
 

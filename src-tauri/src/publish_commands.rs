@@ -111,7 +111,7 @@ fn start_dir(package_path: Option<&str>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn load_config(package_path: Option<&str>) -> Result<(NuGetConfig, PathBuf), ErrorInfo> {
+pub(crate) fn load_config(package_path: Option<&str>) -> Result<(NuGetConfig, PathBuf), ErrorInfo> {
     let cwd = start_dir(package_path);
     let config = NuGetConfig::load(&ConfigLocations::system(&cwd)).map_err(|e| e.info())?;
     Ok((config, cwd))
@@ -218,7 +218,7 @@ pub struct PublishTask(Arc<Mutex<Option<CancellationToken>>>);
 
 /// The key stored for the source (by name, then by location). A keyring that
 /// does not answer means no key: the feed then says a key is needed.
-fn stored_key(source: &Source) -> Option<ApiKey> {
+pub(crate) fn stored_key(source: &Source) -> Option<ApiKey> {
     if source.protocol == Protocol::Folder {
         return None;
     }
