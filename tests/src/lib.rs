@@ -21,6 +21,7 @@
 pub mod account_window;
 pub mod cli;
 pub mod http;
+pub mod mcs;
 pub mod nuget_exe;
 pub mod oidc;
 pub mod packages;

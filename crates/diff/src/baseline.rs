@@ -28,8 +28,12 @@ pub enum BaselineRequest {
 }
 
 impl BaselineRequest {
-    /// `--baseline FILE|VERSION`: an existing file, else a version.
+    /// `--baseline FILE|VERSION|auto`: an existing file, else a version; `auto`
+    /// is the highest lower version on the feed.
     pub fn parse(text: &str, cwd: &Path) -> Result<BaselineRequest, DiffError> {
+        if text.trim().eq_ignore_ascii_case("auto") {
+            return Ok(BaselineRequest::Auto);
+        }
         let path = cwd.join(text.trim());
         if path.is_file() {
             return Ok(BaselineRequest::File(path));
@@ -312,6 +316,10 @@ mod tests {
         assert_eq!(
             BaselineRequest::parse("1.2.0", dir.path()).unwrap(),
             BaselineRequest::Version(NuGetVersion::parse("1.2.0").unwrap())
+        );
+        assert_eq!(
+            BaselineRequest::parse("auto", dir.path()).unwrap(),
+            BaselineRequest::Auto
         );
         let err = BaselineRequest::parse("missing.nupkg", dir.path()).unwrap_err();
         assert_eq!(nupub_error::Coded::code(&err), "diff.bad_baseline");
