@@ -283,14 +283,12 @@ pub fn human(diff: &ReleaseDiff, breaking_only: bool) -> String {
                     size(c.old_size),
                     size(c.new_size)
                 ));
-            } else if c.old.is_some() || c.new.is_some() {
-                if kind != ChangeKind::Api {
-                    out.push_str(&format!(
-                        "{indent}    was: {}\n{indent}    now: {}\n",
-                        c.old.as_deref().unwrap_or("(none)"),
-                        c.new.as_deref().unwrap_or("(none)")
-                    ));
-                }
+            } else if (c.old.is_some() || c.new.is_some()) && kind != ChangeKind::Api {
+                out.push_str(&format!(
+                    "{indent}    was: {}\n{indent}    now: {}\n",
+                    c.old.as_deref().unwrap_or("(none)"),
+                    c.new.as_deref().unwrap_or("(none)")
+                ));
             }
         }
     }

@@ -490,7 +490,7 @@ fn members(l: &ApiType, r: &ApiType, out: &mut Vec<Change>) {
             .iter()
             // Accessors are judged through their property or event; an enum's
             // `value__` through its underlying type (CP0010).
-            .filter(|m| !m.is_accessor && !(t.kind == TypeKind::Enum && m.name == "value__"))
+            .filter(|m| !(m.is_accessor || (t.kind == TypeKind::Enum && m.name == "value__")))
             .map(|m| ((kind_rank(m.kind), m.key.clone()), m.clone()))
             .collect()
     };

@@ -2,6 +2,7 @@
 //! compiler (`mcs`, Debian `mono-mcs`) in the test, packed with NuGet.exe,
 //! one case per diagnostic id Nupub reports; each asserts exactly the API
 //! change list and the verdict.
+#![allow(clippy::unwrap_used)]
 
 use nupub_diff::{diff, Bump, ChangeKind, Severity};
 use nupub_package::Package;

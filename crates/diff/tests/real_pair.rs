@@ -3,6 +3,7 @@
 //! public API of lib/net45, spot-checked against the project's history
 //! (the *Async helpers and JsonConverter.GetSchema were removed in 10/11,
 //! JsonConverter<T> arrived in 11, BSON became [Obsolete] in 10).
+#![allow(clippy::unwrap_used)]
 
 use nupub_diff::{diff, Bump, ChangeKind, Severity};
 use nupub_package::Package;

@@ -4,6 +4,7 @@
 //! visible members (methods with their parameter counts, fields, properties
 //! and events, judged through their accessors) equal what `monodis` lists,
 //! filtered by the same visibility rules. `monodis` is Debian's `mono-utils`.
+#![allow(clippy::unwrap_used)]
 
 use nupub_package::api_surface::{ApiSurface, MemberKind};
 use nupub_package::Package;
