@@ -4,6 +4,7 @@
 pub mod account_commands;
 pub mod ci_commands;
 pub mod commands;
+pub mod diff_commands;
 pub mod error;
 pub mod launch;
 pub mod lifecycle_commands;
@@ -55,6 +56,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
         .manage(browser)
         .manage(account_commands::SignInTask::default())
         .manage(publish_commands::PublishTask::default())
+        .manage(diff_commands::DiffTask::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             launch::launch_files,
@@ -99,7 +101,9 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             lifecycle_commands::fix_run,
             ci_commands::ci_workflow_plan,
             ci_commands::ci_write_workflow,
-            ci_commands::ci_diagnose
+            ci_commands::ci_diagnose,
+            diff_commands::package_changes,
+            diff_commands::cancel_package_changes
         ])
 }
 

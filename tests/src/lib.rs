@@ -29,6 +29,7 @@ pub mod cli;
 pub mod deprecation;
 pub mod desktop;
 pub mod http;
+pub mod mcs;
 pub mod nuget_exe;
 pub mod oidc;
 pub mod packages;

@@ -158,6 +158,16 @@ pub fn stored_entry(vault: &Vault, source: &Source) -> Result<Option<FeedKeyEntr
     Ok(by(&source.name).or_else(|| by(&location)))
 }
 
+/// The credentials for reading `source` (versions, a baseline package): none
+/// for nuget.org, which serves every read without a key (so the keyring is not
+/// even read for it); otherwise the lookup without a given key, offline.
+pub fn for_reading(source: &Source) -> Auth {
+    if source.kind == nupub_feeds::FeedKind::NugetOrg {
+        return Auth::default();
+    }
+    resolve_offline(source, &mut Lookup::system(None)).auth
+}
+
 /// Runs the lookup in the documented order (module docs). Reads the keyring
 /// only when nothing earlier gave a key, and never for a folder.
 pub async fn resolve(source: &Source, mut lookup: Lookup<'_>) -> Credential {
