@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = format!("{doc:?}");
     }
     let text = String::from_utf8_lossy(data);
-    let env = |name: &str| (name.len() % 3 == 0).then(|| format!("<{name}>"));
+    let env = |name: &str| name.len().is_multiple_of(3).then(|| format!("<{name}>"));
     let _ = config::expand_percent_vars(&text, &env);
     let _ = config::decode_xml_name(&text);
 });
