@@ -69,6 +69,8 @@ pub struct StoredKey {
     pub expires: Option<String>,
     #[ts(type = "number | null")]
     pub expires_in_days: Option<i64>,
+    /// Expires within the reminder threshold (`nupub_accounts::expiry::REMIND_DAYS`) or has expired.
+    pub expires_soon: bool,
     pub created: String,
     /// Your user name on the feed, saved with the key (tells the preflight whether you own an id).
     pub owner: Option<String>,
@@ -225,6 +227,7 @@ fn stored_keys(vault: &Vault) -> Result<Vec<StoredKey>, AccountError> {
             glob: entry.glob,
             expires: entry.expires,
             expires_in_days: entry.expires_in_days,
+            expires_soon: entry.expires_soon,
             created: entry.created,
             owner: entry.owner,
             in_store: entry.in_store,
@@ -453,23 +456,13 @@ pub struct SignedOut {
 pub async fn sign_out(account: String, remove_keys: bool) -> Result<SignedOut, ErrorInfo> {
     blocking("signing out", move || {
         let accounts = Accounts::system().map_err(info)?;
-        let (_, removed_keys) = accounts
+        let out = accounts
             .sign_out_with(Some(&account), remove_keys)
             .map_err(info)?;
-        let status = accounts.status().map_err(info)?;
-        let kept = !accounts.vault().feed_keys().map_err(info)?.is_empty();
-        let change = if !removed_keys.is_empty() {
-            Some(keys::KeyChange::SignedOutKeysRemoved)
-        } else {
-            kept.then_some(keys::KeyChange::SignedOutKeysKept)
-        };
-        let guidance = change
-            .filter(|_| status.accounts.is_empty() || !removed_keys.is_empty())
-            .map(|c| keys::guidance(keys::NUGET_ORG, c));
         Ok(SignedOut {
-            accounts: status,
-            removed_keys,
-            guidance,
+            accounts: accounts.status().map_err(info)?,
+            guidance: out.guidance(),
+            removed_keys: out.removed_keys,
         })
     })
     .await

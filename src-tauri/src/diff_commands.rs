@@ -2,10 +2,8 @@
 //! runs in the background; progress arrives as [`DIFF_EVENT`] events and
 //! [`cancel_package_changes`] stops it between steps.
 
-use nupub_diff::baseline::{self, BaselineRequest, ChangesReport};
-use nupub_error::{Coded, ErrorInfo};
-use nupub_feeds::FeedClient;
-use nupub_publish::{credential, ConfigScope};
+use nupub_diff::baseline::ChangesReport;
+use nupub_error::ErrorInfo;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,38 +26,28 @@ pub async fn package_changes<R: tauri::Runtime>(
     feed: String,
     baseline: Option<String>,
 ) -> Result<ChangesReport, ErrorInfo> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    if let Some(old) = task
-        .0
-        .lock()
-        .ok()
-        .and_then(|mut s| s.replace(cancel.clone()))
-    {
-        old.store(true, Ordering::Relaxed);
-    }
-    let package = Path::new(&path);
-    let (source, _) = ConfigScope::beside(package).resolve(Some(&feed))?;
-    let folder = package.parent().unwrap_or(Path::new("."));
-    let request = match baseline.as_deref() {
-        Some(given) => BaselineRequest::parse(given, folder).map_err(|e| e.info())?,
-        None => BaselineRequest::Auto,
-    };
-    let auth = credential::for_reading(&source);
-    let client = FeedClient::new().map_err(|e| e.info())?;
-    let cache = baseline::default_cache_dir().map_err(|e| e.info())?;
+    let cancel = task.begin();
     let progress = Arc::new(move |p: nupub_diff::Progress| drop(app.emit(DIFF_EVENT, p)));
-    baseline::changes_since(
-        &client,
-        &source,
-        &auth,
-        Path::new(&path),
-        &request,
-        &cache,
-        progress,
-        cancel,
-    )
-    .await
-    .map_err(|e| e.info())
+    let path = Path::new(&path);
+    let report =
+        nupub_publish::changes::since_on_feed(path, &feed, baseline.as_deref(), progress, cancel);
+    Ok(report.await?)
+}
+
+impl DiffTask {
+    /// A new comparison: the one running (if any) is told to stop.
+    fn begin(&self) -> Arc<AtomicBool> {
+        let cancel = Arc::new(AtomicBool::new(false));
+        if let Some(old) = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut s| s.replace(cancel.clone()))
+        {
+            old.store(true, Ordering::Relaxed);
+        }
+        cancel
+    }
 }
 
 /// Stops the running comparison (it ends with `diff.cancelled`).

@@ -23,8 +23,8 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod account_window;
-pub mod ci;
 pub mod axe;
+pub mod ci;
 pub mod cli;
 pub mod deprecation;
 pub mod desktop;

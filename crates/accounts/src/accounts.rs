@@ -33,6 +33,24 @@ pub enum AccountKind {
     Unknown,
 }
 
+/// What signing out did, and what the user should hear about the feed keys.
+#[derive(Debug, Clone)]
+pub struct SignOutOutcome {
+    pub account: AccountStatus,
+    /// The feeds whose keys were removed from the keyring.
+    pub removed_keys: Vec<String>,
+    /// What happened to the keys, when it needs saying.
+    pub change: Option<crate::keys::KeyChange>,
+}
+
+impl SignOutOutcome {
+    /// The words for [`Self::change`] (keys are nuget.org's, where most live).
+    pub fn guidance(&self) -> Option<crate::keys::Guidance> {
+        self.change
+            .map(|change| crate::keys::guidance(crate::keys::NUGET_ORG, change))
+    }
+}
+
 /// What Nupub can say about two-step verification for an account.
 ///
 /// Microsoft documents `amr` (which would say "mfa") only for v1.0 access
@@ -601,13 +619,14 @@ impl Accounts {
     }
 
     /// Signs an account out and, when `remove_keys`, removes every stored
-    /// feed key too (the user chose not to keep them). Answers the account and
-    /// the feeds whose keys were removed.
+    /// feed key too (the user chose not to keep them). Answers the account,
+    /// the feeds whose keys were removed, and what to tell the user about the
+    /// keys (the same rule for the window and `nupub account logout`).
     pub fn sign_out_with(
         &self,
         selector: Option<&str>,
         remove_keys: bool,
-    ) -> Result<(AccountStatus, Vec<String>), AccountError> {
+    ) -> Result<SignOutOutcome, AccountError> {
         let account = self.sign_out(selector)?;
         let mut removed = Vec::new();
         if remove_keys {
@@ -616,7 +635,19 @@ impl Accounts {
                 removed.push(entry.source);
             }
         }
-        Ok((account, removed))
+        // Removed keys are always worth a word (they still work on the feed);
+        // kept keys only when no account is left to look after them.
+        let change = if !removed.is_empty() {
+            Some(crate::keys::KeyChange::SignedOutKeysRemoved)
+        } else {
+            (!self.vault.feed_keys()?.is_empty() && self.status()?.accounts.is_empty())
+                .then_some(crate::keys::KeyChange::SignedOutKeysKept)
+        };
+        Ok(SignOutOutcome {
+            account,
+            removed_keys: removed,
+            change,
+        })
     }
 
     /// Signs an account out (the active one when `selector` is `None`): its

@@ -1,7 +1,7 @@
 //! `nupub account login|status|logout`: Microsoft sign-in. Never prints a token.
 
 use clap::{Args, Subcommand};
-use nupub_accounts::keys::{guidance, KeyChange, NUGET_ORG};
+use nupub_accounts::keys::KeyChange;
 use nupub_accounts::{
     AccountError, AccountStatus, Accounts, Browser, SignInConfig, SignInOptions, SignInPrompt,
 };
@@ -186,23 +186,15 @@ fn run_inner(args: AccountArgs) -> Result<(), AccountError> {
             remove_keys,
         } => {
             let accounts = Accounts::system()?;
-            let (out, removed) = accounts.sign_out_with(account.as_deref(), remove_keys)?;
+            let out = accounts.sign_out_with(account.as_deref(), remove_keys)?;
             println!(
                 "Signed out {}; its tokens were removed from the keyring.",
-                who(&out)
+                who(&out.account)
             );
-            for source in &removed {
+            for source in &out.removed_keys {
                 println!("Removed the API key for {source}.");
             }
-            let kept = accounts.vault().feed_keys()?.len();
-            let change = if !removed.is_empty() {
-                Some(KeyChange::SignedOutKeysRemoved)
-            } else {
-                (kept > 0 && accounts.status()?.accounts.is_empty())
-                    .then_some(KeyChange::SignedOutKeysKept)
-            };
-            if let Some(change) = change {
-                let advice = guidance(NUGET_ORG, change);
+            if let (Some(change), Some(advice)) = (out.change, out.guidance()) {
                 println!("{}", advice.text);
                 if let Some(url) = advice.url {
                     println!("  {url}");

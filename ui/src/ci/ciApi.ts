@@ -2,7 +2,7 @@
 import type { Diagnosis } from "../bindings/Diagnosis";
 import type { WorkflowOptions } from "../bindings/WorkflowOptions";
 import type { WorkflowPlan } from "../bindings/WorkflowPlan";
-import { call } from "../lib/api";
+import { call } from "../lib/ipc";
 
 export const ciApi = {
   /** The repository, the workflow text and the policy values; writes nothing. */

@@ -1,17 +1,8 @@
 // Typed access to the diff commands (src-tauri/src/diff_commands.rs).
-import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { ChangesReport } from "../bindings/ChangesReport";
 import type { DiffProgress } from "../bindings/DiffProgress";
-import { CommandError, toErrorInfo } from "../lib/errors";
-
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (error) {
-    throw new CommandError(toErrorInfo(error));
-  }
-}
+import { call } from "../lib/ipc";
 
 export const DIFF_EVENT = "diff-progress";
 

@@ -1,6 +1,5 @@
 // Typed access to the account commands (src-tauri/src/account_commands.rs).
 // A feed key crosses IPC exactly once, in saveFeedKey; nothing returns it.
-import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccountOverview } from "../bindings/AccountOverview";
 import type { AccountStatus } from "../bindings/AccountStatus";
@@ -14,15 +13,7 @@ import type { SignInPrompt } from "../bindings/SignInPrompt";
 import type { SignedOut } from "../bindings/SignedOut";
 import type { KeyChange } from "../bindings/KeyChange";
 import type { Guidance } from "../bindings/Guidance";
-import { CommandError, toErrorInfo } from "./errors";
-
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (error) {
-    throw new CommandError(toErrorInfo(error));
-  }
-}
+import { call } from "./ipc";
 
 export const SIGN_IN_EVENT = "account:sign-in";
 
