@@ -9,7 +9,9 @@
 #     `nuget.exe add FILE -Source NEWFOLDER` over the same files (target <= 0.05x);
 #   - to the same loopback pynuget (a real V2 server, emptied between the runs):
 #     `nupub push FOLDER` vs `nuget.exe push "DIR/*.nupkg"` (one process, its own
-#     order; target: nupub >= 2x faster).
+#     order; target: nupub >= 2x faster), and against pynuget's own floor: the
+#     same PUTs from a minimal Python client (pynuget is single-threaded, so
+#     the floor bounds every client; the ratio to it shows what nupub adds).
 # Each run is checked: every package is in the folder / on pynuget afterwards.
 # One run each (the nuget.exe loop alone takes minutes); wall time from /usr/bin/time.
 set -euo pipefail
@@ -76,6 +78,25 @@ empty_pynuget() {
   done
   [ "$(find "$work/pynuget/nuget_packages" -name '*.nupkg' 2>/dev/null | wc -l)" -eq 0 ] || { echo "pynuget still holds packages" >&2; exit 1; }
 }
+# pynuget's own floor: the same PUTs from a minimal Python client (no checks,
+# no questions, one connection per PUT). pynuget serves one request at a time,
+# so no client can publish the set faster than this.
+cat >"$work/put-loop.py" <<'PY'
+import glob, http.client, sys, uuid
+port, key, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+for path in sorted(glob.glob(folder + "/*.nupkg")):
+    data, b = open(path, "rb").read(), uuid.uuid4().hex
+    head = f'--{b}\r\nContent-Disposition: form-data; name="package"; filename="package.nupkg"\r\nContent-Type: application/octet-stream\r\n\r\n'
+    body = head.encode() + data + f"\r\n--{b}--\r\n".encode()
+    c = http.client.HTTPConnection("127.0.0.1", port)
+    c.request("PUT", "/api/v2/package/", body, {"X-NuGet-ApiKey": key, "Content-Type": f"multipart/form-data; boundary={b}"})
+    r = c.getresponse(); r.read(); c.close()
+    if r.status != 201:
+        sys.exit(f"{path}: {r.status}")
+PY
+timed pynuget-floor python3 "$work/put-loop.py" "${pynuget_base##*:}" "$key" "$pkgs"
+expect_count "$work/pynuget/nuget_packages" "$count"
+empty_pynuget
 timed pynuget-nuget-exe mono "$nuget_exe" push "$pkgs/*.nupkg" -Source "$url" -ApiKey "$key" -NonInteractive
 expect_count "$work/pynuget/nuget_packages" "$count"
 empty_pynuget
@@ -86,3 +107,4 @@ ratio() { echo "scale=3; $1 / $2" | bc -l; }
 echo
 echo "folder:  nupub / nuget.exe add loop:     $(ratio "${wall[folder-nupub]}" "${wall[folder-nuget-add]}")x   (target <= 0.05)"
 echo "pynuget: nuget.exe push *.nupkg / nupub: $(ratio "${wall[pynuget-nuget-exe]}" "${wall[pynuget-nupub]}")x faster   (target >= 2)"
+echo "pynuget: nupub / pynuget's floor:        $(ratio "${wall[pynuget-nupub]}" "${wall[pynuget-floor]}")x   (nuget.exe / floor: $(ratio "${wall[pynuget-nuget-exe]}" "${wall[pynuget-floor]}")x; below 1 is impossible)"

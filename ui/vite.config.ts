@@ -12,7 +12,13 @@ export default defineConfig({
     // Keep every asset a file: inline data: URLs for scripts would need a looser CSP.
     assetsInlineLimit: 0,
   },
-  server: { port: 1420, strictPort: true, host: "127.0.0.1" },
+  server: {
+    port: 1420,
+    strictPort: true,
+    host: "127.0.0.1",
+    // Tests read the shell's command list (src-tauri/src/lib.rs, see lib/ipc.test.ts).
+    fs: process.env.VITEST ? { allow: [".."] } : undefined,
+  },
   resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
   test: {
     environment: "jsdom",

@@ -3,7 +3,7 @@
 //! Work that reads files runs on a blocking thread, so the window never freezes.
 
 use crate::error::AppError;
-use crate::links::{self, LinkKind, LinkOutcome};
+use crate::links::{self, LinkDecision, LinkOutcome};
 use crate::preview::{self, AssemblyDetails, FilePreview};
 use crate::state::{Browser, OpenPackages, OpenTask, Opened};
 use nupub_error::{Coded, ErrorInfo};
@@ -143,6 +143,57 @@ impl<R: Runtime> OpenObserver for WindowObserver<R> {
     }
 }
 
+/// Reads the package phase by phase (the observer tells the window each one and
+/// may stop it); a Cancel during the last phase is still a cancel.
+fn open_observed<R: Runtime>(
+    path: &str,
+    observer: &WindowObserver<R>,
+) -> Result<Opened, ErrorInfo> {
+    let package = Package::open_observed(Path::new(path), &Limits::default(), observer)
+        .map_err(|e| e.info())?;
+    observer.phase(OpenPhase::Summary);
+    let opened = Opened::new(package);
+    if observer.cancelled() {
+        return Err(nupub_package::PackageError::Cancelled { path: path.into() }.info());
+    }
+    Ok(opened)
+}
+
+impl OpenedPackage {
+    /// What the window shows for `opened` (read from `path`), with the `.snupkg` beside it.
+    fn of(path: String, opened: &Opened) -> OpenedPackage {
+        // The package itself opened, so a failure here is about the .snupkg.
+        let (symbols, symbols_error) =
+            match nupub_feeds::plan_for(Path::new(&path), nupub_feeds::SymbolsChoice::Auto) {
+                Ok(plan) => (plan.symbols.map(SymbolsSummary::of), None),
+                Err(error) => (None, Some(error)),
+            };
+        OpenedPackage {
+            file_name: file_name(Path::new(&path)),
+            icon_data_url: icon_data_url(&opened.package),
+            inspection: (*opened.inspection).clone(),
+            symbols,
+            symbols_error,
+            path,
+        }
+    }
+}
+
+impl SymbolsSummary {
+    fn of(symbols: nupub_feeds::SymbolsRef) -> SymbolsSummary {
+        SymbolsSummary {
+            file_name: file_name(&symbols.path),
+            size: std::fs::metadata(&symbols.path)
+                .map(|m| m.len())
+                .unwrap_or(0),
+            path: symbols.path.display().to_string(),
+            id: symbols.id,
+            version: symbols.version,
+            is_symbols_package: symbols.is_symbols_package,
+        }
+    }
+}
+
 /// Stops the open under way (the window's Cancel).
 #[tauri::command]
 pub fn cancel_open(task: tauri::State<'_, OpenTask>) {
@@ -167,41 +218,9 @@ pub async fn open_package<R: Runtime>(
             path: path.clone(),
             stop,
         };
-        let package = Package::open_observed(Path::new(&path), &Limits::default(), &observer)
-            .map_err(|e| e.info())?;
-        observer.phase(OpenPhase::Summary);
-        let opened = Opened::new(package);
-        if observer.cancelled() {
-            return Err(nupub_package::PackageError::Cancelled {
-                path: path.clone().into(),
-            }
-            .info());
-        }
+        let opened = open_observed(&path, &observer)?;
         packages.insert(path.clone(), opened.clone());
-        let (symbols, symbols_error) =
-            match nupub_feeds::plan_for(Path::new(&path), nupub_feeds::SymbolsChoice::Auto) {
-                Ok(plan) => (
-                    plan.symbols.map(|s| SymbolsSummary {
-                        file_name: file_name(&s.path),
-                        size: std::fs::metadata(&s.path).map(|m| m.len()).unwrap_or(0),
-                        path: s.path.display().to_string(),
-                        id: s.id,
-                        version: s.version,
-                        is_symbols_package: s.is_symbols_package,
-                    }),
-                    None,
-                ),
-                // The package itself opened, so a failure here is about the .snupkg.
-                Err(error) => (None, Some(error)),
-            };
-        Ok(OpenedPackage {
-            file_name: file_name(Path::new(&path)),
-            icon_data_url: icon_data_url(&opened.package),
-            inspection: (*opened.inspection).clone(),
-            symbols,
-            symbols_error,
-            path,
-        })
+        Ok(OpenedPackage::of(path, &opened))
     })
     .await
 }
@@ -263,21 +282,12 @@ pub fn open_link(
     confirmed: bool,
 ) -> Result<LinkOutcome, ErrorInfo> {
     let opened = package_path.as_deref().and_then(|p| packages.get(p));
-    let declared = opened
-        .as_ref()
-        .map(|o| links::package_links(&o.inspection))
-        .unwrap_or_default();
-    let readme = opened
-        .as_ref()
-        .and_then(|o| o.inspection.readme.as_ref())
-        .and_then(|r| r.html.as_deref());
-    let (parsed, kind) = links::classify(&url, &declared, readme).map_err(|e| e.info())?;
-    if kind == LinkKind::FromPackage && !confirmed {
-        return Ok(LinkOutcome::NeedsConfirmation {
-            host: parsed.host_str().unwrap_or_default().to_string(),
-            url: parsed.to_string(),
-        });
-    }
+    let parsed = match links::decide(&url, opened.as_ref().map(|o| &*o.inspection), confirmed)
+        .map_err(|e| e.info())?
+    {
+        LinkDecision::Ask(outcome) => return Ok(outcome),
+        LinkDecision::Open(parsed) => parsed,
+    };
     (browser.0)(parsed.as_str()).map_err(|detail| {
         AppError::BrowserFailed {
             url: parsed.to_string(),

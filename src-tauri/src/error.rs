@@ -41,7 +41,7 @@ impl Coded for AppError {
                     "copy the address and open it in your browser yourself if you trust it"
                 }
                 AppError::BrowserFailed { .. } => {
-                    "set a default web browser in your system settings, or copy the address into your browser"
+                    "copy the address shown here into your browser; to have Nupub open pages, set a default web browser in your system settings or the BROWSER environment variable"
                 }
                 AppError::LogUnavailable { .. } => {
                     "the log is in Nupub's state folder (~/.local/state/nupub/logs on Linux); open it from there"

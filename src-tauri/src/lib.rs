@@ -2,7 +2,9 @@
 //! under `crates/`; this crate wires them to the front end in `ui/`.
 
 pub mod account_commands;
+pub mod ci_commands;
 pub mod commands;
+pub mod diff_commands;
 pub mod error;
 pub mod launch;
 pub mod lifecycle_commands;
@@ -55,6 +57,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
         .manage(browser)
         .manage(account_commands::SignInTask::default())
         .manage(publish_commands::PublishTask::default())
+        .manage(diff_commands::DiffTask::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             launch::launch_files,
@@ -76,6 +79,10 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             account_commands::open_device_page,
             account_commands::switch_account,
             account_commands::sign_out,
+            account_commands::save_client_id,
+            account_commands::confirm_two_step,
+            account_commands::confirm_publish_email,
+            account_commands::key_guidance,
             account_commands::save_feed_key,
             account_commands::remove_feed_key,
             account_commands::scan_nuget_configs,
@@ -95,7 +102,12 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             lifecycle_commands::deprecate_versions,
             lifecycle_commands::fix_start,
             lifecycle_commands::fix_saved,
-            lifecycle_commands::fix_run
+            lifecycle_commands::fix_run,
+            ci_commands::ci_workflow_plan,
+            ci_commands::ci_write_workflow,
+            ci_commands::ci_diagnose,
+            diff_commands::package_changes,
+            diff_commands::cancel_package_changes
         ])
 }
 

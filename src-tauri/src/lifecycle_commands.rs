@@ -5,9 +5,9 @@
 
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::lifecycle::FeedVersion;
-use nupub_feeds::{Auth, CancellationToken, FeedClient, ProgressSink, Source};
+use nupub_feeds::{Auth, CancellationToken, FeedClient, Source};
 use nupub_lifecycle::deprecate::DeprecationRequest;
-use nupub_lifecycle::fix::{run_fix, FeedFixOps, FixPlan, FixState};
+use nupub_lifecycle::fix::{FixPlan, FixState};
 use nupub_lifecycle::listing::{
     plan_listing, run_listing, LifecycleSink, ListingPlan, ListingReport,
 };
@@ -152,42 +152,12 @@ pub async fn fix_run<R: tauri::Runtime>(
     id: String,
 ) -> Result<FixState, ErrorInfo> {
     let dir = fixes_dir()?;
-    let mut state = FixState::load(&dir, &feed, &id)
-        .map_err(|e| e.info())?
-        .ok_or_else(|| {
-            nupub_lifecycle::LifecycleError::FixNothingToDo {
-                reason: format!("no fix of {id} on {feed} was started"),
-            }
-            .info()
-        })?;
-    let (source, auth, client) = feed_of(&feed, Some(&state.plan.package)).await?;
-    let cancel = CancellationToken::new();
-    let progress: ProgressSink = nupub_feeds::no_progress();
-    let publish = |path: std::path::PathBuf| {
-        let (feed, progress, cancel) = (feed.clone(), progress.clone(), cancel.clone());
-        async move {
-            // The fix's own confirmation covers the warnings; blockers still refuse.
-            let request = crate::publish_commands::request(&path.to_string_lossy(), &feed, None);
-            let consent = nupub_publish::Consent::everything();
-            nupub_publish::publish(&request, &consent, &Default::default(), &progress, &cancel)
-                .await
-                .map(|o| o.report.summary())
-                .map_err(|e| e.info())
-        }
-    };
     let sink = events(app.clone());
-    let ops = FeedFixOps {
-        client: &client,
-        source: &source,
-        auth: &auth,
-        events: &sink,
-        cancel: &cancel,
-        publish,
-    };
-    run_fix(&mut state, &ops, &|s: &FixState| {
-        let _ = s.save(&dir);
+    let after_step = |s: &FixState| {
+        if let Err(e) = s.save(&dir) {
+            tracing::warn!(code = %e.info().code, "the fix's state could not be saved");
+        }
         let _ = app.emit(FIX_EVENT, s);
-    })
-    .await;
-    Ok(state)
+    };
+    Ok(nupub_publish::fix::run_saved_fix(&dir, &feed, &id, &sink, &after_step).await?)
 }

@@ -85,6 +85,37 @@ pub fn classify(
 }
 
 /// The links a package declares in its nuspec.
+/// What to do with a link the window asks to open.
+#[derive(Debug)]
+pub enum LinkDecision {
+    /// Open it in the browser now.
+    Open(Url),
+    /// A link from the package: the window asks first (this outcome says where it goes).
+    Ask(LinkOutcome),
+}
+
+/// Decides about `url` given the open package (its declared links and readme):
+/// trusted pages open at once, the package's own links only when `confirmed`,
+/// anything else is refused (see [`classify`]).
+pub fn decide(
+    url: &str,
+    package: Option<&Inspection>,
+    confirmed: bool,
+) -> Result<LinkDecision, AppError> {
+    let declared = package.map(package_links).unwrap_or_default();
+    let readme = package
+        .and_then(|i| i.readme.as_ref())
+        .and_then(|r| r.html.as_deref());
+    let (parsed, kind) = classify(url, &declared, readme)?;
+    if kind == LinkKind::FromPackage && !confirmed {
+        return Ok(LinkDecision::Ask(LinkOutcome::NeedsConfirmation {
+            host: parsed.host_str().unwrap_or_default().to_string(),
+            url: parsed.to_string(),
+        }));
+    }
+    Ok(LinkDecision::Open(parsed))
+}
+
 pub fn package_links(inspection: &Inspection) -> Vec<String> {
     let mut links = Vec::new();
     links.extend(inspection.project_url.clone());

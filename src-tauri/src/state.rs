@@ -81,10 +81,13 @@ pub type OpenUrl = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
 pub struct Browser(pub OpenUrl);
 
 impl Browser {
-    /// The user's default browser, through the opener plugin's Rust API.
+    /// `BROWSER` when set (as the sign-in does), else the system's default
+    /// browser: one rule for every page Nupub opens (`nupub_accounts::Browser`).
     pub fn system() -> Browser {
         Browser(Arc::new(|url: &str| {
-            tauri_plugin_opener::open_url(url, None::<&str>).map_err(|e| e.to_string())
+            nupub_accounts::Browser::System
+                .open(url)
+                .map_err(|e| e.to_string())
         }))
     }
 }

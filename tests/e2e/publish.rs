@@ -216,8 +216,8 @@ async fn publishes_to_the_local_feed_and_nuget_exe_installs_it() {
     assert!(summary.contains("MIT"), "{summary}");
     assert_eq!(
         focused(&window).await,
-        "confirm-cancel",
-        "Cancel is the default button"
+        "confirm-title",
+        "Confirm opens on its heading (the one focus rule), never on Publish: no key press publishes"
     );
     shot(&window, "publish-local-2-confirm").await;
 
@@ -633,8 +633,8 @@ async fn nuget_org_offline_still_asks_for_the_typed_phrase_and_cancel_publishes_
     );
     assert_eq!(
         focused(&window).await,
-        "confirm-cancel",
-        "Cancel is the default button"
+        "confirm-title",
+        "Confirm opens on its heading (the one focus rule), never on Publish: no key press publishes"
     );
     let publish = window.find("[data-testid=confirm-publish]").await;
     let disabled = || publish_disabled(&window);

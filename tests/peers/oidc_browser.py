@@ -8,7 +8,10 @@ pages) with a cookie jar, submitting each page's form the way a person would,
 and finally delivers the provider's redirect to Nupub's loopback listener.
 
 Environment:
-  NUPUB_TEST_LOGIN   login name (default "alice"; a name ending in "+mfa" gets amr mfa)
+  NUPUB_TEST_LOGIN   login name (default "alice"; a name ending in "+mfa" stands for a user
+                     who used two-step verification, which the ID token does not say)
+  NUPUB_TEST_LOGIN_FILE  a file holding the login name, read at each run (wins over
+                     NUPUB_TEST_LOGIN), so one app session can sign in as different people
   NUPUB_TEST_TAMPER  what to break on the way, for the tests that prove Nupub refuses it:
                      state      change the state in the redirect back to Nupub
                      drop_pkce  remove code_challenge from the authorization request
@@ -16,6 +19,8 @@ Environment:
                      client     ask for the code as another client (nupub-other-client)
                      redirect   deliver the answer to Nupub with the code removed
   NUPUB_TEST_BROWSER_LOG  a file to append the visited addresses to (never bodies)
+  NUPUB_TEST_COOKIES  a file to keep cookies in between runs, like a real browser that
+                      stays signed in (without it every run starts with no session)
 Standard library only.
 """
 import html.parser
@@ -75,6 +80,10 @@ def is_loopback_target(url, provider_origin):
 def main():
     url = sys.argv[1]
     login = os.environ.get("NUPUB_TEST_LOGIN", "alice")
+    login_file = os.environ.get("NUPUB_TEST_LOGIN_FILE")
+    if login_file and os.path.exists(login_file):
+        with open(login_file, encoding="utf-8") as f:
+            login = f.read().strip() or login
     tamper = os.environ.get("NUPUB_TEST_TAMPER", "")
     start = urllib.parse.urlsplit(url)
     provider_origin = f"{start.scheme}://{start.netloc}"
@@ -86,7 +95,18 @@ def main():
     elif tamper == "client":
         url = replace_query(url, lambda q: [(k, "nupub-other-client" if k == "client_id" else v) for k, v in q])
 
-    jar = http.cookiejar.CookieJar()
+    cookie_file = os.environ.get("NUPUB_TEST_COOKIES")
+    jar = http.cookiejar.MozillaCookieJar(cookie_file) if cookie_file else http.cookiejar.CookieJar()
+    if cookie_file and os.path.exists(cookie_file):
+        jar.load(ignore_discard=True, ignore_expires=True)
+    try:
+        return walk(url, login, tamper, provider_origin, jar)
+    finally:
+        if cookie_file:
+            jar.save(ignore_discard=True, ignore_expires=True)
+
+
+def walk(url, login, tamper, provider_origin, jar):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
     method, data = "GET", None
     for _ in range(30):

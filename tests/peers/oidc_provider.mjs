@@ -16,10 +16,24 @@
 //   prompt=consent (as Entra does), and every refresh rotates it (reuse is refused);
 // - each instance signs with its own fresh RSA key; NUPUB_TEST_TENANT_PATHS=1 lays it
 //   out like login.microsoftonline.com (see below);
-// - id_tokens carry profile claims, `tid` (a fixed tenant id) and `amr`;
-//   a login name ending in "+mfa" signs in with amr ["pwd","mfa"], any other with ["pwd"];
+// - id_tokens carry profile claims and `tid` (a fixed tenant id), and, like Microsoft's
+//   v2.0 ID tokens, NO `amr` and no `acr`: Microsoft's "ID token claims reference" lists
+//   neither for ID tokens, and documents `amr` ("mfa") only for v1.0 access tokens, which
+//   a client must not read. A login name ending in "+mfa" stands for a user who did use
+//   two-step verification: the token says nothing about it all the same;
+// - prompt=select_account (Microsoft's account picker) and prompt=login both show the
+//   sign-in page again even when the browser still has a session; without a prompt,
+//   a browser that kept its session cookie is answered with the same account silently;
 // - the device authorization grant (RFC 8628) is enabled.
 // Login and consent use the package's built-in pages (any login name, any password).
+//
+// CI issuer mode (NUPUB_TEST_CI_JOBS, a JSON object {job name: claims}): the provider
+// also acts as a CI's OIDC token issuer, the way GitHub Actions' is used by
+// Trusted Publishing. Each job is a confidential client (id = job name, secret
+// NUPUB_TEST_CI_SECRET) allowed the client_credentials grant; a request with
+// `resource=<audience>` gets a signed JWT access token whose `aud` is that
+// audience and which carries the job's claims (repository, repository_owner,
+// workflow_ref, job_workflow_ref, environment, ...) next to iss, jti, iat, exp.
 import crypto from "node:crypto";
 import http from "node:http";
 import Provider from "oidc-provider";
@@ -47,7 +61,6 @@ const signingKey = { ...privateKey.export({ format: "jwk" }), kid: crypto.random
 const TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"; // Microsoft's id for the consumer tenant
 
 function profileOf(accountId) {
-  const mfa = accountId.endsWith("+mfa");
   const user = accountId.replace(/\+mfa$/, "");
   return {
     sub: accountId,
@@ -56,12 +69,46 @@ function profileOf(accountId) {
     preferred_username: `${user}@example.test`,
     email: `${user}@example.test`,
     email_verified: true,
-    amr: mfa ? ["pwd", "mfa"] : ["pwd"],
   };
 }
 
+const ciJobs = process.env.NUPUB_TEST_CI_JOBS ? JSON.parse(process.env.NUPUB_TEST_CI_JOBS) : null;
+const ciClients = Object.keys(ciJobs || {}).map((job) => ({
+  client_id: job,
+  client_secret: process.env.NUPUB_TEST_CI_SECRET || "ci-secret",
+  grant_types: ["client_credentials"],
+  response_types: [],
+  redirect_uris: [],
+  token_endpoint_auth_method: "client_secret_post",
+}));
+const ciFeatures = ciJobs
+  ? {
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => undefined,
+        useGrantedResource: () => true,
+        // Any https audience is signed as asked, so a wrong audience reaches the
+        // relying party and is refused there (as with GitHub's token service).
+        getResourceServerInfo: (_ctx, resource) => ({
+          scope: "publish",
+          audience: resource,
+          accessTokenFormat: "jwt",
+          accessTokenTTL: 300,
+          jwt: { sign: { alg: "RS256" } },
+        }),
+      },
+    }
+  : {};
+
 const provider = new Provider(issuer, {
-  clients: [clientId, otherClientId].map((id) => ({
+  ...(ciJobs
+    ? {
+        extraTokenClaims: (_ctx, token) =>
+          token.kind === "ClientCredentials" && ciJobs[token.clientId] ? ciJobs[token.clientId] : undefined,
+      }
+    : {}),
+  clients: [...ciClients, ...[clientId, otherClientId].map((id) => ({
     client_id: id,
     client_name: id === clientId ? "Nupub (tests)" : "Another app (tests)",
     application_type: "native",
@@ -69,11 +116,11 @@ const provider = new Provider(issuer, {
     response_types: ["code"],
     grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
     redirect_uris: ["http://localhost", "http://localhost/callback", "http://127.0.0.1", "http://127.0.0.1/callback"],
-  })),
+  }))],
   jwks: { keys: [signingKey] },
   scopes: ["openid", "profile", "email", "offline_access"],
   claims: {
-    openid: ["sub", "tid", "amr", "acr", "auth_time"],
+    openid: ["sub", "tid", "auth_time"],
     profile: ["name", "preferred_username"],
     email: ["email", "email_verified"],
   },
@@ -84,6 +131,7 @@ const provider = new Provider(issuer, {
     deviceFlow: { enabled: true },
     revocation: { enabled: true },
     userinfo: { enabled: true },
+    ...ciFeatures,
   },
   pkce: { required: () => true },
   rotateRefreshToken: true,
@@ -103,17 +151,18 @@ const provider = new Provider(issuer, {
   cookies: { keys: ["nupub-tests-cookie-key"] },
 });
 
-// The built-in login page records no authentication methods; add them the way
-// a provider that ran a second factor would.
-const finish = provider.interactionFinished.bind(provider);
-provider.interactionFinished = async (req, res, result, options) => {
-  if (result?.login?.accountId) {
-    const { amr } = profileOf(result.login.accountId);
-    result.login.amr = amr;
-    result.login.acr = amr.includes("mfa") ? "urn:nupub-test:mfa" : "urn:nupub-test:pwd";
+// Microsoft's prompt=select_account shows its account picker, where the user picks
+// or adds an account. oidc-provider knows no such prompt; the nearest real
+// behaviour is its login page (shown again although a session exists), so the
+// authorization request is answered as prompt=login. The request is otherwise untouched.
+provider.use(async (ctx, next) => {
+  if (ctx.method === "GET" && /\/auth$/.test(ctx.path) && ctx.query.prompt === "select_account") {
+    console.log("prompt=select_account: showing the sign-in page (account picker)");
+    ctx.query = { ...ctx.query, prompt: "login" };
   }
-  return finish(req, res, result, options);
-};
+  await next();
+});
+
 // NUPUB_TEST_RESOURCE_REFRESH=1: Entra gives a token for another resource from
 // the same refresh token when the refresh asks for `{resource}/.default` (how
 // Nupub gets an Azure DevOps token); oidc-provider refuses any scope outside the

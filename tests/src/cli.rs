@@ -66,6 +66,22 @@ impl Nupub {
         child.wait_with_output().expect("wait for nupub")
     }
 
+    /// Runs `nupub ARGS` on a pseudo-terminal, in this runner's HOME and
+    /// cleared environment, with `input` typed ahead.
+    pub fn run_on_terminal(&self, args: &[&str], input: &str) -> Output {
+        crate::terminal::on_terminal(self.command(args), None, input, Duration::from_secs(60))
+    }
+
+    /// Runs `nupub ARGS` on a pseudo-terminal, typing `input` once `prompt` shows.
+    pub fn answer_on_terminal(&self, args: &[&str], prompt: &str, input: &str) -> Output {
+        crate::terminal::on_terminal(
+            self.command(args),
+            Some(prompt),
+            input,
+            Duration::from_secs(60),
+        )
+    }
+
     /// `nupub push PACKAGE ARGS… --yes`: a push confirmed on the command line.
     pub fn push(&self, package: impl AsRef<Path>, args: &[&str]) -> Output {
         let package = package.as_ref().to_string_lossy();

@@ -10,8 +10,10 @@
 //! | gnome-keyring | a real Secret Service in a private D-Bus session | [`secret_service`] |
 //! | the app under tauri-driver | the real window, driven over WebDriver | [`window`] |
 //! | the .deb unpacked, xdotool, a GTK drag source | the desktop around the app | [`desktop`] |
+//! | axe-core 4.14.1 (npm) | accessibility rules, injected into the real window | [`axe`] |
 //! | the `nupub` binary in a private HOME | the command line as a user runs it | [`cli`] |
 //! | capture server, fault-injecting proxy | fakes by necessity (no real peer records or breaks requests) | [`wire`] |
+//! | GitHub's token-request endpoint, nuget.org's token endpoint | fakes by necessity, with the real oidc-provider issuing the tokens and the real pynuget taking the push | [`ci`] |
 //! | V3 search with owners/verified | fake by necessity (no real peer serves nuget.org's search) | [`search`] |
 //! | nuget.org's deprecation API and registration, in front of pynuget | fake by necessity (no real peer implements it) | [`deprecation`] |
 //!
@@ -21,10 +23,13 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod account_window;
+pub mod axe;
+pub mod ci;
 pub mod cli;
 pub mod deprecation;
 pub mod desktop;
 pub mod http;
+pub mod mcs;
 pub mod nuget_exe;
 pub mod oidc;
 pub mod packages;
@@ -33,6 +38,7 @@ pub mod process;
 pub mod pynuget;
 pub mod search;
 pub mod secret_service;
+pub mod terminal;
 pub mod window;
 pub mod wire;
 

@@ -55,7 +55,22 @@ impl OidcProvider {
         Self::start_with(true, false)
     }
 
+    /// The provider also acting as a CI's OIDC token issuer (GitHub Actions'
+    /// claim set): `jobs` maps a job name to the claims its tokens carry (see
+    /// CI issuer mode in `peers/oidc_provider.mjs`); [`crate::ci`] uses it.
+    pub fn start_ci_issuer(jobs: &serde_json::Value) -> OidcProvider {
+        Self::start_configured(false, false, Some(jobs))
+    }
+
     fn start_with(tenant_paths: bool, resource_refresh: bool) -> OidcProvider {
+        Self::start_configured(tenant_paths, resource_refresh, None)
+    }
+
+    fn start_configured(
+        tenant_paths: bool,
+        resource_refresh: bool,
+        ci_jobs: Option<&serde_json::Value>,
+    ) -> OidcProvider {
         require(
             peers_dir().join("node_modules/oidc-provider/package.json"),
             "oidc-provider (npm package in tests/peers)",
@@ -76,6 +91,9 @@ impl OidcProvider {
                 if resource_refresh { "1" } else { "0" },
             )
             .env("NODE_ENV", "test");
+        if let Some(jobs) = ci_jobs {
+            command.env("NUPUB_TEST_CI_JOBS", jobs.to_string());
+        }
         let process = PeerProcess::spawn("oidc-provider", command);
         let provider = OidcProvider {
             process,

@@ -120,7 +120,7 @@ describe("app shell", () => {
     render(App);
     const alert = await screen.findByRole("alert");
     expect(alert.dataset.code).toBe("feed.no_data_dir");
-    expect(alert.textContent).toContain("no data folder");
+    expect(alert.textContent).toContain("No data folder");
     expect(alert.textContent).toContain("How to fix it: set HOME");
     await fireEvent.click(screen.getByRole("button", { name: "Dismiss this message" }));
     expect(screen.queryByRole("alert")).toBeNull();
@@ -474,8 +474,8 @@ describe("inspector tabs", () => {
     expect(groups.length).toBe(2);
     expect(groups[0].querySelector("summary")?.textContent).toContain(".NET 8.0");
     expect(within(groups[0]).getAllByTestId("dependency").map((r) => r.textContent?.replace(/\s+/g, " ").trim())).toEqual([
-      "Dep.One[1.0.0, )",
-      "Dep.Two[2.0.0, 3.0.0) exclude Build",
+      "Dep.One1.0.0 or later",
+      "Dep.Two2.0.0 or later, before 3.0.0 exclude Build",
     ]);
     expect(groups[1].textContent).toContain("No dependencies for this framework.");
     expect(groups[0].open).toBe(true);

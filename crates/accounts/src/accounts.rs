@@ -33,28 +33,66 @@ pub enum AccountKind {
     Unknown,
 }
 
-/// What the sign-in shows about two-step verification. Nupub never claims it is off:
-/// without `mfa` in `amr` it only says the provider did not show it.
+/// What signing out did, and what the user should hear about the feed keys.
+#[derive(Debug, Clone)]
+pub struct SignOutOutcome {
+    pub account: AccountStatus,
+    /// The feeds whose keys were removed from the keyring.
+    pub removed_keys: Vec<String>,
+    /// What happened to the keys, when it needs saying.
+    pub change: Option<crate::keys::KeyChange>,
+}
+
+impl SignOutOutcome {
+    /// The words for [`Self::change`] (keys are nuget.org's, where most live).
+    pub fn guidance(&self) -> Option<crate::keys::Guidance> {
+        self.change
+            .map(|change| crate::keys::guidance(crate::keys::NUGET_ORG, change))
+    }
+}
+
+/// What Nupub can say about two-step verification for an account.
+///
+/// Microsoft documents `amr` (which would say "mfa") only for v1.0 access
+/// tokens, which an app must not read; the v2.0 ID token Nupub gets does not
+/// list it (Microsoft identity platform, "ID token claims reference"). So for
+/// Microsoft accounts there is normally no evidence at all: the user can say
+/// themselves that it is on, and that is recorded as theirs ("you said so"),
+/// never as verified. Another OpenID provider that sends `amr` with `mfa` in the
+/// ID token is taken at its word (RFC 8176).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct MfaEvidence {
+    /// The signed ID token said `mfa` in `amr`.
     pub verified: bool,
-    /// "two-step sign-in verified" or "not shown by the provider".
+    /// The date (YYYY-MM-DD) the user said two-step verification is on, if they did.
+    pub user_confirmed: Option<String>,
+    /// One line for the account view and `nupub account status`.
     pub text: String,
 }
 
 impl MfaEvidence {
     pub fn from_amr(amr: &[String]) -> MfaEvidence {
+        MfaEvidence::of(amr, None)
+    }
+
+    pub fn of(amr: &[String], user_confirmed: Option<&str>) -> MfaEvidence {
         let verified = amr.iter().any(|m| m == "mfa");
+        let text = match (verified, user_confirmed) {
+            (true, _) => "shown by the sign-in (two-step verification was used)".to_string(),
+            (false, Some(date)) => {
+                format!("on, as you said on {date} (Microsoft does not tell apps)")
+            }
+            (false, None) => {
+                "not known: Microsoft does not tell apps whether two-step verification was used"
+                    .to_string()
+            }
+        };
         MfaEvidence {
             verified,
-            text: if verified {
-                "two-step sign-in verified"
-            } else {
-                "not shown by the provider"
-            }
-            .into(),
+            user_confirmed: user_confirmed.map(str::to_string),
+            text,
         }
     }
 }
@@ -78,6 +116,8 @@ pub struct AccountStatus {
     pub active: bool,
     /// The provider refused the stored sign-in: sign in again.
     pub needs_sign_in: bool,
+    /// The user ticked that nuget.org e-mails them on every publish from this account.
+    pub publish_email_confirmed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -224,12 +264,15 @@ impl Accounts {
         let client = client_for(config, &provider)?.set_redirect_uri(redirect);
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let nonce = CsrfToken::new_random();
-        let (url, state) = client
+        let mut request = client
             .authorize_url(CsrfToken::new_random)
             .add_scopes(oidc::SIGN_IN_SCOPES.map(|s| Scope::new(s.to_string())))
             .add_extra_param("nonce", nonce.secret())
-            .set_pkce_challenge(challenge)
-            .url();
+            .set_pkce_challenge(challenge);
+        if let Some(prompt) = config.prompt.parameter() {
+            request = request.add_extra_param("prompt", prompt);
+        }
+        let (url, state) = request.url();
         browser.open(url.as_str())?;
         progress(SignInStep::WaitingForBrowser);
         let callback = listener
@@ -346,6 +389,8 @@ impl Accounts {
             signed_in_at: now_rfc3339(),
             access_token_expires_at: expiry_of(response),
             needs_sign_in: false,
+            two_step_confirmed: None,
+            publish_email_confirmed: false,
         };
         // Refuse a broken settings file before anything is stored.
         settings::load(self.vault.config_dir())?;
@@ -358,7 +403,13 @@ impl Accounts {
             }
         }
         let id = record.id.clone();
+        let mut record = record;
         settings::update(self.vault.config_dir(), |s| {
+            // What the user told Nupub about this account stays across sign-ins.
+            if let Some(old) = s.accounts.iter().find(|a| a.id == id) {
+                record.two_step_confirmed = old.two_step_confirmed.clone();
+                record.publish_email_confirmed = old.publish_email_confirmed;
+            }
             s.accounts.retain(|a| a.id != id);
             s.accounts.push(record.clone());
             s.active_account = Some(id.clone());
@@ -493,6 +544,112 @@ impl Accounts {
         })
     }
 
+    /// Records (or withdraws) the user's own word that two-step verification
+    /// is on for an account: shown as "you said so", never as verified.
+    pub fn confirm_two_step(
+        &self,
+        selector: Option<&str>,
+        on: bool,
+    ) -> Result<AccountStatus, AccountError> {
+        let today = chrono::Utc::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string();
+        self.change_record(selector, |r| {
+            r.two_step_confirmed = on.then(|| today.clone());
+        })
+    }
+
+    /// Records (or withdraws) that nuget.org e-mails this account's owner on every publish.
+    pub fn confirm_publish_email(
+        &self,
+        selector: Option<&str>,
+        on: bool,
+    ) -> Result<AccountStatus, AccountError> {
+        self.change_record(selector, |r| r.publish_email_confirmed = on)
+    }
+
+    fn change_record(
+        &self,
+        selector: Option<&str>,
+        change: impl Fn(&mut AccountRecord),
+    ) -> Result<AccountStatus, AccountError> {
+        let id = self.find(selector)?.id;
+        let mut changed = None;
+        settings::update(self.vault.config_dir(), |s| {
+            let active = s.active_account.clone();
+            if let Some(record) = s.accounts.iter_mut().find(|a| a.id == id) {
+                change(record);
+                changed = Some(status_of(record, active.as_deref() == Some(id.as_str())));
+            }
+            Ok(())
+        })?;
+        changed.ok_or(AccountError::UnknownAccount(id))
+    }
+
+    /// Checks that a client id is known to the sign-in service, without signing
+    /// in: discovery, then a device-code request (Microsoft answers an unknown
+    /// app with `unauthorized_client`/`invalid_client`). The code asked for is
+    /// never shown or used. Answers false when the service offers no device
+    /// codes, so only the discovery could be checked.
+    pub async fn check_client_id(&self, config: &SignInConfig) -> Result<bool, AccountError> {
+        let provider = oidc::discover(&self.http, &config.authority).await?;
+        let Some(device_url) = provider.device_authorization_endpoint.clone() else {
+            return Ok(false);
+        };
+        let client = client_for(config, &provider)?
+            .set_device_authorization_url(DeviceAuthorizationUrl::from_url(device_url));
+        let answer: Result<StandardDeviceAuthorizationResponse, _> = client
+            .exchange_device_code()
+            .add_scopes(oidc::SIGN_IN_SCOPES.map(|s| Scope::new(s.to_string())))
+            .request_async(&self.http)
+            .await;
+        match answer.map_err(token_error) {
+            Ok(_) => Ok(true),
+            Err(AccountError::ProviderRefused { error, description })
+                if error == "invalid_client" || error == "unauthorized_client" =>
+            {
+                Err(AccountError::ClientIdUnknown {
+                    client_id: config.client_id.clone(),
+                    detail: description.unwrap_or(error),
+                })
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Signs an account out and, when `remove_keys`, removes every stored
+    /// feed key too (the user chose not to keep them). Answers the account,
+    /// the feeds whose keys were removed, and what to tell the user about the
+    /// keys (the same rule for the window and `nupub account logout`).
+    pub fn sign_out_with(
+        &self,
+        selector: Option<&str>,
+        remove_keys: bool,
+    ) -> Result<SignOutOutcome, AccountError> {
+        let account = self.sign_out(selector)?;
+        let mut removed = Vec::new();
+        if remove_keys {
+            for entry in self.vault.feed_keys()? {
+                self.vault.remove_feed_key(&entry.source)?;
+                removed.push(entry.source);
+            }
+        }
+        // Removed keys are always worth a word (they still work on the feed);
+        // kept keys only when no account is left to look after them.
+        let change = if !removed.is_empty() {
+            Some(crate::keys::KeyChange::SignedOutKeysRemoved)
+        } else {
+            (!self.vault.feed_keys()?.is_empty() && self.status()?.accounts.is_empty())
+                .then_some(crate::keys::KeyChange::SignedOutKeysKept)
+        };
+        Ok(SignOutOutcome {
+            account,
+            removed_keys: removed,
+            change,
+        })
+    }
+
     /// Signs an account out (the active one when `selector` is `None`): its
     /// tokens leave the vault and its record the settings file.
     #[tracing::instrument(err, skip(self))]
@@ -545,13 +702,14 @@ fn status_of(record: &AccountRecord, active: bool) -> AccountStatus {
         username: record.username.clone(),
         email: record.email.clone(),
         kind,
-        mfa: MfaEvidence::from_amr(&record.amr),
+        mfa: MfaEvidence::of(&record.amr, record.two_step_confirmed.as_deref()),
         tenant_id: record.tenant_id.clone(),
         issuer: record.issuer.clone(),
         signed_in_at: record.signed_in_at.clone(),
         access_token_expires_at: record.access_token_expires_at.clone(),
         active,
         needs_sign_in: record.needs_sign_in,
+        publish_email_confirmed: record.publish_email_confirmed,
     }
 }
 
@@ -598,11 +756,22 @@ mod tests {
     fn mfa_evidence_never_claims_it_is_off() {
         let on = MfaEvidence::from_amr(&["pwd".into(), "mfa".into()]);
         assert!(on.verified);
-        assert_eq!(on.text, "two-step sign-in verified");
+        assert!(on.text.starts_with("shown by the sign-in"), "{}", on.text);
         let unknown = MfaEvidence::from_amr(&["pwd".into()]);
         assert!(!unknown.verified);
-        assert_eq!(unknown.text, "not shown by the provider");
-        assert_eq!(MfaEvidence::from_amr(&[]).text, "not shown by the provider");
+        assert!(unknown.text.starts_with("not known"), "{}", unknown.text);
+        assert!(!unknown.text.contains("off"), "{}", unknown.text);
+        assert_eq!(MfaEvidence::from_amr(&[]).text, unknown.text);
+        // The user's word is theirs: never "verified".
+        let said = MfaEvidence::of(&[], Some("2026-03-01"));
+        assert!(!said.verified);
+        assert_eq!(said.user_confirmed.as_deref(), Some("2026-03-01"));
+        assert!(
+            said.text.contains("as you said on 2026-03-01"),
+            "{}",
+            said.text
+        );
+        assert!(!said.text.contains("verified"), "{}", said.text);
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub enum AccountError {
     #[error("the client id {0:?} is not valid")]
     BadClientId(String),
 
+    #[error("the sign-in service does not know the app {client_id}: {detail}")]
+    ClientIdUnknown { client_id: String, detail: String },
+
     #[error("the tenant {0:?} is not valid")]
     BadTenant(String),
 
@@ -118,6 +121,7 @@ impl Coded for AccountError {
             SecretStore { .. } => "account.secret_store_failed",
             NoClientId => "account.no_client_id",
             BadClientId(_) => "account.bad_client_id",
+            ClientIdUnknown { .. } => "account.client_id_unknown",
             BadTenant(_) => "account.bad_tenant",
             InsecureUrl { .. } => "account.insecure_url",
             RedirectNotLoopback { .. } => "account.redirect_not_loopback",
@@ -159,8 +163,9 @@ impl Coded for AccountError {
             ),
             NoSecretStore { .. } => no_secret_store_hint().into(),
             SecretStore { .. } => "unlock your keyring (or log in to the desktop again) and try once more".into(),
-            NoClientId => "register a public desktop app in Entra ID (see \"Signing in: register your own app\" in README.md), then run `nupub account login --client-id ID` or set NUPUB_CLIENT_ID".into(),
+            NoClientId => "register a public desktop app in Entra ID (see \"Signing in: register your own app\" in README.md), then enter its client ID in the window (Account, Sign in), run `nupub account login --client-id ID` or set NUPUB_CLIENT_ID".into(),
             BadClientId(_) => "copy the Application (client) ID from the app's overview page in Entra ID; it looks like 00000000-0000-0000-0000-000000000000".into(),
+            ClientIdUnknown { .. } => "check that you copied the Application (client) ID (not the Directory or Object ID) and that the registration allows \"Accounts in any organizational directory and personal Microsoft accounts\"".into(),
             BadTenant(_) => "use common, consumers, organizations, a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com".into(),
             InsecureUrl { .. } => "use an https:// address (plain http is allowed only for 127.0.0.1, ::1 or localhost)".into(),
             RedirectNotLoopback { .. } => "use a loopback address such as http://localhost:{port} or http://127.0.0.1:{port}/callback in NUPUB_REDIRECT_URI".into(),

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod browser;
 pub mod error;
 pub mod expiry;
+pub mod keys;
 pub mod loopback;
 pub mod oidc;
 pub mod secret;
@@ -24,6 +25,7 @@ pub use accounts::{
 };
 pub use browser::Browser;
 pub use error::AccountError;
-pub use oidc::{SignInConfig, SignInOptions};
+pub use keys::{FeedKind, KeyError};
+pub use oidc::{SignInConfig, SignInOptions, SignInPrompt};
 pub use secret::Secret;
 pub use vault::{FeedKeyEntry, KeyMetadata, KeyScope, Vault};

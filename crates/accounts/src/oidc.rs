@@ -35,6 +35,36 @@ pub struct SignInOptions {
     pub redirect_template: Option<String>,
     /// How long to wait for the browser (default 5 minutes).
     pub browser_timeout: Option<Duration>,
+    /// What the browser sign-in asks the provider to show (nothing special by default).
+    pub prompt: SignInPrompt,
+}
+
+/// OpenID Connect `prompt` for a browser sign-in (Microsoft supports both values).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SignInPrompt {
+    /// No prompt: a browser that is still signed in may answer at once.
+    #[default]
+    Default,
+    /// `select_account`: let the user pick or add another account ("another account").
+    SelectAccount,
+    /// `login`: ask for the credentials again, so the answer reflects a fresh
+    /// sign-in (after turning on two-step verification: "Check again").
+    Login,
+}
+
+impl SignInPrompt {
+    /// The `prompt` parameter's value, if any.
+    pub fn parameter(self) -> Option<&'static str> {
+        match self {
+            SignInPrompt::Default => None,
+            SignInPrompt::SelectAccount => Some("select_account"),
+            SignInPrompt::Login => Some("login"),
+        }
+    }
 }
 
 impl SignInOptions {
@@ -63,6 +93,7 @@ pub struct SignInConfig {
     pub authority: String,
     pub redirect_template: String,
     pub browser_timeout: Duration,
+    pub prompt: SignInPrompt,
 }
 
 impl SignInConfig {
@@ -99,6 +130,7 @@ impl SignInConfig {
             authority,
             redirect_template,
             browser_timeout: options.browser_timeout.unwrap_or(Duration::from_secs(300)),
+            prompt: options.prompt,
         })
     }
 }

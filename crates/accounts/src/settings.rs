@@ -74,6 +74,12 @@ pub struct AccountRecord {
     /// The provider refused the stored refresh token: the user must sign in again.
     #[serde(default)]
     pub needs_sign_in: bool,
+    /// The date the user said two-step verification is on (their word, not evidence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_step_confirmed: Option<String>,
+    /// The user ticked that nuget.org e-mails them on every publish from this account.
+    #[serde(default)]
+    pub publish_email_confirmed: bool,
 }
 
 /// What Nupub remembers about a stored feed key (never the key).

@@ -80,6 +80,9 @@ pub struct FeedKeyEntry {
     pub expires: Option<String>,
     /// Days until expiry (negative when expired); `None` without an expiry date.
     pub expires_in_days: Option<i64>,
+    /// Whether the key expires within [`crate::expiry::REMIND_DAYS`] (or has expired):
+    /// the one threshold every screen warns from.
+    pub expires_soon: bool,
     pub created: String,
     /// Your user name on the feed, saved with the key.
     pub owner: Option<String>,
@@ -253,6 +256,8 @@ impl Vault {
                 glob: record.glob,
                 expires: record.expires,
                 expires_in_days,
+                expires_soon: expires_in_days
+                    .is_some_and(|days| days <= crate::expiry::REMIND_DAYS),
                 created: record.created,
                 owner: record.owner,
                 in_store,

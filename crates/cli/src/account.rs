@@ -1,7 +1,10 @@
 //! `nupub account login|status|logout`: Microsoft sign-in. Never prints a token.
 
 use clap::{Args, Subcommand};
-use nupub_accounts::{AccountError, AccountStatus, Accounts, Browser, SignInConfig, SignInOptions};
+use nupub_accounts::keys::KeyChange;
+use nupub_accounts::{
+    AccountError, AccountStatus, Accounts, Browser, SignInConfig, SignInOptions, SignInPrompt,
+};
 use nupub_error::Coded;
 use std::process::ExitCode;
 
@@ -24,6 +27,30 @@ enum AccountCommand {
         /// The Application (client) ID of your app registration (else NUPUB_CLIENT_ID, else the saved one).
         #[arg(long)]
         client_id: Option<String>,
+        /// Let Microsoft show its account picker (sign in with another account).
+        #[arg(long, conflicts_with = "fresh")]
+        another_account: bool,
+        /// Ask for your credentials again instead of reusing the browser's session
+        /// (for example after turning on two-step verification).
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// Say yourself that two-step verification is on for an account (Microsoft
+    /// does not tell apps); shown as "as you said", never as verified.
+    TwoStep {
+        /// The account (id, user name or e-mail); the active one by default.
+        #[arg(long)]
+        account: Option<String>,
+        /// Withdraw what you said.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Say that nuget.org e-mails you on every publish from an account.
+    PublishEmail {
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        off: bool,
     },
     /// Show the signed-in accounts, the active one, e-mail, two-step evidence and token expiry.
     Status {
@@ -32,7 +59,13 @@ enum AccountCommand {
         json: bool,
     },
     /// Sign out (the active account, or the one named by id, user name or e-mail).
-    Logout { account: Option<String> },
+    /// The stored publish keys stay unless --remove-keys is given.
+    Logout {
+        account: Option<String>,
+        /// Also remove every stored feed API key from the keyring.
+        #[arg(long)]
+        remove_keys: bool,
+    },
 }
 
 fn fail(error: &AccountError) -> ExitCode {
@@ -51,6 +84,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, AccountError> {
 }
 
 pub fn run(args: AccountArgs) -> ExitCode {
+    // nupub-ci (issue 19): in CI nobody can finish a sign-in, so never wait for one.
+    if matches!(args.command, AccountCommand::Login { .. }) {
+        if let Some(refusal) = crate::ci::refuse_sign_in_in_ci() {
+            eprintln!("{refusal}");
+            return ExitCode::from(2);
+        }
+    }
     match run_inner(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
@@ -63,11 +103,21 @@ fn run_inner(args: AccountArgs) -> Result<(), AccountError> {
             device,
             tenant,
             client_id,
+            another_account,
+            fresh,
         } => {
             let accounts = Accounts::system()?;
+            let prompt = if another_account {
+                SignInPrompt::SelectAccount
+            } else if fresh {
+                SignInPrompt::Login
+            } else {
+                SignInPrompt::Default
+            };
             let options = SignInOptions {
                 client_id: client_id.clone(),
                 tenant,
+                prompt,
                 ..SignInOptions::default()
             }
             .with_env();
@@ -109,13 +159,50 @@ fn run_inner(args: AccountArgs) -> Result<(), AccountError> {
             }
             Ok(())
         }
-        AccountCommand::Logout { account } => {
+        AccountCommand::TwoStep { account, off } => {
+            let status = Accounts::system()?.confirm_two_step(account.as_deref(), !off)?;
+            println!(
+                "{}: two-step verification {}.",
+                who(&status),
+                status.mfa.text
+            );
+            Ok(())
+        }
+        AccountCommand::PublishEmail { account, off } => {
+            let status = Accounts::system()?.confirm_publish_email(account.as_deref(), !off)?;
+            println!(
+                "{}: e-mail on every publish {}.",
+                who(&status),
+                if status.publish_email_confirmed {
+                    "ticked"
+                } else {
+                    "not ticked"
+                }
+            );
+            Ok(())
+        }
+        AccountCommand::Logout {
+            account,
+            remove_keys,
+        } => {
             let accounts = Accounts::system()?;
-            let out = accounts.sign_out(account.as_deref())?;
+            let out = accounts.sign_out_with(account.as_deref(), remove_keys)?;
             println!(
                 "Signed out {}; its tokens were removed from the keyring.",
-                who(&out)
+                who(&out.account)
             );
+            for source in &out.removed_keys {
+                println!("Removed the API key for {source}.");
+            }
+            if let (Some(change), Some(advice)) = (out.change, out.guidance()) {
+                println!("{}", advice.text);
+                if let Some(url) = advice.url {
+                    println!("  {url}");
+                }
+                if change == KeyChange::SignedOutKeysKept {
+                    println!("  (to remove them now: nupub account logout --remove-keys, or nupub key remove --source NAME)");
+                }
+            }
             Ok(())
         }
     }

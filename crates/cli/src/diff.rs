@@ -129,7 +129,7 @@ fn feed(args: &DiffArgs) -> Result<Feed, Failure> {
     let api_key = if source.kind == FeedKind::NugetOrg {
         None
     } else {
-        crate::push::resolve_key(&args.feed, &source)
+        crate::push::resolve_key(&args.feed, &source)?
     };
     let cache = match &args.cache_dir {
         Some(dir) => dir.clone(),
@@ -332,7 +332,10 @@ pub fn baseline_finding(
         )
     })?;
     let request = BaselineRequest::parse(given, &cwd).map_err(|e| e.info())?;
-    let new = Package::open(package).map_err(|e| e.info())?;
+    // An unreadable package has its own findings; there is nothing to compare.
+    let Ok(new) = Package::open(package) else {
+        return Ok(None);
+    };
     let old = match (&request, source) {
         (BaselineRequest::File(path), _) => Package::open(path).map_err(|e| e.info())?,
         (_, None) => {

@@ -2,7 +2,7 @@
 //! from stdin or a hidden prompt, never from the command line, and never printed.
 
 use clap::{Args, Subcommand};
-use nupub_accounts::vault::parse_date;
+use nupub_accounts::keys::{check_key, check_metadata, guidance, KeyChange};
 use nupub_accounts::{AccountError, KeyMetadata, KeyScope, Secret, Vault};
 use nupub_error::Coded;
 use std::io::{IsTerminal, Read};
@@ -55,9 +55,17 @@ pub fn run(args: KeyArgs) -> ExitCode {
     match run_inner(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}", e.info());
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn say_guidance(source: &str, change: KeyChange) {
+    let advice = guidance(source, change);
+    println!("{}", advice.text);
+    if let Some(url) = advice.url {
+        println!("  {url}");
     }
 }
 
@@ -83,7 +91,8 @@ fn read_key(source: &str) -> Result<Secret, AccountError> {
     Ok(key)
 }
 
-fn run_inner(args: KeyArgs) -> Result<(), AccountError> {
+fn run_inner(args: KeyArgs) -> Result<(), nupub_error::ErrorInfo> {
+    let info = |e: AccountError| e.info();
     match args.command {
         KeyCommand::Set {
             source,
@@ -93,38 +102,41 @@ fn run_inner(args: KeyArgs) -> Result<(), AccountError> {
             glob,
             owner,
         } => {
-            if let Some(date) = &expires {
-                parse_date(date)?;
-            }
-            let owner = nupub_accounts::settings::check_owner(owner.as_deref())?;
             let scopes = scopes
                 .iter()
                 .map(|s| {
                     KeyScope::parse(s)
                         .ok_or_else(|| AccountError::BadScope(s.chars().take(50).collect()))
                 })
-                .collect::<Result<Vec<_>, _>>()?;
-            let vault = Vault::system()?;
-            let key = read_key(&source)?;
-            vault.set_feed_key(
-                &source,
-                key,
-                KeyMetadata {
-                    label,
-                    scopes,
-                    glob,
-                    expires,
-                    owner: owner.clone(),
-                },
-            )?;
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(info)?;
+            let mut metadata = KeyMetadata {
+                label,
+                scopes,
+                glob,
+                expires,
+                owner,
+            };
+            let today = nupub_accounts::keys::today_utc();
+            check_metadata(&source, &mut metadata, today).map_err(|e| e.info())?;
+            let vault = Vault::system().map_err(info)?;
+            let key = read_key(&source).map_err(info)?;
+            check_key(&source, &key).map_err(|e| e.info())?;
+            let key = Secret::new(key.expose().trim());
+            let replaced = vault.feed_key(&source).map_err(info)?.is_some();
+            let owner = metadata.owner.clone();
+            vault.set_feed_key(&source, key, metadata).map_err(info)?;
             println!("Stored the API key for {source} in the keyring.");
             if let Some(owner) = owner {
                 println!("Your user name on {source}: {owner}.");
             }
+            if replaced {
+                say_guidance(&source, KeyChange::Replaced);
+            }
             Ok(())
         }
         KeyCommand::List { json } => {
-            let keys = Vault::system()?.feed_keys()?;
+            let keys = Vault::system().and_then(|v| v.feed_keys()).map_err(info)?;
             if json {
                 println!(
                     "{}",
@@ -165,8 +177,11 @@ fn run_inner(args: KeyArgs) -> Result<(), AccountError> {
             Ok(())
         }
         KeyCommand::Remove { source } => {
-            Vault::system()?.remove_feed_key(&source)?;
+            Vault::system()
+                .and_then(|v| v.remove_feed_key(&source))
+                .map_err(info)?;
             println!("Removed the API key for {source}.");
+            say_guidance(&source, KeyChange::Removed);
             Ok(())
         }
     }

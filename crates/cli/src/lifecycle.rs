@@ -91,11 +91,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))
 }
 
-fn auth_for(target: &SourceArgs, source: &Source) -> Auth {
-    Auth {
-        api_key: resolve_key(target, source),
+fn auth_for(target: &SourceArgs, source: &Source) -> Result<Auth, Failure> {
+    Ok(Auth {
+        api_key: resolve_key(target, source)?,
         bearer_token: None,
-    }
+    })
 }
 
 /// Progress on stderr.
@@ -150,7 +150,7 @@ pub fn run_versions(args: VersionsArgs) -> ExitCode {
 
 fn versions_inner(args: VersionsArgs) -> Result<serde_json::Value, Failure> {
     let source = resolve_source(&args.target)?;
-    let auth = auth_for(&args.target, &source);
+    let auth = auth_for(&args.target, &source)?;
     let client = FeedClient::new()?;
     let view = runtime()?.block_on(load_view(&client, &source, &auth, &args.id))?;
     if !args.target.json {
@@ -279,7 +279,7 @@ fn bulk_inner(args: BulkListingArgs, relist: bool) -> Result<ListingReport, Fail
     let selection = Selection::parse(args.versions.as_deref().unwrap_or_default())
         .map_err(|e| Failure::from(e.info()))?;
     let source = resolve_source(&args.target)?;
-    let auth = auth_for(&args.target, &source);
+    let auth = auth_for(&args.target, &source)?;
     let client = FeedClient::new()?;
     let runtime = runtime()?;
     let view = runtime.block_on(load_view(&client, &source, &auth, &args.id))?;
@@ -352,7 +352,7 @@ fn deprecate_inner(args: DeprecateArgs) -> Result<serde_json::Value, Failure> {
     }
     let selection = Selection::parse(&args.versions).map_err(|e| Failure::from(e.info()))?;
     let source = resolve_source(&args.target)?;
-    let auth = auth_for(&args.target, &source);
+    let auth = auth_for(&args.target, &source)?;
     let client = FeedClient::new()?;
     let runtime = runtime()?;
     let view = runtime.block_on(load_view(&client, &source, &auth, &args.id))?;

@@ -2,9 +2,13 @@
 //!
 //! Exit codes shared by every command: 0 success, 1 failure (explained on
 //! stderr), 2 usage error (clap's own), and command-specific codes documented
-//! on the command (for example 3 from `push` when the version already exists).
+//! on the command (3 from `push` when the version already exists and from
+//! `ci workflow --write` when the file exists, 4 from `ci doctor` when no
+//! known cause was found, 130 after Ctrl-C). With `CI` set or no terminal,
+//! nothing prompts or waits.
 
 mod account;
+mod ci;
 mod diff;
 mod inspect;
 mod key;
@@ -25,6 +29,9 @@ use std::process::ExitCode;
     name = "nupub",
     version,
     about = "Inspect, check and publish NuGet packages",
+    after_help = "Exit codes: 0 success, 1 failed (explained), 2 usage or confirmation needed (add --yes), \
+3 already exists (push; ci workflow --write without --force), 4 no known cause (ci doctor), 130 stopped with Ctrl-C.\n\
+In CI (CI=true) or without a terminal nothing prompts or waits.",
     long_about = "Nupub inspects a .nupkg, tells you what nuget.org would reject before anything is sent, \
 and publishes it to nuget.org, another feed or a local folder.\n\nThe desktop app (nupub-app) does the same in a window."
 )]
@@ -39,7 +46,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print Nupub's version.
-    Version,
+    Version {
+        /// Print it as JSON (`{"version": "..."}`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what is inside a .nupkg: identity, licence, frameworks, dependencies, files, signature.
     Inspect(inspect::InspectArgs),
     /// Tell what nuget.org (or another feed) would reject or warn about, before anything is sent;
@@ -70,14 +81,24 @@ enum Command {
     /// What a package changes since an earlier version, down to the public API, and the
     /// version bump it needs. Exit 0 the bump is enough, 3 it is too small, 1 failed, 2 usage.
     Diff(diff::DiffArgs),
+    /// Publishing from CI: `ci doctor` names the cause of a failed job from its log,
+    /// `ci workflow` writes a GitHub Actions workflow and gives nuget.org's policy values.
+    Ci(ci::CiArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     log::init(cli.verbose);
     match cli.command {
-        Command::Version => {
-            println!("nupub {}", env!("CARGO_PKG_VERSION"));
+        Command::Version { json } => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "version": env!("CARGO_PKG_VERSION") })
+                );
+            } else {
+                println!("nupub {}", env!("CARGO_PKG_VERSION"));
+            }
             ExitCode::SUCCESS
         }
         Command::Inspect(args) => inspect::run(args),
@@ -91,5 +112,6 @@ fn main() -> ExitCode {
         Command::Deprecate(args) => lifecycle::run_deprecate(args),
         Command::Sources(args) => sources::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Ci(args) => ci::run(args),
     }
 }

@@ -53,6 +53,8 @@ pub struct SourceArgs {
     pub source: Option<String>,
     #[arg(long, short = 'k', help = crate::key_arg::HELP, value_parser = crate::key_arg::parse)]
     pub api_key: Option<ApiKey>,
+    #[command(flatten)] // nupub-ci (issue 19): --api-key-env NAME
+    pub key_env: crate::ci::KeyEnvArgs,
     /// Read only this nuget.config file.
     #[arg(long)]
     pub configfile: Option<PathBuf>,
@@ -84,6 +86,8 @@ pub struct PushArgs {
     /// A set: uploads at once where the dependency order allows.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=16))]
     pub concurrency: u8,
+    #[command(flatten)] // nupub-ci (issue 19): --trusted-publishing --user NAME
+    pub ci: crate::ci::CiPushArgs,
 }
 
 #[derive(Debug, Args)]
@@ -242,17 +246,22 @@ pub(crate) fn resolve_source(args: &SourceArgs) -> Result<Source, Failure> {
     Ok(source)
 }
 
+/// The key given for this run: `--api-key-env NAME` (an unset variable is an error), then `--api-key`.
+pub(crate) fn given_key(args: &SourceArgs) -> Result<Option<ApiKey>, Failure> {
+    Ok(crate::ci::key_from_env(&args.key_env)?.or_else(|| args.api_key.clone()))
+}
+
 /// The key for `source` by the publish core's lookup (given, NUGET_API_KEY, the keyring).
-pub(crate) fn resolve_key(args: &SourceArgs, source: &Source) -> Option<ApiKey> {
-    if let Some(key) = args.api_key.clone() {
-        return Some(key);
+pub(crate) fn resolve_key(args: &SourceArgs, source: &Source) -> Result<Option<ApiKey>, Failure> {
+    if let Some(key) = given_key(args)? {
+        return Ok(Some(key));
     }
     let mut lookup = nupub_publish::credential::Lookup::system(None);
     let found = nupub_publish::credential::resolve_offline(source, &mut lookup);
     if let Some(note) = &found.note {
         eprintln!("note: {note}");
     }
-    found.auth.api_key
+    Ok(found.auth.api_key)
 }
 
 /// Human-readable lines go to stdout, or to stderr when stdout carries JSON.
@@ -429,9 +438,7 @@ fn consent_for(plan: &Plan, yes: bool) -> Result<Consent, Failure> {
         return Ok(Consent::everything());
     }
     let what = format!("{} {}", plan.package.id, plan.package.version);
-    if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true"))
-        || !std::io::stdin().is_terminal()
-    {
+    if crate::ci::never_prompt() {
         return Err(Failure::Usage(format!(
             "publishing {what} to {} needs confirmation: run it in a terminal, or add --yes",
             plan.feed.label
@@ -471,6 +478,30 @@ fn consent_for(plan: &Plan, yes: bool) -> Result<Consent, Failure> {
     Ok(consent)
 }
 
+/// The key a push (or a set) is given: nupub-ci (issue 19): a key from
+/// --api-key-env or Trusted Publishing is the given key; else --api-key.
+pub(crate) fn push_key(
+    args: &PushArgs,
+    scope: &ConfigScope,
+    feed: Option<&str>,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Option<ApiKey>, Failure> {
+    let key_given = args.target.api_key.is_some() || std::env::var_os("NUGET_API_KEY").is_some();
+    let (source, _) = scope.resolve(feed)?;
+    let ci_key = crate::ci::key_for_push(
+        &args.ci,
+        &args.target.key_env,
+        key_given,
+        &source,
+        runtime,
+        args.target.json,
+    )?;
+    match ci_key {
+        Some(key) => Ok(Some(key)),
+        None => given_key(&args.target),
+    }
+}
+
 fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
     let json = args.target.json;
     let scope = scope(&args.target)?;
@@ -482,9 +513,9 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
         "none" => SymbolsChoice::None,
         path => SymbolsChoice::File(PathBuf::from(path)),
     };
-    request.key = args.target.api_key.clone();
     let runtime = nupub_feeds::runtime()
         .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
+    request.key = push_key(&args, &request.scope, request.feed.as_deref(), &runtime)?;
     let prepared = runtime.block_on(prepare(&request))?;
     for warning in &prepared.config_warnings {
         eprintln!("note: {warning}");
@@ -645,7 +676,7 @@ fn listing_inner(args: ListingArgs, relist: bool) -> Result<serde_json::Value, F
         feed,
         id: args.id.clone(),
         version: args.version.clone(),
-        key: args.target.api_key.clone(),
+        key: given_key(&args.target)?,
         remove_from_folder,
     };
     let runtime = nupub_feeds::runtime()

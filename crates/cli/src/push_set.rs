@@ -256,10 +256,11 @@ fn inner(
             "--symbols applies to one package: in a set each .snupkg is paired with its .nupkg by id and version".into(),
         ));
     }
-    let mut request = SetRequest::new(args.files.clone(), feed, scope);
-    request.key = args.target.api_key.clone();
     let runtime = nupub_feeds::runtime()
         .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
+    let key = crate::push::push_key(args, &scope, feed.as_deref(), &runtime)?;
+    let mut request = SetRequest::new(args.files.clone(), feed, scope);
+    request.key = key;
     let prepared = runtime.block_on(prepare_set(&request))?;
     let plan = prepared.plan.clone();
     show_plan(&plan);

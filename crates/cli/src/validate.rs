@@ -40,8 +40,9 @@ pub struct ValidateArgs {
     /// Read only this nuget.config file (with --source).
     #[arg(long, requires = "source")]
     pub configfile: Option<PathBuf>,
-    /// Compare with this earlier version (a .nupkg, or a version on --source) and
-    /// warn when the version bump is smaller than the changes need.
+    /// Compare with this earlier version (a .nupkg, a version on --source, or
+    /// `auto`: the highest lower version on --source, the default with --source)
+    /// and warn when the version bump is smaller than the changes need.
     #[arg(long, value_name = "FILE|VERSION")]
     pub baseline: Option<String>,
     /// Seconds to wait for each answer from the feed (with --source).
@@ -93,7 +94,11 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     if let Some(finding) = unreachable {
         report.findings.insert(0, *finding);
     }
-    if let Some(given) = &args.baseline {
+    let baseline = args
+        .baseline
+        .clone()
+        .or(source.as_ref().map(|_| "auto".to_string()));
+    if let Some(given) = &baseline {
         let auth = nupub_feeds::Auth {
             api_key: source.as_ref().and_then(|s| key_for(s, &args)),
             bearer_token: None,
@@ -158,11 +163,13 @@ fn key_for(source: &Source, args: &ValidateArgs) -> Option<nupub_feeds::ApiKey> 
         api_key: args.api_key.clone(),
         configfile: args.configfile.clone(),
         json: args.json,
+        key_env: crate::ci::KeyEnvArgs { api_key_env: None }, // nupub-ci (issue 19)
     };
     if source.kind == nupub_feeds::FeedKind::NugetOrg {
         None
     } else {
-        crate::push::resolve_key(&key_args, source)
+        // With no --api-key-env here, the lookup cannot fail.
+        crate::push::resolve_key(&key_args, source).ok().flatten()
     }
 }
 

@@ -144,16 +144,38 @@ fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
     let login = nupub(home.path(), &env, &["account", "login"], "");
     assert!(login.status.success(), "{}", text(&login));
     assert!(text(&login).contains("Signed in as ann@example.test"));
-    assert!(text(&login).contains("two-step sign-in verified"));
+    // Ann used two-step verification; the v2.0 ID token does not say so, and neither does Nupub.
+    assert!(
+        text(&login).contains("two-step:  not known"),
+        "{}",
+        text(&login)
+    );
     outputs.push(text(&login));
 
-    let key = "oy2-cli-secret-key-5678";
+    // A key nuget.org's shape refuses is not stored.
+    let refused = nupub(
+        home.path(),
+        &env,
+        &["key", "set", "--source", "nuget.org"],
+        "not-a-key\n",
+    );
+    assert_exit(&refused, 1);
+    assert!(
+        text(&refused).contains("[account.key_not_nuget_org]"),
+        "{}",
+        text(&refused)
+    );
+    assert!(!text(&refused).contains("not-a-key"), "{}", text(&refused));
+    outputs.push(text(&refused));
+
+    let key = "oy2clisecretkey5678abcdefghijklmnopqrstuvwxyza";
+    let expires = in_days(200);
     let set = cli(home.path(), &env).set_key(
         "nuget.org",
         key,
         &[
             "--expires",
-            "2099-01-31",
+            &expires,
             "--label",
             "laptop",
             "--scope",
@@ -166,7 +188,7 @@ fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
     assert!(status.status.success(), "{}", text(&status));
     let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(json["accounts"][0]["username"], "ann@example.test");
-    assert_eq!(json["accounts"][0]["mfa"]["verified"], true);
+    assert_eq!(json["accounts"][0]["mfa"]["verified"], false);
     assert_eq!(json["active"], json["accounts"][0]["id"]);
     outputs.push(text(&status));
 
@@ -179,7 +201,7 @@ fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
     outputs.push(text(&list));
     let list = nupub(home.path(), &env, &["key", "list"], "");
     assert!(
-        text(&list).contains("expires 2099-01-31"),
+        text(&list).contains(&format!("expires {expires}")),
         "{}",
         text(&list)
     );
@@ -249,10 +271,19 @@ fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("[account.empty_secret]"));
 
-    // Logout and key removal clear the keyring.
+    // Logout clears the account's tokens; the publish keys stay, and it says so
+    // with the exact nuget.org page.
     let out = nupub(home.path(), &env, &["account", "logout"], "");
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(lookup(&format!("account:{account}")), "");
+    assert_eq!(lookup("feed:nuget.org"), key);
+    assert!(text(&out).contains("publish keys stay"), "{}", text(&out));
+    assert!(
+        text(&out).contains("https://www.nuget.org/account/apikeys"),
+        "{}",
+        text(&out)
+    );
+    // Removing a key says that nuget.org still accepts it.
     let out = nupub(
         home.path(),
         &env,
@@ -261,6 +292,12 @@ fn full_login_key_save_and_push_leave_no_secret_in_any_file_or_output() {
     );
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(lookup("feed:nuget.org"), "");
+    assert!(text(&out).contains("still accepts it"), "{}", text(&out));
+    assert!(
+        text(&out).contains("https://www.nuget.org/account/apikeys"),
+        "{}",
+        text(&out)
+    );
     let out = nupub(home.path(), &env, &["account", "status"], "");
     assert!(text(&out).contains("No account is signed in"));
 }
@@ -306,7 +343,7 @@ fn without_a_browser_login_falls_back_to_a_device_code() {
         stdout.contains("Signed in as gina@example.test"),
         "{stdout}"
     );
-    assert!(stdout.contains("not shown by the provider"), "{stdout}");
+    assert!(stdout.contains("not known"), "{stdout}");
 }
 
 #[test]
@@ -512,4 +549,13 @@ fn bearer_get(url: &str, token: &str) -> (u16, String) {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let (body, status) = text.rsplit_once('\n').unwrap();
     (status.trim().parse().unwrap(), body.to_string())
+}
+
+/// The date `days` from today (UTC), YYYY-MM-DD, as `date` prints it.
+fn in_days(days: u32) -> String {
+    let out = Command::new("date")
+        .args(["-u", "-d", &format!("+{days} days"), "+%Y-%m-%d"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }

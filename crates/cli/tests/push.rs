@@ -7,9 +7,8 @@ use nupub_testkit::packages::{make_nupkg, make_snupkg};
 use nupub_testkit::pynuget::{read, PyNuGet, StaticV3Index};
 use nupub_testkit::secret_service::SecretService;
 use nupub_testkit::wire::{Fault, FaultProxy};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
 const KEY: &str = "cli-key-0123456789";
@@ -229,29 +228,10 @@ fn sources_and_a_key_from_the_keyring() {
     );
 }
 
-/// Runs `nupub ARGS` on a pseudo-terminal (util-linux `script`), typing `input`.
+/// Runs `nupub ARGS` on a pseudo-terminal (the runner clears the environment,
+/// CI=true included), typing `input` once nupub asks.
 fn nupub_on_terminal(home: &Path, args: &[&str], input: &str) -> Output {
-    let quoted: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_nupub").to_string())
-        .chain(args.iter().map(|a| a.to_string()))
-        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-        .collect();
-    let mut child = Command::new("script")
-        .args(["-qec", &quoted.join(" "), "/dev/null"])
-        .current_dir(home)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    // Give the prompt a moment, then answer.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    child.wait_with_output().unwrap()
+    cli(home, &[]).answer_on_terminal(args, "Publish it? [y/N]", input)
 }
 
 #[test]
@@ -267,9 +247,8 @@ fn on_a_terminal_push_shows_what_and_where_and_asks() {
     let shown = text(&out);
     assert!(shown.contains("Nupub.Ask 3.0.0"), "{shown}");
     assert!(shown.contains(&feed_arg), "{shown}");
-    assert!(shown.contains("Publish it? [y/N]"), "{shown}");
     assert!(shown.contains("not published"), "{shown}");
-    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert_exit(&out, 1);
     assert!(!stored.exists());
 
     let out = nupub_on_terminal(home.path(), &["push", &pkg, "--source", &feed_arg], "y\n");

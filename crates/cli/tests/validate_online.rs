@@ -324,7 +324,11 @@ fn validate_uses_the_user_name_stored_with_the_key() {
         &format!("{KEY}\n"),
     );
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
-    assert!(text(&bad).contains("account.bad_owner"), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("account.key_bad_owner"),
+        "{}",
+        text(&bad)
+    );
     assert!(text(&cli.run(&["key", "list"], "")).contains("you are: me"));
 
     // Stored as the real owner: no owner or reserved-prefix finding.

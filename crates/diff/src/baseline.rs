@@ -28,8 +28,12 @@ pub enum BaselineRequest {
 }
 
 impl BaselineRequest {
-    /// `--baseline FILE|VERSION`: an existing file, else a version.
+    /// `--baseline FILE|VERSION|auto`: an existing file, else a version; `auto`
+    /// is the highest lower version on the feed.
     pub fn parse(text: &str, cwd: &Path) -> Result<BaselineRequest, DiffError> {
+        if text.trim().eq_ignore_ascii_case("auto") {
+            return Ok(BaselineRequest::Auto);
+        }
         let path = cwd.join(text.trim());
         if path.is_file() {
             return Ok(BaselineRequest::File(path));
@@ -313,6 +317,10 @@ mod tests {
             BaselineRequest::parse("1.2.0", dir.path()).unwrap(),
             BaselineRequest::Version(NuGetVersion::parse("1.2.0").unwrap())
         );
+        assert_eq!(
+            BaselineRequest::parse("auto", dir.path()).unwrap(),
+            BaselineRequest::Auto
+        );
         let err = BaselineRequest::parse("missing.nupkg", dir.path()).unwrap_err();
         assert_eq!(nupub_error::Coded::code(&err), "diff.bad_baseline");
     }
@@ -334,4 +342,81 @@ mod tests {
             .to_string_lossy()
             .starts_with("0967115f2813a3541eaef77de9d9d5773f1c0c04314b0bbfe4ff3b3b1c55b5d5"));
     }
+}
+
+/// What the window's "Changes since X.Y.Z" view shows: the baseline used (or
+/// why there is none) and the diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChangesReport {
+    pub baseline: Option<BaselineInfo>,
+    /// Why nothing was compared (a new id, no lower version on the feed).
+    pub no_baseline: Option<String>,
+    pub diff: Option<crate::ReleaseDiff>,
+    /// The `version.bump_too_small` warning for the Checks/Confirm steps, when the bump is too small.
+    pub finding: Option<nupub_rules::Finding>,
+}
+
+/// Finds the baseline for the package at `path` on `source` (or the file or
+/// version in `request`) and compares: the one call behind the window's view.
+#[allow(clippy::too_many_arguments)]
+pub async fn changes_since(
+    client: &FeedClient,
+    source: &Source,
+    auth: &Auth,
+    path: &Path,
+    request: &BaselineRequest,
+    cache_dir: &Path,
+    progress: std::sync::Arc<dyn Fn(crate::Progress) + Send + Sync>,
+    cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<ChangesReport, DiffError> {
+    let owned = path.to_path_buf();
+    let new = tokio::task::spawn_blocking(move || open(&owned))
+        .await
+        .map_err(|e| DiffError::Cache {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })??;
+    progress(crate::Progress {
+        step: "finding the earlier version on the feed".into(),
+        done: 0,
+        total: 3,
+    });
+    let options = FactsOptions::default();
+    let (old, info) =
+        match resolve(client, source, auth, &new, request, cache_dir, &options).await? {
+            Baseline::None { reason } => {
+                return Ok(ChangesReport {
+                    baseline: None,
+                    no_baseline: Some(reason),
+                    diff: None,
+                    finding: None,
+                })
+            }
+            Baseline::Found { package, info } => (package, info),
+        };
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(DiffError::Cancelled);
+    }
+    let diff = tokio::task::spawn_blocking(move || {
+        crate::diff_with(
+            &old,
+            &new,
+            &crate::DiffOptions::default(),
+            &*progress,
+            &cancel,
+        )
+    })
+    .await
+    .map_err(|e| DiffError::Cache {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    })??;
+    Ok(ChangesReport {
+        baseline: Some(info),
+        no_baseline: None,
+        finding: crate::verdict_finding(&diff),
+        diff: Some(diff),
+    })
 }

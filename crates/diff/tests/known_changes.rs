@@ -8,27 +8,12 @@ use nupub_diff::{diff, Bump, ChangeKind, Severity};
 use nupub_package::Package;
 use nupub_testkit::nuget_exe::NuGetExe;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const ID: &str = "Known.Lib";
 
-fn compile(dir: &Path, name: &str, source: &str) -> Vec<u8> {
-    let cs = dir.join(format!("{name}.cs"));
-    let dll = dir.join(format!("{name}.dll"));
-    std::fs::write(&cs, source).unwrap();
-    let out = Command::new("mcs")
-        .args(["-target:library", "-nowarn:67,169,414,649"])
-        .arg(format!("-out:{}", dll.display()))
-        .arg(&cs)
-        .output()
-        .expect("mcs (Debian mono-mcs) must be installed");
-    assert!(out.status.success(), "mcs failed: {out:?}\n{source}");
-    std::fs::read(&dll).unwrap()
-}
-
 fn pack(nuget: &NuGetExe, dir: &Path, version: &str, source: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
-    let dll = compile(dir, "Known.Lib", source);
+    let dll = nupub_testkit::mcs::compile_library(dir, "Known.Lib", source);
     nuget.pack_files(dir, ID, version, &[("lib/net45/Known.Lib.dll", &dll)])
 }
 

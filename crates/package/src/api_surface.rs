@@ -330,6 +330,8 @@ struct Reader<'m, 'a> {
     interfaces: HashMap<u32, Vec<u32>>,
     /// Method row → (semantics, is_property, association row).
     semantics: HashMap<u32, (u16, bool, u32)>,
+    /// (is_property, association row) → its accessors (method row, semantics).
+    accessors_of: HashMap<(bool, u32), Vec<(u32, u16)>>,
     text: std::cell::Cell<usize>,
     steps: std::cell::Cell<u32>,
 }
@@ -480,6 +482,13 @@ impl<'m, 'a> Reader<'m, 'a> {
                 semantics.insert(method, (kind, table == t::PROPERTY, assoc));
             }
         }
+        let mut accessors_of: HashMap<(bool, u32), Vec<(u32, u16)>> = HashMap::new();
+        for (method, (kind, prop, assoc)) in &semantics {
+            accessors_of
+                .entry((*prop, *assoc))
+                .or_default()
+                .push((*method, *kind));
+        }
         let mut reader = Reader {
             md,
             types,
@@ -491,6 +500,7 @@ impl<'m, 'a> Reader<'m, 'a> {
             constants,
             interfaces,
             semantics,
+            accessors_of,
             text: std::cell::Cell::new(0),
             steps: std::cell::Cell::new(0),
         };
@@ -1530,10 +1540,12 @@ impl<'m, 'a> Reader<'m, 'a> {
             for p in start..end {
                 // Accessors of this property or event.
                 let (mut get, mut set) = (None, None);
-                for (m, (kind, prop, assoc)) in &self.semantics {
-                    if *prop != is_property || *assoc != p {
-                        continue;
-                    }
+                for (m, kind) in self
+                    .accessors_of
+                    .get(&(is_property, p))
+                    .into_iter()
+                    .flatten()
+                {
                     let Some(member) = by_method.get(m) else {
                         continue;
                     };

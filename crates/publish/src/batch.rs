@@ -745,8 +745,9 @@ pub async fn prepare_set(request: &SetRequest) -> Result<PreparedSet, PublishErr
             request.plan_request(&f.path, symbols.as_deref())
         })
         .collect();
-    let results: Vec<Result<Prepared, PublishError>> = futures_util::stream::iter(requests.iter())
-        .map(|r| prepare_with(r, &client))
+    let asking = &client;
+    let plans: Vec<_> = requests.iter().map(|r| prepare_with(r, asking)).collect();
+    let results: Vec<Result<Prepared, PublishError>> = futures_util::stream::iter(plans)
         .buffered(concurrency)
         .collect()
         .await;

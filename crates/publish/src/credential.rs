@@ -158,6 +158,16 @@ pub fn stored_entry(vault: &Vault, source: &Source) -> Result<Option<FeedKeyEntr
     Ok(by(&source.name).or_else(|| by(&location)))
 }
 
+/// The credentials for reading `source` (versions, a baseline package): none
+/// for nuget.org, which serves every read without a key (so the keyring is not
+/// even read for it); otherwise the lookup without a given key, offline.
+pub fn for_reading(source: &Source) -> Auth {
+    if source.kind == nupub_feeds::FeedKind::NugetOrg {
+        return Auth::default();
+    }
+    resolve_offline(source, &mut Lookup::system(None)).auth
+}
+
 /// Runs the lookup in the documented order (module docs). Reads the keyring
 /// only when nothing earlier gave a key, and never for a folder.
 pub async fn resolve(source: &Source, mut lookup: Lookup<'_>) -> Credential {
@@ -279,18 +289,21 @@ async fn azure_token() -> Result<nupub_accounts::Secret, nupub_accounts::Account
 }
 
 /// Stores `key` for `source` in the keyring (under [`store_name`]), for any kind of feed.
+///
+/// The key and its facts follow the same rules as Account → Add a key and
+/// `nupub key set` (`nupub_accounts::keys::check_key`/`check_metadata`):
+/// a nuget.org key must look like one, expiry days are bounded, and so on.
 pub fn store(
     source: &Source,
     key: &ApiKey,
-    metadata: KeyMetadata,
-) -> Result<String, nupub_accounts::AccountError> {
-    let vault = Vault::system()?;
+    mut metadata: KeyMetadata,
+) -> Result<String, crate::PublishError> {
     let name = store_name(source);
-    vault.set_feed_key(
-        &name,
-        nupub_accounts::Secret::new(key.expose().to_string()),
-        metadata,
-    )?;
+    let secret = nupub_accounts::Secret::new(key.expose().trim().to_string());
+    nupub_accounts::keys::check_key(&name, &secret)?;
+    nupub_accounts::keys::check_metadata(&name, &mut metadata, nupub_accounts::keys::today_utc())?;
+    let vault = Vault::system()?;
+    vault.set_feed_key(&name, secret, metadata)?;
     Ok(name)
 }
 

@@ -198,7 +198,10 @@ macro_rules! carried {
 carried!(
     nupub_feeds::FeedError,
     nupub_package::PackageError,
-    nupub_accounts::AccountError
+    nupub_accounts::AccountError,
+    nupub_accounts::KeyError,
+    nupub_lifecycle::LifecycleError,
+    nupub_diff::DiffError
 );
 
 impl From<ErrorInfo> for PublishError {

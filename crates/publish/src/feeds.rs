@@ -91,6 +91,8 @@ pub struct FeedChoice {
     /// Days until that expiry (negative when expired).
     #[ts(type = "number | null")]
     pub key_expires_in_days: Option<i64>,
+    /// The key expires soon or has expired (the accounts crate's one threshold).
+    pub key_expires_soon: bool,
     /// The nuget.config file the source comes from.
     pub origin: Option<String>,
     /// The rules' target for this feed: the checks Confirm shows and publishing enforces.
@@ -123,6 +125,7 @@ fn choice(source: &Source, id: String, origin: Option<String>) -> FeedChoice {
         key_origin: CredentialOrigin::None,
         key_expires: None,
         key_expires_in_days: None,
+        key_expires_soon: false,
         origin,
         target: source.kind.rules_target(),
     }
@@ -168,6 +171,7 @@ pub fn list(scope: &ConfigScope) -> Result<FeedList, PublishError> {
             if let Some(entry) = found.stored {
                 feed.key_expires = entry.expires;
                 feed.key_expires_in_days = entry.expires_in_days;
+                feed.key_expires_soon = entry.expires_soon;
             }
             if keyring_error.is_none() {
                 if let Some(Err(e)) = &lookup.vault {

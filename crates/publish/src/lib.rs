@@ -9,17 +9,20 @@
 //!   acknowledging, nuget.org needs the typed phrase, a missing key is said
 //!   before anything is sent);
 //! - [`run`]: carrying the plan out (push with progress, verify, record what
-//!   the feed said about the key), unlist/relist, and feed facts for `validate`.
-//!
+//!   the feed said about the key), unlist/relist, and feed facts for `validate`;
+//! - [`changes`]: what a package changes since its baseline on a feed;
+//! - [`fix`]: the guided fix of a bad release, with this session as its push;
 //! - [`batch`]: a set of packages at once (order, symbol pairs, the set's own
 //!   problems, one decision, one report).
 //!
 //! Decisions are made here once; nothing in the shell or the CLI restates them.
 
 pub mod batch;
+pub mod changes;
 pub mod credential;
 pub mod error;
 pub mod feeds;
+pub mod fix;
 pub mod plan;
 pub mod run;
 

@@ -142,6 +142,8 @@ pub struct KeyPlan {
     pub expires: Option<String>,
     #[ts(type = "number | null")]
     pub expires_in_days: Option<i64>,
+    /// The key expires soon or has expired (the accounts crate's one threshold).
+    pub expires_soon: bool,
     /// Why the keyring or a sign-in could not be asked.
     pub note: Option<String>,
 }
@@ -803,6 +805,7 @@ fn decide(
             stored_as: stored.map(|e| e.source.clone()),
             expires: stored.and_then(|e| e.expires.clone()),
             expires_in_days: stored.and_then(|e| e.expires_in_days),
+            expires_soon: stored.is_some_and(|e| e.expires_soon),
             note: credential.note.clone(),
         },
         feed_asked: asked.asked,
@@ -868,6 +871,7 @@ mod tests {
                 stored_as: None,
                 expires: None,
                 expires_in_days: None,
+                expires_soon: false,
                 note: None,
             },
             feed_asked: true,

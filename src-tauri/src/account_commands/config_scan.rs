@@ -15,6 +15,7 @@
 //!   43 letters or digits): NuGet stores these keys DPAPI-encrypted, so a
 //!   readable key there was pasted by hand.
 
+pub use nupub_accounts::keys::looks_like_nuget_org_key;
 use nupub_feeds::config::{
     config_files, decode_xml_name, parse_config, read_config_file, ConfigElement,
 };
@@ -122,16 +123,6 @@ fn is_literal_secret(value: &str) -> bool {
         }
     }
     false
-}
-
-/// nuget.org API keys: `oy2` followed by 43 lower-case letters and digits.
-pub fn looks_like_nuget_org_key(value: &str) -> bool {
-    let value = value.trim();
-    value.len() == 46
-        && value.starts_with("oy2")
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// Scans the nuget.config files NuGet would read for `start` on this

@@ -6,4 +6,8 @@ import type { StoredKey } from "./StoredKey";
 /**
  * Everything the account view and the checklist show.
  */
-export type AccountOverview = { accounts: AccountsStatus, keys: Array<StoredKey>, reminders: Array<KeyReminder>, };
+export type AccountOverview = { 
+/**
+ * A sign-in app (client ID) is set up: built in, in NUPUB_CLIENT_ID or saved.
+ */
+clientIdConfigured: boolean, accounts: AccountsStatus, keys: Array<StoredKey>, reminders: Array<KeyReminder>, };

@@ -13,4 +13,8 @@ accessTokenExpiresAt: string | null, active: boolean,
 /**
  * The provider refused the stored sign-in: sign in again.
  */
-needsSignIn: boolean, };
+needsSignIn: boolean, 
+/**
+ * The user ticked that nuget.org e-mails them on every publish from this account.
+ */
+publishEmailConfirmed: boolean, };

@@ -45,6 +45,10 @@ keyExpires: string | null,
  */
 keyExpiresInDays: number | null, 
 /**
+ * The key expires soon or has expired (the accounts crate's one threshold).
+ */
+keyExpiresSoon: boolean, 
+/**
  * The nuget.config file the source comes from.
  */
 origin: string | null, 

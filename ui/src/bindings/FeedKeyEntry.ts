@@ -12,7 +12,12 @@ masked: string, label: string | null, scopes: Array<KeyScope>, glob: string | nu
 /**
  * Days until expiry (negative when expired); `None` without an expiry date.
  */
-expiresInDays: bigint | null, created: string, 
+expiresInDays: bigint | null, 
+/**
+ * Whether the key expires within [`crate::expiry::REMIND_DAYS`] (or has expired):
+ * the one threshold every screen warns from.
+ */
+expiresSoon: boolean, created: string, 
 /**
  * Your user name on the feed, saved with the key.
  */

@@ -19,6 +19,10 @@ storeAs: string,
  */
 storedAs: string | null, expires: string | null, expiresInDays: number | null, 
 /**
+ * The key expires soon or has expired (the accounts crate's one threshold).
+ */
+expiresSoon: boolean, 
+/**
  * Why the keyring or a sign-in could not be asked.
  */
 note: string | null, };

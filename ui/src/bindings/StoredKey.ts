@@ -12,7 +12,11 @@ last4: string | null, label: string | null, scopes: Array<KeyScope>, glob: strin
 /**
  * `YYYY-MM-DD`.
  */
-expires: string | null, expiresInDays: number | null, created: string, 
+expires: string | null, expiresInDays: number | null, 
+/**
+ * Expires within the reminder threshold (`nupub_accounts::expiry::REMIND_DAYS`) or has expired.
+ */
+expiresSoon: boolean, created: string, 
 /**
  * Your user name on the feed, saved with the key (tells the preflight whether you own an id).
  */

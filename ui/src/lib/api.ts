@@ -1,8 +1,7 @@
+// Typed access to the app's package commands. The argument and result types are
+// generated from the Rust types (ui/src/bindings, written by `cargo test`).
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { OpenProgress } from "../bindings/OpenProgress";
-// Typed access to the app's Tauri commands. The argument and result types are
-// generated from the Rust types (ui/src/bindings, written by `cargo test`).
-import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AssemblyDetails } from "../bindings/AssemblyDetails";
 import type { FilesArrived } from "../bindings/FilesArrived";
@@ -13,15 +12,7 @@ import type { OpenedPackage } from "../bindings/OpenedPackage";
 import type { Finding } from "../bindings/Finding";
 import type { Report } from "../bindings/Report";
 import type { Target } from "../bindings/Target";
-import { CommandError, toErrorInfo } from "./errors";
-
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (error) {
-    throw new CommandError(toErrorInfo(error));
-  }
-}
+import { call } from "./ipc";
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),

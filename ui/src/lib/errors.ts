@@ -35,3 +35,16 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     hint: "Try again. If it keeps happening, restart Nupub and report the steps that led here.",
   };
 }
+
+/**
+ * For a failure the window can go on without (a window title, a progress
+ * listener, a best-effort cancel): returns a rejection handler that writes
+ * why it does not matter and what failed to the console, so nothing is
+ * silently swallowed.
+ */
+export function logFailure(what: string, consequence: string): (error: unknown) => void {
+  return (error: unknown) => {
+    const info = toErrorInfo(error);
+    console.warn(`Nupub: ${what} failed (${info.code}: ${info.message}); ${consequence}`);
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatTime, joinList } from "./format";
+import { describeRange, formatBytes, formatTime, joinList } from "./format";
 
 describe("formatBytes", () => {
   it("uses decimal units", () => {
@@ -29,5 +29,19 @@ describe("joinList", () => {
     expect(joinList([])).toBe("");
     expect(joinList(["A"])).toBe("A");
     expect(joinList(["A", "B", "C"])).toBe("A, B and C");
+  });
+});
+
+describe("describeRange", () => {
+  it("says NuGet ranges in words", () => {
+    expect(describeRange("[4.3.0, )")).toBe("4.3.0 or later");
+    expect(describeRange("4.3.0")).toBe("4.3.0 or later");
+    expect(describeRange("[1.0.0]")).toBe("exactly 1.0.0");
+    expect(describeRange("[1.0, 2.0)")).toBe("1.0 or later, before 2.0");
+    expect(describeRange("(1.0, 2.0]")).toBe("later than 1.0, up to 2.0");
+    expect(describeRange("(, 2.0]")).toBe("2.0 or earlier");
+    expect(describeRange("(, 2.0)")).toBe("earlier than 2.0");
+    expect(describeRange("")).toBe("any version");
+    expect(describeRange("[1.0")).toBe("[1.0");
   });
 });

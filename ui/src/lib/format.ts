@@ -27,3 +27,23 @@ export function joinList(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
+
+/**
+ * A NuGet version range in words: "[4.3.0, )" and a bare "4.3.0" as "4.3.0 or later",
+ * "[1.0.0]" as "exactly 1.0.0", "[1.0, 2.0)" as "1.0 or later, before 2.0". Text that is
+ * not interval notation comes back as it is.
+ */
+export function describeRange(range: string | null | undefined): string {
+  const text = (range ?? "").trim();
+  if (!text) return "any version";
+  const m = /^([[(])\s*([^,\s]*)\s*(?:(,)\s*([^\s\])]*)\s*)?([\])])$/.exec(text);
+  if (!m) return /^[0-9A-Za-z.+-]+$/.test(text) ? `${text} or later` : text;
+  const [, open, min, comma, max, close] = m;
+  if (!comma) return min && open === "[" && close === "]" ? `exactly ${min}` : text;
+  const low = min ? (open === "[" ? `${min} or later` : `later than ${min}`) : "";
+  const high = max ? (close === "]" ? `up to ${max}` : `before ${max}`) : "";
+  if (low && high) return `${low}, ${high}`;
+  if (low) return low;
+  if (high) return close === "]" ? `${max} or earlier` : `earlier than ${max}`;
+  return "any version";
+}

@@ -2,7 +2,6 @@
 // thin door onto the publish core (crates/publish): the plan Confirm shows and
 // the decision Publish enforces are made there, the same as for `nupub push`.
 // Stored keys never cross IPC; a key typed on Confirm crosses once, inward.
-import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { FeedList } from "../bindings/FeedList";
 import type { Plan } from "../bindings/Plan";
@@ -11,16 +10,7 @@ import type { Outcome } from "../bindings/Outcome";
 import type { PushEvent } from "../bindings/PushEvent";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
 import type { ListingOutcome } from "../bindings/ListingOutcome";
-import { CommandError, toErrorInfo } from "./errors";
-
-/** Invokes a command; its error arrives as a {@link CommandError} carrying `{code, message, hint}`. */
-export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (error) {
-    throw new CommandError(toErrorInfo(error));
-  }
-}
+import { call } from "./ipc";
 
 export const PUBLISH_EVENT = "publish:progress";
 

@@ -2,12 +2,12 @@
 // onto the publish core's sets (crates/publish/src/batch.rs): the order, the
 // pairs, the set's problems and the one decision are made there, the same as
 // for `nupub push A B …`.
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { UnlistenFn } from "@tauri-apps/api/event";
 import type { SetPlan } from "../bindings/SetPlan";
 import type { SetConsent } from "../bindings/SetConsent";
 import type { SetReport } from "../bindings/SetReport";
 import type { SetEvent } from "../bindings/SetEvent";
-import { call } from "./publishApi";
+import { call, onEvent } from "./ipc";
 
 export const SET_EVENT = "set:progress";
 
@@ -23,5 +23,5 @@ export const setApi = {
 
 /** Listens for the set's progress. Returns the unsubscribe function. */
 export function onSetEvent(handler: (event: SetEvent) => void): Promise<UnlistenFn> {
-  return listen<SetEvent>(SET_EVENT, (event) => handler(event.payload));
+  return onEvent<SetEvent>(SET_EVENT, handler);
 }

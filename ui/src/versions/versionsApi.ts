@@ -1,6 +1,5 @@
 // Typed access to the Versions view's commands (src-tauri/src/lifecycle_commands.rs).
 // Keys never cross IPC: the Rust side reads them from the keyring.
-import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { DeprecationRequest } from "../bindings/DeprecationRequest";
 import type { FeedVersion } from "../bindings/FeedVersion";
@@ -10,15 +9,7 @@ import type { LifecycleEvent } from "../bindings/LifecycleEvent";
 import type { ListingPlan } from "../bindings/ListingPlan";
 import type { ListingReport } from "../bindings/ListingReport";
 import type { VersionsView } from "../bindings/VersionsView";
-import { CommandError, toErrorInfo } from "../lib/errors";
-
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (error) {
-    throw new CommandError(toErrorInfo(error));
-  }
-}
+import { call } from "../lib/ipc";
 
 export const LIFECYCLE_EVENT = "lifecycle:progress";
 export const FIX_EVENT = "lifecycle:fix";
