@@ -329,6 +329,15 @@ describe("opening a package", () => {
     expect(plan?.args).toEqual({ paths: ["/bin/A.nupkg", "/bin/B.nupkg"], feed: "/data/feed", key: null });
   });
 
+  it("a set handed over during a publish opens nothing and says so", async () => {
+    serve({ app_info: () => appInfo, launch_files: () => files(null) });
+    render(App);
+    await vi.waitFor(() => expect(platform.filesListener).not.toBeNull());
+    platform.filesListener!({ publishing: true, request: { paths: ["/bin"], more: 0, open: null, set: ["/bin"], notOpened: [] } });
+    expect((await screen.findByTestId("open-set")).textContent).toContain("A publish is running");
+    expect(screen.queryByTestId("set-view")).toBeNull();
+  });
+
   it("takes a file from the dialog, and keeps the open one when the dialog is cancelled", async () => {
     servePackage({ open_package: (args) => opened({ path: String(args.path) }, { id: String(args.path).includes("second") ? "Second" : "First" }) });
     render(App);
