@@ -46,6 +46,9 @@ pub struct FactsOptions {
     pub download_timeout: Duration,
     /// Where the download goes (the system temporary folder when `None`).
     pub temp_dir: Option<PathBuf>,
+    /// The caller asked the feed whether this version exists a moment ago
+    /// (the publish plan): that answer is used instead of asking again.
+    pub version_known: Option<bool>,
 }
 
 impl Default for FactsOptions {
@@ -57,6 +60,7 @@ impl Default for FactsOptions {
             max_package_bytes: 300 * 1024 * 1024,
             download_timeout: Duration::from_secs(300),
             temp_dir: None,
+            version_known: None,
         }
     }
 }
@@ -116,18 +120,22 @@ impl FeedClient {
                     v2_roots: read.v2_roots.clone(),
                 };
                 let normalized = version.normalized();
-                // The push's own check, held to this lookup's time limit.
-                let existence = tokio::time::timeout(
-                    options.timeout,
-                    self.exists(source, &endpoints, id, &normalized, version.original()),
-                )
-                .await
-                .unwrap_or_else(|_| {
-                    Existence::Unknown(format!(
-                        "the feed did not answer within {} s",
-                        options.timeout.as_secs()
-                    ))
-                });
+                // The push's own check, held to this lookup's time limit (unless the caller just asked it).
+                let existence = match options.version_known {
+                    Some(true) => Existence::Present,
+                    Some(false) => Existence::Absent,
+                    None => tokio::time::timeout(
+                        options.timeout,
+                        self.exists(source, &endpoints, id, &normalized, version.original()),
+                    )
+                    .await
+                    .unwrap_or_else(|_| {
+                        Existence::Unknown(format!(
+                            "the feed did not answer within {} s",
+                            options.timeout.as_secs()
+                        ))
+                    }),
+                };
                 facts.version_exists = match existence {
                     Existence::Present => Some(true),
                     Existence::Absent => Some(false),

@@ -511,9 +511,18 @@ async fn ask_feed(
         }
     }
     let auth = credential::read_auth(source, credential);
+    // What the feed just said about this version is not asked a second time.
+    let facts_options = nupub_feeds::FactsOptions {
+        version_known: match asked.version {
+            VersionState::Present => Some(true),
+            VersionState::Absent => Some(false),
+            VersionState::Unknown => None,
+        },
+        ..request.facts.clone()
+    };
     let answer = tokio::time::timeout(
         request.facts_limit,
-        client.facts(source, &auth, &id, &version, owner, &request.facts),
+        client.facts(source, &auth, &id, &version, owner, &facts_options),
     )
     .await;
     match answer {
