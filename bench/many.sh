@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publishing many packages at once (issue 16): Nupub against reference runs made in the same script.
 #
-#   bench/many.sh [COUNT]        (default: 100 small packages)
+#   bench/many.sh [COUNT] [RUNS]   (defaults: 100 small packages; 3 rounds against pynuget)
 #
 # COUNT small packages (Bench.Many.000 … ; every other one depends on Bench.Many.000,
 # so the set has an order to respect) are published
@@ -13,10 +13,12 @@
 #     same PUTs from a minimal Python client (pynuget is single-threaded, so
 #     the floor bounds every client; the ratio to it shows what nupub adds).
 # Each run is checked: every package is in the folder / on pynuget afterwards.
-# One run each (the nuget.exe loop alone takes minutes); wall time from /usr/bin/time.
+# Folder: one run each (the nuget.exe loop alone takes minutes). pynuget: RUNS
+# rounds, the clients taking turns, medians compared. Wall time from /usr/bin/time.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 count="${1:-100}"
+runs="${2:-3}"
 source "$root/bench/lib.sh"
 nupub="$(release_nupub)"
 nuget_exe="$root/tests/peers/node_modules/nuget-exe/nuget-5.8.0.exe"
@@ -94,14 +96,30 @@ for path in sorted(glob.glob(folder + "/*.nupkg")):
     if r.status != 201:
         sys.exit(f"{path}: {r.status}")
 PY
-timed pynuget-floor python3 "$work/put-loop.py" "${pynuget_base##*:}" "$key" "$pkgs"
-expect_count "$work/pynuget/nuget_packages" "$count"
-empty_pynuget
-timed pynuget-nuget-exe mono "$nuget_exe" push "$pkgs/*.nupkg" -Source "$url" -ApiKey "$key" -NonInteractive
-expect_count "$work/pynuget/nuget_packages" "$count"
-empty_pynuget
-timed pynuget-nupub "$nupub" push "$pkgs" --source "$url" --api-key "$key" --yes
-expect_count "$work/pynuget/nuget_packages" "$count"
+# The three clients take turns, RUNS rounds (the machine's load changes
+# over minutes; taking turns spreads it evenly); the median of each is compared.
+declare -A samples
+for round in $(seq "$runs"); do
+  timed pynuget-floor python3 "$work/put-loop.py" "${pynuget_base##*:}" "$key" "$pkgs"
+  samples[floor]+=" ${wall[pynuget-floor]}"
+  expect_count "$work/pynuget/nuget_packages" "$count"
+  empty_pynuget
+  timed pynuget-nuget-exe mono "$nuget_exe" push "$pkgs/*.nupkg" -Source "$url" -ApiKey "$key" -NonInteractive
+  samples[nuget]+=" ${wall[pynuget-nuget-exe]}"
+  expect_count "$work/pynuget/nuget_packages" "$count"
+  empty_pynuget
+  timed pynuget-nupub "$nupub" push "$pkgs" --source "$url" --api-key "$key" --yes
+  samples[nupub]+=" ${wall[pynuget-nupub]}"
+  expect_count "$work/pynuget/nuget_packages" "$count"
+  empty_pynuget
+done
+# shellcheck disable=SC2086
+{
+  wall[pynuget-floor]=$(median ${samples[floor]})
+  wall[pynuget-nuget-exe]=$(median ${samples[nuget]})
+  wall[pynuget-nupub]=$(median ${samples[nupub]})
+}
+echo "medians of $runs: floor ${wall[pynuget-floor]} s, nuget.exe ${wall[pynuget-nuget-exe]} s, nupub ${wall[pynuget-nupub]} s"
 
 ratio() { echo "scale=3; $1 / $2" | bc -l; }
 echo
