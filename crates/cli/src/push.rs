@@ -368,6 +368,9 @@ fn show_plan(plan: &Plan) {
     if let Some(note) = &plan.key.note {
         eprintln!("note: {note}");
     }
+    if let Some(changes) = &plan.changes_headline {
+        eprintln!("Changes:  {changes}");
+    }
     for note in &plan.notes {
         eprintln!("note: {note}");
     }
