@@ -378,16 +378,7 @@ fn open_and_check(
         let errors = match Package::open(&p) {
             Ok(opened) => {
                 let errors = nupub_feeds::plan::symbol_package_errors(&opened, &package);
-                symbols_ref = Some(SymbolsRef {
-                    path: p.clone(),
-                    id: opened.id().to_string(),
-                    version: opened.version().normalized(),
-                    is_symbols_package: opened
-                        .nuspec()
-                        .package_types
-                        .iter()
-                        .any(|t| t.name.trim().eq_ignore_ascii_case("SymbolsPackage")),
-                });
+                symbols_ref = Some(SymbolsRef::of(p.clone(), &opened));
                 errors
             }
             Err(e) => {
@@ -403,18 +394,7 @@ fn open_and_check(
         (p, errors)
     });
     let push = PushPlan {
-        package: PackageRef {
-            path: path.to_path_buf(),
-            id: package.id().to_string(),
-            version: package.version().normalized(),
-            original_version: package.version().original().to_string(),
-            nuspec_raw: package.nuspec_raw().to_vec(),
-            repository_url: package
-                .nuspec()
-                .repository
-                .as_ref()
-                .and_then(|r| r.url.clone()),
-        },
+        package: PackageRef::of(path, &package),
         symbols: symbols_ref,
     };
     Ok(Checked {
