@@ -141,10 +141,7 @@ pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> 
     match result {
         Ok(value) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&value).unwrap_or_default()
-                );
+                out(&serde_json::to_string_pretty(&value).unwrap_or_default());
             }
             ExitCode::SUCCESS
         }
@@ -154,10 +151,9 @@ pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> 
         }
         Err(Failure::Interrupted(info)) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({ "error": info }))
-                        .unwrap_or_default()
+                out(
+                    &serde_json::to_string_pretty(&serde_json::json!({ "error": info }))
+                        .unwrap_or_default(),
                 );
             }
             eprintln!("{info}");
@@ -165,23 +161,19 @@ pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> 
         }
         Err(Failure::Refused { info, exists, plan }) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "error": info, "plan": plan })
-                    )
-                    .unwrap_or_default()
-                );
+                out(&serde_json::to_string_pretty(
+                    &serde_json::json!({ "error": info, "plan": plan }),
+                )
+                .unwrap_or_default());
             }
             eprintln!("{info}");
             ExitCode::from(if exists { EXIT_EXISTS } else { EXIT_REFUSED })
         }
         Err(Failure::Error { info, exists }) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({ "error": info }))
-                        .unwrap_or_default()
+                out(
+                    &serde_json::to_string_pretty(&serde_json::json!({ "error": info }))
+                        .unwrap_or_default(),
                 );
             }
             eprintln!("{info}");
@@ -241,8 +233,15 @@ pub(crate) fn say(json: bool, text: &str) {
     if json {
         eprintln!("{text}");
     } else {
-        println!("{text}");
+        out(text);
     }
+}
+
+/// One line on stdout; a reader that went away (`nupub api … | head`) is not
+/// worth a panic.
+pub(crate) fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}");
 }
 
 fn ask(question: &str) -> String {
