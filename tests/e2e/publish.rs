@@ -865,7 +865,27 @@ async fn preflight_warns_that_the_previous_version_was_signed_and_publishing_wor
     );
     shot(&window, "preflight-1-signed-to-unsigned").await;
 
-    window.click("[data-testid=preflight-acknowledge]").await;
+    // The release against the feed's 1.0.0 (issue 15): the signed fixture has an
+    // API this generated 1.1.0 lacks, so Confirm says the minor bump is too
+    // small, and that warning needs its own acknowledgement.
+    let changes = window.text_of("[data-testid=summary-changes]").await;
+    assert!(
+        changes.starts_with("Since 1.0.0:")
+            && changes.contains("breaking change")
+            && changes.contains("needs a major bump, 1.1.0 is a minor bump (publish it as 2.0.0)"),
+        "{changes}"
+    );
+    window
+        .click("[data-code='sign.signed_to_unsigned'] [data-testid=preflight-acknowledge]")
+        .await;
+    assert_eq!(
+        disabled().await,
+        serde_json::Value::Bool(true),
+        "the too-small bump is not acknowledged yet"
+    );
+    window
+        .click("[data-code='version.bump_too_small'] [data-testid=preflight-acknowledge]")
+        .await;
     assert_eq!(disabled().await, serde_json::Value::Bool(false));
     publish(&window).await;
     shot(&window, "preflight-2-published").await;

@@ -8,6 +8,7 @@
 //! nothing prompts or waits.
 
 mod account;
+mod api;
 mod ci;
 mod diff;
 mod inspect;
@@ -81,6 +82,9 @@ enum Command {
     /// What a package changes since an earlier version, down to the public API, and the
     /// version bump it needs. Exit 0 the bump is enough, 3 it is too small, 1 failed, 2 usage.
     Diff(diff::DiffArgs),
+    /// The public API surface of an assembly (or of a package's lib/ and ref/ assemblies),
+    /// as `nupub diff` compares it.
+    Api(api::ApiArgs),
     /// Publishing from CI: `ci doctor` names the cause of a failed job from its log,
     /// `ci workflow` writes a GitHub Actions workflow and gives nuget.org's policy values.
     Ci(ci::CiArgs),
@@ -112,6 +116,7 @@ fn main() -> ExitCode {
         Command::Deprecate(args) => lifecycle::run_deprecate(args),
         Command::Sources(args) => sources::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Api(args) => api::run(args),
         Command::Ci(args) => ci::run(args),
     }
 }

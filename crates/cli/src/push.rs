@@ -156,10 +156,7 @@ pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> 
     match result {
         Ok(value) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&value).unwrap_or_default()
-                );
+                out(&serde_json::to_string_pretty(&value).unwrap_or_default());
             }
             ExitCode::SUCCESS
         }
@@ -169,10 +166,9 @@ pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> 
         }
         Err(Failure::Interrupted(info)) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({ "error": info }))
-                        .unwrap_or_default()
+                out(
+                    &serde_json::to_string_pretty(&serde_json::json!({ "error": info }))
+                        .unwrap_or_default(),
                 );
             }
             eprintln!("{info}");
@@ -180,13 +176,10 @@ pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> 
         }
         Err(Failure::Refused { info, exists, plan }) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "error": info, "plan": plan })
-                    )
-                    .unwrap_or_default()
-                );
+                out(&serde_json::to_string_pretty(
+                    &serde_json::json!({ "error": info, "plan": plan }),
+                )
+                .unwrap_or_default());
             }
             eprintln!("{info}");
             ExitCode::from(if exists { EXIT_EXISTS } else { EXIT_REFUSED })
@@ -206,10 +199,9 @@ pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> 
         }
         Err(Failure::Error { info, exists }) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({ "error": info }))
-                        .unwrap_or_default()
+                out(
+                    &serde_json::to_string_pretty(&serde_json::json!({ "error": info }))
+                        .unwrap_or_default(),
                 );
             }
             eprintln!("{info}");
@@ -269,8 +261,15 @@ pub(crate) fn say(json: bool, text: &str) {
     if json {
         eprintln!("{text}");
     } else {
-        println!("{text}");
+        out(text);
     }
+}
+
+/// One line on stdout; a reader that went away (`nupub api … | head`) is not
+/// worth a panic.
+pub(crate) fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}");
 }
 
 fn ask(question: &str) -> String {
@@ -405,6 +404,9 @@ fn show_plan(plan: &Plan) {
     }
     if let Some(note) = &plan.key.note {
         eprintln!("note: {note}");
+    }
+    if let Some(changes) = &plan.changes_headline {
+        eprintln!("Changes:  {changes}");
     }
     for note in &plan.notes {
         eprintln!("note: {note}");

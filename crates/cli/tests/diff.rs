@@ -192,3 +192,66 @@ fn a_new_id_has_nothing_to_compare_with() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+#[test]
+fn api_lists_the_public_surface_of_a_dll_and_of_a_package() {
+    let home = tempfile::tempdir().unwrap();
+    let nuget = NuGetExe::new();
+    let package = library(&nuget, home.path(), "1.0.0", V1);
+    let dll = home.path().join("1.0.0").join("Diff.Lib.dll");
+    std::fs::write(&dll, read_entry(&package, "lib/net45/Diff.Lib.dll")).unwrap();
+
+    // The bare assembly: its public methods, as `nupub diff` names them.
+    let out = nupub(home.path(), &["api", dll.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(shown.contains("public class D.Api"), "{shown}");
+    assert!(shown.contains(REMOVED), "{shown}");
+
+    // The package: every lib/ assembly, and the same surface as JSON.
+    let out = nupub(home.path(), &["api", package.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let assemblies = json["assemblies"].as_array().unwrap();
+    assert_eq!(assemblies.len(), 1, "{json}");
+    assert_eq!(assemblies[0]["file"], "lib/net45/Diff.Lib.dll");
+    assert_eq!(assemblies[0]["surface"]["assemblyName"], ID);
+    let members: Vec<&str> = assemblies[0]["surface"]["types"][0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["signature"].as_str().unwrap())
+        .collect();
+    assert!(members.contains(&REMOVED), "{members:?}");
+
+    // Not an assembly: a coded error, exit 1, nothing on stdout.
+    let readme = home.path().join("notes.dll");
+    std::fs::write(&readme, "not a PE file").unwrap();
+    let out = nupub(home.path(), &["api", readme.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("[package.not_an_assembly]"),
+        "{}",
+        text(&out)
+    );
+    assert!(out.stdout.is_empty());
+}
+
+/// The bytes of `entry` in the package at `path` (Python's zipfile, an independent reader).
+fn read_entry(path: &Path, entry: &str) -> Vec<u8> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
+            path.to_str().unwrap(),
+            entry,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}

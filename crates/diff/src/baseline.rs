@@ -358,6 +358,63 @@ pub struct ChangesReport {
     pub finding: Option<nupub_rules::Finding>,
 }
 
+impl ChangesReport {
+    /// One line for a summary (Confirm, `nupub push`): what changed since the
+    /// baseline and whether the version bump is enough.
+    pub fn headline(&self) -> String {
+        let Some(diff) = &self.diff else {
+            return match &self.no_baseline {
+                Some(reason) => format!("Nothing to compare with: {reason}"),
+                None => "Nothing to compare with".to_string(),
+            };
+        };
+        let count = |severity: crate::Severity| {
+            diff.changes
+                .iter()
+                .filter(|c| c.severity == severity)
+                .count()
+        };
+        let mut parts = Vec::new();
+        for (n, one, many) in [
+            (
+                count(crate::Severity::Breaking),
+                "breaking change",
+                "breaking changes",
+            ),
+            (
+                count(crate::Severity::Significant),
+                "change to look at",
+                "changes to look at",
+            ),
+            (count(crate::Severity::Addition), "addition", "additions"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        }
+        let what = if parts.is_empty() {
+            "no API or metadata changes".to_string()
+        } else {
+            parts.join(", ")
+        };
+        let v = &diff.verdict;
+        let bump = if v.too_small {
+            format!(
+                "needs a {} bump, {} is a {} bump (publish it as {})",
+                v.needed.as_str(),
+                diff.new.version,
+                v.chosen.as_str(),
+                v.suggested_version
+            )
+        } else if v.chosen == crate::Bump::None {
+            "the version numbers stay the same, which is enough".to_string()
+        } else {
+            format!("the {} bump is enough", v.chosen.as_str())
+        };
+        format!("Since {}: {what}; {bump}", diff.old.version)
+    }
+}
+
 /// Finds the baseline for the package at `path` on `source` (or the file or
 /// version in `request`) and compares: the one call behind the window's view.
 #[allow(clippy::too_many_arguments)]

@@ -34,6 +34,40 @@ pub struct SymbolsRef {
     pub is_symbols_package: bool,
 }
 
+impl PackageRef {
+    /// What a push needs to know of `package`, read from `path`.
+    pub fn of(path: &std::path::Path, package: &nupub_package::Package) -> PackageRef {
+        PackageRef {
+            path: path.to_path_buf(),
+            id: package.id().to_string(),
+            version: package.version().normalized(),
+            original_version: package.version().original().to_string(),
+            nuspec_raw: package.nuspec_raw().to_vec(),
+            repository_url: package
+                .nuspec()
+                .repository
+                .as_ref()
+                .and_then(|r| r.url.clone()),
+        }
+    }
+}
+
+impl SymbolsRef {
+    /// The symbol package `symbols`, read from `path`.
+    pub fn of(path: PathBuf, symbols: &nupub_package::Package) -> SymbolsRef {
+        SymbolsRef {
+            is_symbols_package: symbols
+                .nuspec()
+                .package_types
+                .iter()
+                .any(|t| t.name.trim().eq_ignore_ascii_case("SymbolsPackage")),
+            id: symbols.id().to_string(),
+            version: symbols.version().normalized(),
+            path,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PushPlan {
     pub package: PackageRef,
@@ -248,18 +282,7 @@ pub enum SymbolsChoice {
 pub fn plan_for(path: &std::path::Path, symbols: SymbolsChoice) -> Result<PushPlan, ErrorInfo> {
     use nupub_error::Coded;
     let package = nupub_package::Package::open(path).map_err(|e| e.info())?;
-    let package_ref = PackageRef {
-        path: path.to_path_buf(),
-        id: package.id().to_string(),
-        version: package.version().normalized(),
-        original_version: package.version().original().to_string(),
-        nuspec_raw: package.nuspec_raw().to_vec(),
-        repository_url: package
-            .nuspec()
-            .repository
-            .as_ref()
-            .and_then(|r| r.url.clone()),
-    };
+    let package_ref = PackageRef::of(path, &package);
     let symbols_path = match symbols {
         SymbolsChoice::None => None,
         SymbolsChoice::File(p) => Some(p),
@@ -299,16 +322,7 @@ pub fn plan_for(path: &std::path::Path, symbols: SymbolsChoice) -> Result<PushPl
                 }
                 .info());
             }
-            Some(SymbolsRef {
-                is_symbols_package: opened
-                    .nuspec()
-                    .package_types
-                    .iter()
-                    .any(|t| t.name.trim().eq_ignore_ascii_case("SymbolsPackage")),
-                id: opened.id().to_string(),
-                version: opened.version().normalized(),
-                path: p,
-            })
+            Some(SymbolsRef::of(p, &opened))
         }
     };
     Ok(PushPlan {

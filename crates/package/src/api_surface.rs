@@ -190,6 +190,31 @@ const MAX_NAME: usize = 8 * 1024;
 /// Text written for the whole surface before giving up (about 10x the largest real one).
 const MAX_TEXT: usize = 256 * 1024 * 1024;
 
+/// Reads the public surface of an assembly file on disk (a `.dll`/`.exe`
+/// outside any package), bounded like an entry; `Ok(None)` for a native file.
+pub fn read_file(path: &std::path::Path) -> Result<Option<ApiSurface>, PackageError> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| PackageError::Unreadable {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let limit = crate::assembly::MAX_ASSEMBLY_BYTES;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    let name = path.display().to_string();
+    if bytes.len() as u64 > limit {
+        return Err(PackageError::EntryTooLarge {
+            entry: name,
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    read(&name, &bytes)
+}
+
 /// Reads the public surface of an assembly's bytes; `Ok(None)` for a native file.
 pub fn read(entry: &str, bytes: &[u8]) -> Result<Option<ApiSurface>, PackageError> {
     let bad = |detail: String| PackageError::AssemblyMetadata {

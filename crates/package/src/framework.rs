@@ -862,8 +862,10 @@ fn parse_full_name(text: &str) -> Option<Raw> {
     let profile = single("Profile=")
         .map(|p| p.split('=').nth(1).unwrap_or(""))
         .unwrap_or("");
-    if identifier.eq_ignore_ascii_case(PORTABLE) && profile.contains('-') {
+    if identifier.eq_ignore_ascii_case(PORTABLE) && (profile.contains('-') || profile.is_empty()) {
         // NuGet throws: frameworks within a portable profile may not have profiles.
+        // A portable library with no frameworks at all is `portable` alone: Unsupported
+        // (found by the framework fuzz target: `portable,x` had the short name `portable-`).
         return None;
     }
     Some(Raw::new(identifier, version, profile))
@@ -1202,5 +1204,29 @@ mod tests {
             let f = Framework::parse(bad);
             assert!(f.is_unsupported, "{bad:?} should be unsupported, got {f:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod fuzz_found {
+    use super::Framework;
+
+    /// Found by `scripts/fuzz` (framework target): a portable full name with no
+    /// profile had the short name `portable-`, which does not parse back.
+    #[test]
+    fn a_portable_full_name_without_frameworks_is_unsupported() {
+        for text in [
+            "portable,neta5n+wi8+wpa81",
+            ".NETPortable,Version=v0.0",
+            ".NETPortable",
+        ] {
+            let f = Framework::parse(text);
+            assert!(f.is_unsupported, "{text}: {f:?}");
+        }
+        let f = Framework::parse(".NETPortable,Version=v0.0,Profile=Profile259");
+        assert!(
+            !f.is_unsupported && f.short_name == "portable-net45+win8+wp8+wpa81",
+            "{f:?}"
+        );
     }
 }

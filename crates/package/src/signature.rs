@@ -398,8 +398,8 @@ fn describe_signer(signer: &SignerInfo, certificates: &[&Certificate]) -> Signer
         .map(|v| decode_string_sequence(v.value()))
         .unwrap_or_default();
     Signer {
-        subject: cert.map(|c| c.tbs_certificate.subject.to_string()),
-        issuer: cert.map(|c| c.tbs_certificate.issuer.to_string()),
+        subject: cert.map(|c| readable_name(&c.tbs_certificate.subject)),
+        issuer: cert.map(|c| readable_name(&c.tbs_certificate.issuer)),
         not_before: cert.map(|c| {
             c.tbs_certificate
                 .validity
@@ -576,26 +576,94 @@ fn common_name(name: &x509_cert::name::Name) -> Option<String> {
         .iter()
         .flat_map(|rdn| rdn.0.iter())
         .find(|atv| atv.oid == OID_CN)
-        .map(|atv| {
-            // DirectoryString: UTF8String, PrintableString, BMPString…; read as text.
-            match atv.value.tag() {
-                Tag::BmpString => {
-                    let units: Vec<u16> = atv
-                        .value
+        .map(|atv| attribute_text(&atv.value))
+}
+
+/// A DirectoryString (UTF8String, PrintableString, BMPString…) as text.
+fn attribute_text(value: &Any) -> String {
+    match value.tag() {
+        Tag::BmpString => {
+            let units: Vec<u16> = value
+                .value()
+                .chunks(2)
+                .map(|c| {
+                    u16::from_be_bytes([
+                        c.first().copied().unwrap_or(0),
+                        c.get(1).copied().unwrap_or(0),
+                    ])
+                })
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => String::from_utf8_lossy(value.value()).into_owned(),
+    }
+}
+
+/// The short names Windows and .NET show for the attributes certificates
+/// carry (RFC 4514's, plus the EV and e-mail ones that would otherwise show as
+/// dotted numbers with hex values).
+fn attribute_name(oid: &ObjectIdentifier) -> Option<&'static str> {
+    Some(match oid.to_string().as_str() {
+        "2.5.4.3" => "CN",
+        "2.5.4.4" => "SN",
+        "2.5.4.5" => "SERIALNUMBER",
+        "2.5.4.6" => "C",
+        "2.5.4.7" => "L",
+        "2.5.4.8" => "S",
+        "2.5.4.9" => "STREET",
+        "2.5.4.10" => "O",
+        "2.5.4.11" => "OU",
+        "2.5.4.12" => "T",
+        "2.5.4.15" => "BusinessCategory",
+        "2.5.4.17" => "PostalCode",
+        "2.5.4.42" => "G",
+        "2.5.4.43" => "I",
+        "2.5.4.97" => "OrganizationIdentifier",
+        "1.2.840.113549.1.9.1" => "E",
+        "0.9.2342.19200300.100.1.1" => "UID",
+        "0.9.2342.19200300.100.1.25" => "DC",
+        "1.3.6.1.4.1.311.60.2.1.1" => "JurisdictionL",
+        "1.3.6.1.4.1.311.60.2.1.2" => "JurisdictionS",
+        "1.3.6.1.4.1.311.60.2.1.3" => "JurisdictionC",
+        _ => return None,
+    })
+}
+
+/// A distinguished name as people read it: most specific first (CN first, as
+/// certificate viewers show it), attributes by name, values as text; an
+/// attribute nobody names keeps its dotted number. Text values are never hex.
+pub fn readable_name(name: &x509_cert::name::Name) -> String {
+    let mut parts = Vec::new();
+    for rdn in name.0.iter().rev() {
+        for atv in rdn.0.iter() {
+            let key = attribute_name(&atv.oid)
+                .map(str::to_string)
+                .unwrap_or_else(|| atv.oid.to_string());
+            let text = match atv.value.tag() {
+                Tag::Utf8String
+                | Tag::PrintableString
+                | Tag::Ia5String
+                | Tag::TeletexString
+                | Tag::BmpString
+                | Tag::VisibleString => attribute_text(&atv.value),
+                _ => format!(
+                    "#{}",
+                    atv.value
                         .value()
-                        .chunks(2)
-                        .map(|c| {
-                            u16::from_be_bytes([
-                                c.first().copied().unwrap_or(0),
-                                c.get(1).copied().unwrap_or(0),
-                            ])
-                        })
-                        .collect();
-                    String::from_utf16_lossy(&units)
-                }
-                _ => String::from_utf8_lossy(atv.value.value()).into_owned(),
-            }
-        })
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<String>()
+                ),
+            };
+            let quoted = if text.contains([',', '+', '"', ';', '<', '>', '=']) {
+                format!("\"{}\"", text.replace('"', "\"\""))
+            } else {
+                text
+            };
+            parts.push(format!("{key}={quoted}"));
+        }
+    }
+    parts.join(", ")
 }
 
 fn unix(time: &x509_cert::time::Time) -> i64 {
@@ -621,9 +689,9 @@ fn certificate_info(cert: &Certificate) -> CertificateInfo {
         })
     });
     CertificateInfo {
-        subject: tbs.subject.to_string(),
+        subject: readable_name(&tbs.subject),
         common_name: common_name(&tbs.subject),
-        issuer: tbs.issuer.to_string(),
+        issuer: readable_name(&tbs.issuer),
         self_issued: tbs.subject == tbs.issuer,
         sha256: cert
             .to_der()

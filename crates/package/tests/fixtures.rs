@@ -450,11 +450,17 @@ fn corrupt_fixture_opens_but_fails_its_crc_check_naming_entries() {
 fn signature_details_match_the_manifest() {
     let p = Package::open(&fixture("Newtonsoft.Json.13.0.3.nupkg")).unwrap();
     let s = p.signature().unwrap();
-    assert!(s
-        .subject
-        .as_deref()
-        .unwrap()
-        .contains("Json.NET (.NET Foundation)"));
+    // Readable names: the EV attributes by name and as text (the certificate
+    // holds them as PrintableStrings under Microsoft's OIDs), CN first.
+    assert_eq!(
+        s.subject.as_deref().unwrap(),
+        "CN=Json.NET (.NET Foundation), O=Json.NET (.NET Foundation), L=Redmond, S=Washington, C=US, \
+         SERIALNUMBER=603 389 068, JurisdictionS=Washington, JurisdictionC=US, BusinessCategory=Private Organization"
+    );
+    assert_eq!(
+        s.issuer.as_deref().unwrap(),
+        "CN=.NET Foundation Projects Code Signing CA2, O=.NET Foundation, C=US"
+    );
     assert_eq!(
         s.service_index_url.as_deref(),
         Some("https://api.nuget.org/v3/index.json")

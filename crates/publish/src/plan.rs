@@ -197,6 +197,12 @@ pub struct Plan {
     pub feed_findings: Vec<Finding>,
     /// What could not be looked up, in plain words.
     pub notes: Vec<String>,
+    /// What this release changes since the highest lower version on the feed
+    /// (down to the public API) and whether its version bump is enough; a bump
+    /// that is too small is also a warning in [`Plan::feed_findings`].
+    pub changes: Option<nupub_diff::baseline::ChangesReport>,
+    /// [`Plan::changes`] in one line, as both doors show it.
+    pub changes_headline: Option<String>,
     pub symbols: SymbolsPlan,
     /// What stands in the way, most decisive first; empty when nothing does.
     pub blockers: Vec<ErrorInfo>,
@@ -372,16 +378,7 @@ fn open_and_check(
         let errors = match Package::open(&p) {
             Ok(opened) => {
                 let errors = nupub_feeds::plan::symbol_package_errors(&opened, &package);
-                symbols_ref = Some(SymbolsRef {
-                    path: p.clone(),
-                    id: opened.id().to_string(),
-                    version: opened.version().normalized(),
-                    is_symbols_package: opened
-                        .nuspec()
-                        .package_types
-                        .iter()
-                        .any(|t| t.name.trim().eq_ignore_ascii_case("SymbolsPackage")),
-                });
+                symbols_ref = Some(SymbolsRef::of(p.clone(), &opened));
                 errors
             }
             Err(e) => {
@@ -397,18 +394,7 @@ fn open_and_check(
         (p, errors)
     });
     let push = PushPlan {
-        package: PackageRef {
-            path: path.to_path_buf(),
-            id: package.id().to_string(),
-            version: package.version().normalized(),
-            original_version: package.version().original().to_string(),
-            nuspec_raw: package.nuspec_raw().to_vec(),
-            repository_url: package
-                .nuspec()
-                .repository
-                .as_ref()
-                .and_then(|r| r.url.clone()),
-        },
+        package: PackageRef::of(path, &package),
         symbols: symbols_ref,
     };
     Ok(Checked {
@@ -432,6 +418,8 @@ struct Asked {
     notes: Vec<String>,
     /// A folder feed's copy of the version.
     existing: Option<PathBuf>,
+    /// The release compared with the feed's previous version.
+    changes: Option<nupub_diff::baseline::ChangesReport>,
 }
 
 impl Asked {
@@ -446,6 +434,7 @@ impl Asked {
             facts: None,
             notes: vec![note],
             existing: None,
+            changes: None,
         }
     }
 }
@@ -475,6 +464,7 @@ async fn ask_feed(
         takes_symbols: None,
         facts: None,
         notes: Vec::new(),
+        changes: None,
         existing: None,
     };
     if let Location::Folder(root) = &source.location {
@@ -619,6 +609,10 @@ pub(crate) async fn prepare_with(
         reachable = asked.reachable,
         "asked the feed"
     );
+    let mut asked = asked;
+    if asked.reachable && asked.version == VersionState::Absent {
+        compare_with_previous(&mut asked, &source, &credential, request, client).await;
+    }
     let plan = decide(request, &source, &checked, &credential, asked);
     Ok(Prepared {
         plan,
@@ -641,6 +635,58 @@ pub(crate) fn planned_feed(source: &Source) -> PlannedFeed {
     }
 }
 
+/// Compares the package with the highest lower version on the feed (within
+/// the facts time limit); what could not be compared is a note, never a blocker.
+async fn compare_with_previous(
+    asked: &mut Asked,
+    source: &Source,
+    credential: &Credential,
+    request: &PlanRequest,
+    client: &FeedClient,
+) {
+    use nupub_diff::baseline::{self, BaselineRequest};
+    let cache = match baseline::default_cache_dir() {
+        Ok(cache) => cache,
+        Err(e) => {
+            asked.notes.push(format!(
+                "Nupub did not compare this release with the previous one: {}",
+                e.info().message
+            ));
+            return;
+        }
+    };
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let compared = tokio::time::timeout(
+        request.facts_limit,
+        baseline::changes_since(
+            client,
+            source,
+            &credential.auth,
+            &request.package,
+            &BaselineRequest::Auto,
+            &cache,
+            std::sync::Arc::new(|_| {}),
+            cancel.clone(),
+        ),
+    )
+    .await;
+    match compared {
+        Ok(Ok(report)) => asked.changes = Some(report),
+        Ok(Err(e)) => asked.notes.push(format!(
+            "Nupub could not compare this release with the previous one on {}: {}",
+            feed_name(source),
+            e.info().message
+        )),
+        Err(_) => {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            asked.notes.push(format!(
+                "Nupub could not compare this release with the previous one on {} in time",
+                feed_name(source)
+            ));
+        }
+    }
+}
+
 /// Puts together what was learnt and decides what blocks, what needs consent.
 fn decide(
     request: &PlanRequest,
@@ -660,6 +706,9 @@ fn decide(
             .into_iter()
             .filter(|f| f.code != "version.exists")
             .collect();
+    }
+    if let Some(finding) = asked.changes.as_ref().and_then(|c| c.finding.clone()) {
+        from_feed.push(finding);
     }
     let need = credential::key_need(source);
     if need == KeyNeed::Usually && !credential.has_key() && source.credentials.is_none() {
@@ -825,6 +874,8 @@ fn decide(
         findings,
         feed_findings: from_feed,
         notes: asked.notes,
+        changes_headline: asked.changes.as_ref().map(|c| c.headline()),
+        changes: asked.changes,
         symbols,
         blockers,
         acknowledgements,
@@ -899,6 +950,8 @@ mod tests {
             findings,
             feed_findings: vec![],
             notes: vec![],
+            changes: None,
+            changes_headline: None,
             symbols: SymbolsPlan::None,
             blockers,
             confirmation: confirmation.map(str::to_string),

@@ -70,8 +70,20 @@ pub struct Facts {
 /// Is this entry an assembly the health checks look at?
 pub fn is_checked_assembly(path: &str) -> bool {
     let lower = path.replace('\\', "/").to_ascii_lowercase();
-    let in_folder =
-        lower.starts_with("lib/") || lower.starts_with("ref/") || lower.starts_with("runtimes/");
+    // Everything NuGet ships to a consumer's build or tools, not just lib/:
+    // MSBuild tasks (build/, buildTransitive/), analyzers and tools run on
+    // the consumer's machine too.
+    let in_folder = [
+        "lib/",
+        "ref/",
+        "runtimes/",
+        "tools/",
+        "build/",
+        "buildtransitive/",
+        "analyzers/",
+    ]
+    .iter()
+    .any(|folder| lower.starts_with(folder));
     let native = lower.starts_with("runtimes/") && lower.split('/').nth(2) == Some("native");
     in_folder
         && !native

@@ -22,12 +22,10 @@ let calls: { cmd: string; args: Args }[] = [];
 function serve(handlers: Record<string, (args: Args) => unknown>) {
   mockIPC((cmd, args) => {
     calls.push({ cmd, args: (args ?? {}) as Args });
-    if (cmd === "plugin:event|listen") return 1;
-    if (cmd === "plugin:event|unlisten") return null;
     const handler = handlers[cmd];
     if (!handler) throw new Error(`unmocked command ${cmd}`);
     return handler((args ?? {}) as Args);
-  });
+  }, { shouldMockEvents: true });
 }
 
 const SECRET = "oy2abcdefghijklmnopqrstuvwxyz0123456789abcdefg";
@@ -309,6 +307,25 @@ describe("reminders and first run in the app", () => {
     expect(within(dialog).getByRole("heading", { level: 2 }).textContent).toBe("Welcome to Nupub");
     expect(screen.getByTestId("open-account").textContent).toBe("Account");
     expect((await screen.findByTestId("key-reminder")).textContent).toContain("expires in 5 days");
+  });
+
+  it("goes from the Account screen to the Versions view", async () => {
+    serve({
+      app_info: () => appInfo,
+      launch_files: () => ({ publishing: false, request: { paths: [], more: 0, open: null, notOpened: [] } }),
+      onboarding_state: () => ({ ...fresh, skipped: true, saved: true }),
+      account_overview: () => overview(),
+      scan_nuget_configs: () => ({ files: [], findings: [] }),
+      list_feeds: () => ({ feeds: [], warnings: [], keyringError: null }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("open-account"));
+    await fireEvent.click(await screen.findByTestId("account-versions"));
+    await screen.findByTestId("versions-close");
+    expect(screen.queryByTestId("account-settings")).toBeNull();
+    // The view stops listening for events as it closes: let that finish before the mocks go.
+    cleanup();
+    await new Promise((r) => setTimeout(r, 10));
   });
 
   it("does not interrupt a package opened at start, nor a finished or skipped setup", async () => {

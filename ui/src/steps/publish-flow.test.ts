@@ -99,6 +99,8 @@ function planResult(f: FeedChoice, over: Partial<Plan> = {}): Plan {
     findings,
     feedFindings,
     notes: [],
+    changes: null,
+    changesHeadline: null,
     symbols: { status: "none" },
     blockers,
     acknowledgements: acks,
@@ -381,6 +383,21 @@ describe("the Confirm step", () => {
     cleanup();
     confirm(company, { symbols: { status: "willSend", file: "/p/My.Lib.1.2.3.snupkg" } });
     await waitFor(() => expect(screen.getByTestId("summary-symbols").textContent).toBe("My.Lib.1.2.3.snupkg goes too"));
+  });
+
+  it("shows what the release changes since the feed's previous version, and a bump that is too small as a warning to acknowledge", async () => {
+    const bump = finding("warning", { code: "version.bump_too_small", message: "My.Lib 1.2.3 is a patch bump over 1.2.2, but the changes need a major bump" });
+    const headline = "Since 1.2.2: 1 breaking change; needs a major bump, 1.2.3 is a patch bump (publish it as 2.0.0)";
+    confirm(company, { changesHeadline: headline, feedFindings: [bump] });
+    await waitFor(() => expect(screen.getByTestId("summary-changes").textContent).toBe(headline));
+    expect(screen.getByTestId("preflight-panel").textContent).toContain("the changes need a major bump");
+    expect(publishButton().disabled).toBe(true);
+  });
+
+  it("shows no changes row when the feed had nothing to compare with", async () => {
+    confirm(company);
+    await waitFor(() => expect(screen.getByTestId("summary-key")).toBeTruthy());
+    expect(screen.queryByTestId("summary-changes")).toBeNull();
   });
 
   it("warns when the key expires soon, with the date and the days left", async () => {

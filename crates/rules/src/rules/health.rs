@@ -1,4 +1,5 @@
-//! Health of each assembly in lib/, ref/ and runtimes/: deterministic build,
+//! Health of each assembly in lib/, ref/, runtimes/, tools/, build/,
+//! buildTransitive/ and analyzers/: deterministic build,
 //! symbols available, Source Link, compiler flags, untracked sources. Each
 //! finding names the file and the check it failed.
 //!
@@ -32,7 +33,7 @@ const CHECKS: [(&Rule, &str); 8] = [
 /// Why the health checks do not look at a file.
 const NOTE_SYMBOL_PACKAGE: &str =
     "This is a symbol package: the health checks look at the assemblies of the package itself.";
-const NOTE_NOT_CHECKED_FOLDER: &str = "The health checks look at assemblies under lib/, ref/ and runtimes/ (not native files or satellite resource assemblies).";
+const NOTE_NOT_CHECKED_FOLDER: &str = "The health checks look at .NET assemblies under lib/, ref/, runtimes/, tools/, build/, buildTransitive/ and analyzers/ (not native files, satellite resource assemblies or files elsewhere).";
 const NOTE_NATIVE: &str = "This is a native library: the health checks apply to .NET assemblies.";
 const NOTE_NOT_GATHERED: &str =
     "The health checks did not read this file: open the package again to check it.";
@@ -718,7 +719,22 @@ mod tests {
         ] {
             let health = health_of(&file, path);
             assert!(health.checks.is_empty(), "{path}");
-            assert!(health.note.unwrap().contains("lib/, ref/ and runtimes/"));
+            assert!(health
+                .note
+                .unwrap()
+                .contains("lib/, ref/, runtimes/, tools/"));
+        }
+        // Assemblies consumers run from tools/, build/ and analyzers/ are checked like lib/ ones.
+        for path in [
+            "tools/net8.0/any/Tool.dll",
+            "build/Task.dll",
+            "buildTransitive/net8.0/Task.dll",
+            "analyzers/dotnet/cs/Analyzer.dll",
+        ] {
+            let b = Builder::valid().file(path, &bson_dll());
+            let health = health_of(&b.write(), path);
+            assert!(!health.checks.is_empty(), "{path}");
+            assert!(health.note.is_none(), "{path}: {:?}", health.note);
         }
         // A symbol package.
         let health = health_of(
