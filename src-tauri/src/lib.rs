@@ -58,6 +58,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
         .manage(account_commands::SignInTask::default())
         .manage(publish_commands::PublishTask::default())
         .manage(diff_commands::DiffTask::default())
+        .manage(lifecycle_commands::LifecycleTask::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             launch::launch_files,
@@ -99,6 +100,7 @@ pub fn setup_with_browser<R: tauri::Runtime>(
             lifecycle_commands::choose_versions,
             lifecycle_commands::plan_listing_change,
             lifecycle_commands::run_listing_change,
+            lifecycle_commands::cancel_lifecycle,
             lifecycle_commands::deprecate_versions,
             lifecycle_commands::fix_start,
             lifecycle_commands::fix_saved,

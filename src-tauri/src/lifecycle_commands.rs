@@ -90,17 +90,47 @@ pub async fn plan_listing_change(
     plan_listing(&source, &id, &chosen, relist).map_err(|e| e.info())
 }
 
+/// The unlist/relist or deprecation under way, so the window can stop it
+/// (also during a wait the feed asked for).
+#[derive(Clone, Default)]
+pub struct LifecycleTask(std::sync::Arc<std::sync::Mutex<Option<CancellationToken>>>);
+
+impl LifecycleTask {
+    /// A new run: one still going is stopped.
+    fn begin(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Some(old) = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut t| t.replace(token.clone()))
+        {
+            old.cancel();
+        }
+        token
+    }
+}
+
+/// Stops the running unlist/relist or deprecation before its next request;
+/// what was done stays done and the report says so. False when none runs.
+#[tauri::command]
+pub fn cancel_lifecycle(task: tauri::State<'_, LifecycleTask>) -> bool {
+    let running = task.0.lock().ok().and_then(|mut t| t.take());
+    running.map(|t| t.cancel()).is_some()
+}
+
 /// Runs a confirmed plan; progress arrives as [`LIFECYCLE_EVENT`] events.
 #[tauri::command]
 pub async fn run_listing_change<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
+    task: tauri::State<'_, LifecycleTask>,
     feed: String,
     plan: ListingPlan,
     typed: Option<String>,
     package_path: Option<String>,
 ) -> Result<ListingReport, ErrorInfo> {
+    let cancel = task.begin();
     let (source, auth, client) = feed_of(&feed, package_path.as_deref()).await?;
-    let cancel = CancellationToken::new();
     run_listing(
         &client,
         &source,
@@ -118,12 +148,13 @@ pub async fn run_listing_change<R: tauri::Runtime>(
 #[tauri::command]
 pub async fn deprecate_versions<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
+    task: tauri::State<'_, LifecycleTask>,
     feed: String,
     request: DeprecationRequest,
     package_path: Option<String>,
 ) -> Result<(), ErrorInfo> {
+    let cancel = task.begin();
     let (source, auth, client) = feed_of(&feed, package_path.as_deref()).await?;
-    let cancel = CancellationToken::new();
     nupub_lifecycle::deprecate::deprecate(&client, &source, &auth, &request, &events(app), &cancel)
         .await
 }

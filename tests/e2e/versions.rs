@@ -193,6 +193,39 @@ async fn fix_a_bad_release_recovers_from_a_failed_unlist() {
     assert_eq!(rows(&window).await, pynuget_listing(upstream));
     window.screenshot("versions-3-fixed").await;
 
+    // A long wait the feed asks for (429, Retry-After: 120) is stopped from the
+    // window: the version in flight is not unlisted and the report says so.
+    fake.set_retry_after(120);
+    fake.fail_next("DELETE", 429);
+    window
+        .click("[data-testid=version-row][data-version='1.0.0'] [data-testid=version-check]")
+        .await;
+    window.click("[data-testid=versions-unlist]").await;
+    window.click("[data-testid=listing-go]").await;
+    window
+        .wait_for_text("[data-testid=versions-progress]", |t| {
+            t.contains("wait 120 s")
+        })
+        .await;
+    window.screenshot("versions-4-waiting").await;
+    window.click("[data-testid=versions-cancel]").await;
+    window
+        .find("[data-testid=listing-result][data-kind=failed]")
+        .await;
+    let report = window.text_of("[data-testid=listing-report]").await;
+    assert!(report.contains("0 of 1 version(s)"), "{report}");
+    assert!(
+        server.stored_package(ID, "1.0.0").is_some(),
+        "stopped before unlisting"
+    );
+    assert_eq!(
+        window
+            .eval("return document.querySelector('[data-testid=versions-progress]') === null")
+            .await,
+        serde_json::Value::Bool(true),
+        "no progress line once stopped"
+    );
+
     // Bulk by range: one confirmation listing every version, then the per-version report.
     window.click("[data-testid=versions-select-none]").await;
     let range = window.find("[data-testid=versions-range]").await;
@@ -210,7 +243,7 @@ async fn fix_a_bad_release_recovers_from_a_failed_unlist() {
         .await;
     wait_rows(&window, &["1.0.2"]).await;
     assert_eq!(rows(&window).await, pynuget_listing(upstream));
-    window.screenshot("versions-4-bulk").await;
+    window.screenshot("versions-5-bulk").await;
     window.close().await;
     vault.remove_feed_key(FEED).unwrap();
 }

@@ -52,6 +52,8 @@ struct State {
     deprecation_faults: VecDeque<u16>,
     /// (method, status) for the next forwarded requests with that method.
     forward_faults: VecDeque<(String, u16)>,
+    /// `Retry-After` of an injected forwarded 429 (seconds; 1 unless set).
+    forward_retry_after: Option<u32>,
     requests: Vec<CapturedRequest>,
 }
 
@@ -151,6 +153,11 @@ impl DeprecationFake {
             .unwrap()
             .forward_faults
             .push_back((method.to_string(), status));
+    }
+
+    /// An injected 429 for a forwarded request asks the client to wait this long.
+    pub fn set_retry_after(&self, seconds: u32) {
+        self.state.lock().unwrap().forward_retry_after = Some(seconds);
     }
 
     pub fn deprecation_of(&self, id: &str, version: &str) -> Option<Stored> {
@@ -272,11 +279,17 @@ fn handle(stream: TcpStream, port: u16, upstream: SocketAddr, key: &str, state: 
         at.and_then(|i| s.forward_faults.remove(i))
     };
     if let Some((_, status)) = fault {
+        let wait = state.lock().unwrap().forward_retry_after.unwrap_or(1);
+        let headers = if status == 429 {
+            vec![("Retry-After".to_string(), wait.to_string())]
+        } else {
+            Vec::new()
+        };
         respond(
             &mut writer,
             status,
             reason_of(status),
-            &[],
+            &headers,
             b"injected by the deprecation fake",
         );
         return;

@@ -69,6 +69,8 @@ fn present(all: &[(String, ApiSurface)], json: bool) -> serde_json::Value {
             text.push_str("No .NET assembly with a public surface was found.\n");
         }
         say(false, text.trim_end());
+        // Printed already; the JSON form is built only when asked for.
+        return serde_json::Value::Null;
     }
     serde_json::json!({
         "assemblies": all

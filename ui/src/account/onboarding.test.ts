@@ -328,6 +328,26 @@ describe("reminders and first run in the app", () => {
     await new Promise((r) => setTimeout(r, 10));
   });
 
+  it("opens the Versions view on the feed of a stored key", async () => {
+    const company = { id: "company", name: "company", kind: "v3", location: "https://pkgs.example/v3/index.json", isDefaultLocal: false, needsKey: true, keyNeed: "usually", hasKey: true, keyOrigin: "keyring", keyExpires: null, keyExpiresInDays: null, keyExpiresSoon: false, origin: null, target: "generic" };
+    const local = { ...company, id: "/data/feed", name: "Local feed", kind: "local", location: "/data/feed", isDefaultLocal: true, needsKey: false, keyNeed: "none", hasKey: false, target: "local" };
+    serve({
+      app_info: () => appInfo,
+      launch_files: () => ({ publishing: false, request: { paths: [], more: 0, open: null, notOpened: [] } }),
+      onboarding_state: () => ({ ...fresh, skipped: true, saved: true }),
+      account_overview: () => overview({ keys: [key({ source: "Company" })] }),
+      scan_nuget_configs: () => ({ files: [], findings: [] }),
+      list_feeds: () => ({ feeds: [local, company], warnings: [], keyringError: null }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId("open-account"));
+    await fireEvent.click(await screen.findByTestId("key-versions"));
+    const select = (await screen.findByTestId("versions-feed")) as HTMLSelectElement;
+    await waitFor(() => expect(select.value).toBe("company"));
+    cleanup();
+    await new Promise((r) => setTimeout(r, 10));
+  });
+
   it("does not interrupt a package opened at start, nor a finished or skipped setup", async () => {
     serve({
       app_info: () => appInfo,

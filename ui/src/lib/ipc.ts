@@ -48,6 +48,7 @@ export const COMMANDS = [
   "choose_versions",
   "plan_listing_change",
   "run_listing_change",
+  "cancel_lifecycle",
   "deprecate_versions",
   "fix_start",
   "fix_saved",

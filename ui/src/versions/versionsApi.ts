@@ -22,6 +22,8 @@ export const versionsApi = {
   runListing: (feed: string, plan: ListingPlan, typed: string | null, packagePath: string | null) =>
     call<ListingReport>("run_listing_change", { feed, plan, typed, packagePath }),
   deprecate: (feed: string, request: DeprecationRequest, packagePath: string | null) => call<void>("deprecate_versions", { feed, request, packagePath }),
+  /** Stops a running unlist/relist or deprecation before its next request (false: none runs). */
+  cancel: () => call<boolean>("cancel_lifecycle"),
   fixStart: (plan: FixPlan) => call<FixState>("fix_start", { plan }),
   fixSaved: (feed: string, id: string) => call<FixState | null>("fix_saved", { feed, id }),
   fixRun: (feed: string, id: string) => call<FixState>("fix_run", { feed, id }),
