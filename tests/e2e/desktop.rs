@@ -282,7 +282,8 @@ fn the_desktop_entry_opens_a_package_and_a_second_launch_uses_the_same_window() 
     // The second process handed its file over and ended.
     wait_for_app_count(&u, 1);
 
-    // Run directly (`nupub-app FILE…`) with several files: the first opens, in the same window.
+    // Run directly (`nupub-app FILE…`) with several files: they open as a set
+    // (the many-packages view), in the same window.
     let mut direct = u.command(u.usr("bin/nupub-app"));
     direct
         .arg(fixture("TestData.1.2.3.nupkg"))
@@ -292,7 +293,7 @@ fn the_desktop_entry_opens_a_package_and_a_second_launch_uses_the_same_window() 
         out.status.success(),
         "the second instance did not hand over: {out:?}"
     );
-    let third = x.wait_for_window("TestData 1.2.3 — Nupub", Duration::from_secs(60));
+    let third = x.wait_for_window("2 packages — Nupub", Duration::from_secs(60));
     assert_eq!(first, third);
     assert_eq!(x.windows_named("— Nupub").len(), 1);
     x.screenshot("desktop-entry-second-launch");
