@@ -128,7 +128,7 @@ impl CiPeers {
             .env("NUPUB_TEST_FEED", pynuget.base_url())
             .env("NUPUB_TEST_CI_LOG", log.path().join("requests.jsonl"));
         let mut process = PeerProcess::spawn("ci-fakes", command);
-        process.wait_for_port(port, Duration::from_secs(30));
+        process.wait_for_port(port, crate::process::PEER_START_LIMIT);
         CiPeers {
             provider,
             process,

@@ -102,7 +102,7 @@ impl OidcProvider {
         };
         let discovery = provider.discovery_url();
         let mut process = provider.process;
-        process.wait_until(Duration::from_secs(30), || {
+        process.wait_until(crate::process::PEER_START_LIMIT, || {
             matches!(crate::http::get(&discovery), Ok((200, _)))
         });
         OidcProvider {

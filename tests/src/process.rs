@@ -10,6 +10,12 @@ use std::time::{Duration, Instant};
 
 /// A free TCP port on 127.0.0.1 (the OS picks it; parallel tests cannot collide
 /// unless another program grabs it in the instant between).
+/// How long a peer may take to start. Readiness is polled, so this is only
+/// reached when a peer never comes up; it is generous because a loaded 2-core
+/// machine (several test binaries starting Node and Python peers at once)
+/// has been seen to take over 30 s to start oidc-provider.
+pub const PEER_START_LIMIT: Duration = Duration::from_secs(120);
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

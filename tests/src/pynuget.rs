@@ -35,7 +35,7 @@ impl PyNuGet {
             .arg(data.path())
             .arg(api_key);
         let mut process = PeerProcess::spawn("pynuget", command);
-        process.wait_for_port(port, Duration::from_secs(30));
+        process.wait_for_port(port, crate::process::PEER_START_LIMIT);
         PyNuGet {
             process,
             port,
@@ -163,7 +163,7 @@ pub fn serve_folder(name: &str, dir: &Path, port: u16) -> PeerProcess {
         ])
         .arg(dir);
     let mut process = PeerProcess::spawn(name, command);
-    process.wait_for_port(port, Duration::from_secs(15));
+    process.wait_for_port(port, crate::process::PEER_START_LIMIT);
     process
 }
 

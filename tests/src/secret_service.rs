@@ -41,7 +41,7 @@ impl SecretService {
             .args(["--nofork", "--nopidfile", "--print-address=1"]);
         let mut bus = PeerProcess::spawn("dbus-daemon", command);
         let bus_log = bus.log_path().to_path_buf();
-        bus.wait_until(Duration::from_secs(10), || {
+        bus.wait_until(crate::process::PEER_START_LIMIT, || {
             address_in(&std::fs::read_to_string(&bus_log).unwrap_or_default()).is_some()
         });
         let bus_address = address_in(&bus.log()).expect("bus address was printed");
@@ -92,21 +92,22 @@ impl SecretService {
 
     fn wait_for_secrets_name(&mut self) {
         let address = self.bus_address.clone();
-        self.keyring.wait_until(Duration::from_secs(15), || {
-            Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .env("DBUS_SESSION_BUS_ADDRESS", &address)
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-                .unwrap_or(false)
-        });
+        self.keyring
+            .wait_until(crate::process::PEER_START_LIMIT, || {
+                Command::new("dbus-send")
+                    .args([
+                        "--session",
+                        "--print-reply",
+                        "--dest=org.freedesktop.DBus",
+                        "/org/freedesktop/DBus",
+                        "org.freedesktop.DBus.NameHasOwner",
+                        "string:org.freedesktop.secrets",
+                    ])
+                    .env("DBUS_SESSION_BUS_ADDRESS", &address)
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+                    .unwrap_or(false)
+            });
     }
 }
 

@@ -84,7 +84,7 @@ impl AppWindow {
             command.env(key, value);
         }
         let mut driver = PeerProcess::spawn("tauri-driver", command);
-        driver.wait_for_port(port, Duration::from_secs(20));
+        driver.wait_for_port(port, crate::process::PEER_START_LIMIT);
 
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -187,9 +187,29 @@ impl AppWindow {
             .client()
             .execute(
                 "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
-                vec![reference],
+                vec![reference.clone()],
             )
             .await;
+        // As a user would, wait (up to 10 s) for a disabled control to become
+        // enabled: a click on a control disabled while the window is busy
+        // does nothing, and a loaded machine stretches those busy moments.
+        // A control that stays disabled is still clicked (a test may check
+        // that nothing happens).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let disabled = self
+                .client()
+                .execute(
+                    "return arguments[0].disabled === true;",
+                    vec![reference.clone()],
+                )
+                .await
+                .unwrap_or(serde_json::Value::Bool(false));
+            if disabled != serde_json::Value::Bool(true) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
         element
             .click()
             .await
