@@ -12,7 +12,6 @@ use crate::pynuget::PyNuGet;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 /// One trust policy on the fake nuget.org.
 #[derive(Debug, Clone)]

@@ -5,7 +5,6 @@
 use crate::paths::{peers_dir, require};
 use crate::process::{free_port, PeerProcess};
 use std::process::Command;
-use std::time::Duration;
 
 /// The client id the provider knows.
 pub const CLIENT_ID: &str = "nupub-test-client";

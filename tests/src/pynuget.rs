@@ -10,7 +10,6 @@ use crate::paths::{peers_dir, require, tools_dir};
 use crate::process::{free_port, PeerProcess};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 pub struct PyNuGet {
     process: PeerProcess,

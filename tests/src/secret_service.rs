@@ -9,7 +9,6 @@ use crate::paths::{peers_dir, require};
 use crate::process::PeerProcess;
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::Duration;
 
 /// Fields drop in order: the keyring stops before its bus.
 pub struct SecretService {
