@@ -96,6 +96,13 @@ pub struct FeedClient {
     /// V2 feed: tried first next time, so a client asking many questions of
     /// one feed (a set of packages) does not probe a root known to 404.
     v2_root_memo: Mutex<HashMap<String, Url>>,
+    /// While a plan is made ([`FeedClient::remember_listings`]): the version
+    /// listings already read, by address. A plan asks about one id three
+    /// times (does the version exist, the feed facts, the previous version
+    /// to compare with); with this the feed answers once, and the three see
+    /// the same snapshot. `None` (the default, and during uploads) reads
+    /// every listing afresh: after a PUT only a fresh answer says anything.
+    listings: Mutex<Option<HashMap<String, std::sync::Arc<[u8]>>>>,
 }
 
 impl std::fmt::Debug for FeedClient {
@@ -136,7 +143,42 @@ impl FeedClient {
             writes: build(reqwest::redirect::Policy::none())?,
             index_cache: Mutex::new(HashMap::new()),
             v2_root_memo: Mutex::new(HashMap::new()),
+            listings: Mutex::new(None),
         })
+    }
+
+    /// From now on, a version listing (V2 `FindPackagesById()` pages, the V3
+    /// flat container's version list) read once is reused: for making plans.
+    pub fn remember_listings(&self) {
+        if let Ok(mut listings) = self.listings.lock() {
+            *listings = Some(HashMap::new());
+        }
+    }
+
+    /// Back to reading every listing afresh (before anything is sent).
+    pub fn forget_listings(&self) {
+        if let Ok(mut listings) = self.listings.lock() {
+            *listings = None;
+        }
+    }
+
+    /// The listing read from `url` while listings are remembered.
+    pub(crate) fn remembered_listing(&self, url: &Url) -> Option<std::sync::Arc<[u8]>> {
+        self.listings
+            .lock()
+            .ok()?
+            .as_ref()?
+            .get(url.as_str())
+            .cloned()
+    }
+
+    /// Keeps a listing's successful answer while listings are remembered.
+    pub(crate) fn keep_listing(&self, url: &Url, body: &[u8]) {
+        if let Ok(mut listings) = self.listings.lock() {
+            if let Some(listings) = listings.as_mut() {
+                listings.insert(url.as_str().to_string(), std::sync::Arc::from(body));
+            }
+        }
     }
 
     /// A request to `url` for `source`, with the source's Basic credentials
@@ -357,26 +399,12 @@ impl FeedClient {
             if source.check_transport(&url).is_err() {
                 return V2Answer::Failed(format!("{url} is not https"));
             }
-            let request = self
-                .request(reqwest::Method::GET, &url, source, None)
-                .timeout(Duration::from_secs(60));
-            let response = match request.send().await {
-                Ok(r) => r,
-                Err(e) => return V2Answer::Failed(format!("{url}: {}", describe(&e))),
-            };
-            if moved(&response, "").is_some() {
-                return V2Answer::Failed(moved_text(&response));
-            }
-            let status = response.status();
-            if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
-                return V2Answer::NoSuchRoute(format!("{url} answered {}", status.as_u16()));
-            }
-            if !status.is_success() {
-                return V2Answer::Failed(format!("{url} answered {}", status.as_u16()));
-            }
-            let body = match read_limited(response, SMALL_BODY_LIMIT).await {
-                Ok(b) => b,
-                Err(e) => return V2Answer::Failed(format!("{url}: {e}")),
+            let body = match self.remembered_listing(&url) {
+                Some(body) => body,
+                None => match self.read_v2_page(source, &url).await {
+                    Ok(body) => body,
+                    Err(answer) => return answer,
+                },
             };
             let page = match parse_v2_feed(&body) {
                 Ok(page) => page,
@@ -392,6 +420,44 @@ impl FeedClient {
             next = page.next.and_then(|n| url.join(&n).ok());
         }
         V2Answer::Known(Existence::Absent)
+    }
+
+    /// One page of a V2 listing for [`Self::exists_v2`] (kept while listings are remembered).
+    async fn read_v2_page(
+        &self,
+        source: &Source,
+        url: &Url,
+    ) -> Result<std::sync::Arc<[u8]>, V2Answer> {
+        let request = self
+            .request(reqwest::Method::GET, url, source, None)
+            .timeout(Duration::from_secs(60));
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return Err(V2Answer::Failed(format!("{url}: {}", describe(&e)))),
+        };
+        if moved(&response, "").is_some() {
+            return Err(V2Answer::Failed(moved_text(&response)));
+        }
+        let status = response.status();
+        if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+            return Err(V2Answer::NoSuchRoute(format!(
+                "{url} answered {}",
+                status.as_u16()
+            )));
+        }
+        if !status.is_success() {
+            return Err(V2Answer::Failed(format!(
+                "{url} answered {}",
+                status.as_u16()
+            )));
+        }
+        match read_limited(response, SMALL_BODY_LIMIT).await {
+            Ok(body) => {
+                self.keep_listing(url, &body);
+                Ok(std::sync::Arc::from(body))
+            }
+            Err(e) => Err(V2Answer::Failed(format!("{url}: {e}"))),
+        }
     }
 
     /// Unlists (DELETE) a version on an HTTP feed.

@@ -497,8 +497,15 @@ impl Lookup<'_> {
             )
         })?;
         let what = format!("listing the versions of {id}");
-        let Some(body) = self.small(&url, &what).await? else {
-            return Ok(Vec::new());
+        let body = match self.client.remembered_listing(&url) {
+            Some(body) => body,
+            None => {
+                let Some(body) = self.small(&url, &what).await? else {
+                    return Ok(Vec::new());
+                };
+                self.client.keep_listing(&url, &body);
+                std::sync::Arc::from(body)
+            }
         };
         let versions = parse_flat_versions(&body).map_err(|d| self.invalid(&url, d))?;
         Ok(versions
@@ -527,21 +534,28 @@ impl Lookup<'_> {
                 return Err(self.invalid(&url, "it has more than 50 pages of versions"));
             }
             self.source.check_transport(&url)?;
-            let response = self.send(&url, self.options.timeout, &what).await?;
-            let status = response.status();
-            if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
-                return Ok(None);
-            }
-            if !status.is_success() {
-                let answer = crate::client::Answer::read(response).await;
-                return Err(FeedError::HttpStatus {
-                    feed: self.feed.clone(),
-                    what,
-                    status: status.as_u16(),
-                    server: answer.message(),
-                });
-            }
-            let body = self.read_body(response, &url, &what).await?;
+            let body = match self.client.remembered_listing(&url) {
+                Some(body) => body,
+                None => {
+                    let response = self.send(&url, self.options.timeout, &what).await?;
+                    let status = response.status();
+                    if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+                        return Ok(None);
+                    }
+                    if !status.is_success() {
+                        let answer = crate::client::Answer::read(response).await;
+                        return Err(FeedError::HttpStatus {
+                            feed: self.feed.clone(),
+                            what,
+                            status: status.as_u16(),
+                            server: answer.message(),
+                        });
+                    }
+                    let body = self.read_body(response, &url, &what).await?;
+                    self.client.keep_listing(&url, &body);
+                    std::sync::Arc::from(body)
+                }
+            };
             let Ok(page) = parse_v2_entries(&body) else {
                 // Not an OData feed: this root is not the V2 feed (try the next one).
                 return Ok(None);

@@ -690,6 +690,8 @@ pub async fn prepare_set(request: &SetRequest) -> Result<PreparedSet, PublishErr
     let (source, config_warnings) = request.scope.resolve(request.feed.as_deref())?;
     // One HTTP client for every question of the set (building one loads the TLS roots).
     let client = FeedClient::new()?;
+    // Each id's version listing is read once for the whole plan (exists, facts, changes).
+    client.remember_listings();
     let mut problems = collected.problems;
     let found: Vec<&Found> = collected.packages.iter().map(|(f, _)| f).collect();
     let graph = graph(&found);
@@ -804,6 +806,8 @@ pub async fn prepare_set(request: &SetRequest) -> Result<PreparedSet, PublishErr
         });
     }
     let plan = decide(&source, members, problems, config_warnings);
+    // The uploads ask afresh (a lost answer, whether a version became visible).
+    client.forget_listings();
     Ok(PreparedSet {
         plan,
         prepared: prepared.into_iter().map(|(_, p)| p).collect(),

@@ -560,7 +560,10 @@ fn owner_for(request: &PlanRequest, source: &Source, credential: &Credential) ->
 /// Makes the plan (module docs). Reads only: nothing is sent to the feed but questions.
 #[tracing::instrument(skip_all, err(Debug), fields(package = %request.package.display(), feed = request.feed.as_deref().map(nupub_error::redact_urls)))]
 pub async fn prepare(request: &PlanRequest) -> Result<Prepared, PublishError> {
-    prepare_with(request, &FeedClient::new()?).await
+    let client = FeedClient::new()?;
+    // The id's version listing is read once for the plan (exists, facts, changes).
+    client.remember_listings();
+    prepare_with(request, &client).await
 }
 
 /// [`prepare`] with an HTTP client the caller keeps (a set plans many packages with one).

@@ -512,3 +512,81 @@ fn a_429_during_a_set_waits_for_retry_after_and_says_so() {
     assert!((waited[0].1 - 1.0).abs() < 1e-9, "{waited:?}");
     assert!(waited[0].2.contains("429"), "{waited:?}");
 }
+
+/// GETs of `id`'s V2 version listing that pynuget answered.
+fn listings_of(events: &[nupub_testkit::wire::ProxyEvent], id: &str) -> usize {
+    let quoted = format!("id=%27{id}%27");
+    events
+        .iter()
+        .filter(|e| {
+            e.method == "GET" && e.path.contains("FindPackagesById") && e.path.contains(&quoted)
+        })
+        .filter(|e| e.upstream_status == Some(200))
+        .count()
+}
+
+/// A plan reads each id's version listing once (whether the version exists,
+/// the feed facts and the comparison with the previous version read one
+/// answer); the uploads ask afresh whether each version became visible.
+#[test]
+fn planning_a_set_lists_each_id_once_and_the_uploads_ask_afresh() {
+    let work = tempfile::tempdir().unwrap();
+    let server = PyNuGet::start(KEY);
+    let (sink, _) = recorder();
+    let earlier = vec![make_nupkg(
+        &work.path().join("old"),
+        "Ask.One",
+        "1.0.0",
+        "",
+        0,
+    )];
+    let first = send(
+        run(prepare_set(&request(
+            earlier,
+            &server.push_url(),
+            work.path(),
+        )))
+        .unwrap(),
+        &options(1),
+        &sink,
+    );
+    assert_eq!(first.published, 1, "{first:?}");
+
+    let upstream: SocketAddr = ([127, 0, 0, 1], server.port()).into();
+    let proxy = FaultProxy::start(upstream, vec![]);
+    let bin = work.path().join("bin");
+    let files = vec![
+        make_nupkg(&bin, "Ask.One", "1.1.0", "", 0),
+        make_nupkg(&bin, "Ask.Two", "1.0.0", "", 0),
+        make_nupkg(&bin, "Ask.Three", "1.0.0", "", 0),
+    ];
+    let prepared = run(prepare_set(&request(files, &proxy.push_url(), work.path()))).unwrap();
+    let one = prepared
+        .plan
+        .members
+        .iter()
+        .find(|m| m.plan.package.id == "Ask.One")
+        .unwrap();
+    let baseline = one.plan.changes.as_ref().and_then(|c| c.baseline.as_ref());
+    assert_eq!(
+        baseline.map(|b| b.version.as_str()),
+        Some("1.0.0"),
+        "the plan compared with the version on the feed: {:?}",
+        one.plan.changes
+    );
+    let planned = proxy.events();
+    for id in ["Ask.One", "Ask.Two", "Ask.Three"] {
+        assert_eq!(listings_of(&planned, id), 1, "{id}: {planned:#?}");
+    }
+
+    let report = send(prepared, &options(2), &sink);
+    assert_eq!(report.published, 3, "{report:?}");
+    let all = proxy.events();
+    let after = &all[planned.len()..];
+    for id in ["Ask.One", "Ask.Two", "Ask.Three"] {
+        assert!(
+            listings_of(after, id) >= 1,
+            "the upload of {id} asks afresh whether it is visible: {after:#?}"
+        );
+    }
+}
