@@ -733,3 +733,64 @@ async fn window_shows_deceptive_names_escaped_and_warns() {
     shot(&window, "checks-names-warning-light").await;
     window.close().await;
 }
+
+/// A package whose readme takes seconds to render (15 MB of nested quotes and
+/// list items with links): long enough to press Cancel while it opens.
+fn slow_to_open(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = dir.join("Slow.Open.1.0.0.nupkg");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("Slow.Open.nuspec", deflated).unwrap();
+    zip.write_all(
+        br#"<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd"><metadata>
+<id>Slow.Open</id><version>1.0.0</version><authors>Nupub tests</authors>
+<description>A readme that takes long to render.</description><readme>README.md</readme>
+</metadata></package>"#,
+    )
+    .unwrap();
+    zip.start_file("README.md", deflated).unwrap();
+    let line = b"> - item with some *emphasis* and [a link](https://example.org)\n";
+    for _ in 0..(15 * 1024 * 1024 / line.len()) {
+        zip.write_all(line).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_while_a_package_opens_goes_back_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let package = slow_to_open(dir.path());
+    let before = std::fs::read(&package).unwrap();
+    let window = AppWindow::launch(with_package(&package)).await;
+    // The phase under way is shown while it opens.
+    window
+        .wait_for_text("[data-testid=open-phase]", |t| {
+            t.contains("Reading the readme")
+        })
+        .await;
+    shot(&window, "open-slow-readme").await;
+    let pressed = Instant::now();
+    window.click("[data-testid=cancel-open]").await;
+    window.find("[data-testid=dropzone]").await;
+    let back = pressed.elapsed();
+    eprintln!("Cancel to the drop zone: {back:?}");
+    assert!(
+        back < Duration::from_secs(3),
+        "Cancel must not wait for the readme to render: back after {back:?}"
+    );
+    shot(&window, "open-cancelled").await;
+    // Nothing opens later, no error is shown, and the file is untouched.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        window
+            .eval("return [document.querySelector('[data-testid=package-id]') === null, document.querySelector('[data-testid=dropzone]') !== null, document.querySelector('[role=alert]') === null]")
+            .await,
+        json!([true, true, true])
+    );
+    assert_eq!(std::fs::read(&package).unwrap(), before);
+    window.close().await;
+}

@@ -320,7 +320,7 @@ describe("opening a package", () => {
     });
     render(App);
     await screen.findByTestId("set-view");
-    expect(screen.getByTestId("open-set").textContent).toContain("2 files and folders");
+    expect(screen.getByTestId("open-set").textContent).toContain("Opened 2 packages to publish together.");
     expect(calls.some((c) => c.cmd === "open_package")).toBe(false);
     await fireEvent.click(await screen.findByTestId("feed-next"));
     const shown = await screen.findByTestId("set-error");

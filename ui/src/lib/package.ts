@@ -55,3 +55,14 @@ export function openPhaseLabel(phase: OpenPhase | undefined): string {
       return "Sorting files and frameworks";
   }
 }
+
+/** What a set handed to the window was made of: "2 packages", "a folder",
+ * "3 packages and 2 folders" (a set holds package files and folders only). */
+export function setMadeOf(paths: string[]): string {
+  const files = paths.filter((p) => /\.s?nupkg$/i.test(p)).length;
+  const folders = paths.length - files;
+  const parts: string[] = [];
+  if (files > 0) parts.push(files === 1 ? "1 package" : `${files} packages`);
+  if (folders > 0) parts.push(folders === 1 ? "a folder" : `${folders} folders`);
+  return parts.join(" and ");
+}
