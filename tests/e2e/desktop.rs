@@ -475,7 +475,10 @@ async fn a_real_drag_from_another_program_opens_packages_and_says_what_it_did_no
     }
     w.find("[data-testid=set-view]").await;
     let notice = w.text_of("[data-testid=open-set]").await;
-    assert!(notice.starts_with("Opened 2 packages to publish together"), "{notice}");
+    assert!(
+        notice.starts_with("Opened 2 packages to publish together"),
+        "{notice}"
+    );
     w.find("[data-testid=feed-step]").await;
     w.screenshot("drop-two-packages-set").await;
     w.close().await;
