@@ -311,10 +311,7 @@ pub async fn check_package(
     let packages = packages.inner().clone();
     blocking("checking the package", move || {
         let opened = kept_or_open(&packages, &path)?;
-        let options = nupub_rules::Options {
-            verify_integrity: false,
-            ..nupub_rules::Options::for_target(target)
-        };
+        let options = nupub_rules::Options::for_target(target);
         Ok(nupub_rules::validate_package(
             &opened.package,
             opened.facts(),

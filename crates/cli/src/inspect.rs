@@ -66,6 +66,7 @@ pub fn run(args: InspectArgs) -> ExitCode {
             let count = inspection.integrity.as_ref().map_or(0, |r| r.damaged.len());
             let err = nupub_package::PackageError::EntryCorrupt {
                 entry: first.path.clone(),
+                kind: first.kind,
                 detail: format!("{} ({count} damaged entries in all)", first.detail),
             };
             eprintln!("nupub: {}", err.info());

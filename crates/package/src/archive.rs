@@ -6,7 +6,7 @@
 //! `ZipArchive` does and refuses layouts other readers would see differently;
 //! entry data is located from its local header and inflated here with flate2.
 
-use crate::error::PackageError;
+use crate::error::{Damage, PackageError};
 use crate::zipread::{ZipError, ZipLayout};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -318,24 +318,31 @@ pub(crate) fn read_entry_bytes(
             limit,
         });
     }
-    let corrupt = |detail: String| PackageError::EntryCorrupt {
+    let corrupt = |kind: Damage, detail: String| PackageError::EntryCorrupt {
         entry: entry.path.clone(),
+        kind,
         detail,
     };
-    let data = entry_data(file, entry, span).map_err(corrupt)?;
+    let data = entry_data(file, entry, span).map_err(|d| corrupt(Damage::Unreadable, d))?;
     let mut buf = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
     data.take(entry.size.saturating_add(1))
         .read_to_end(&mut buf)
-        .map_err(|e| corrupt(e.to_string()))?;
+        .map_err(|e| corrupt(Damage::Unreadable, e.to_string()))?;
     if buf.len() as u64 != entry.size {
-        return Err(corrupt(format!(
-            "it unpacks to {} bytes but the directory says {}",
-            buf.len(),
-            entry.size
-        )));
+        return Err(corrupt(
+            Damage::LengthMismatch,
+            format!(
+                "it unpacks to {} bytes but the directory says {}",
+                buf.len(),
+                entry.size
+            ),
+        ));
     }
     if crc32fast::hash(&buf) != entry.crc32 {
-        return Err(corrupt("its CRC-32 checksum does not match".into()));
+        return Err(corrupt(
+            Damage::Checksum,
+            "its CRC-32 checksum does not match".into(),
+        ));
     }
     Ok(buf)
 }
@@ -363,6 +370,7 @@ pub struct IntegrityReport {
 #[ts(export)]
 pub struct DamagedEntry {
     pub path: String,
+    pub kind: Damage,
     pub detail: String,
 }
 
@@ -376,6 +384,7 @@ impl IntegrityReport {
         match self.damaged.first() {
             Some(d) => Err(PackageError::EntryCorrupt {
                 entry: d.path.clone(),
+                kind: d.kind,
                 detail: d.detail.clone(),
             }),
             None => Ok(self),
@@ -401,8 +410,9 @@ pub(crate) fn verify(
         report.entries_checked += 1;
         match check_one(&mut file, entry, span, &mut buf) {
             Ok(n) => report.bytes_checked += n,
-            Err(detail) => report.damaged.push(DamagedEntry {
+            Err((kind, detail)) => report.damaged.push(DamagedEntry {
                 path: entry.path.clone(),
+                kind,
                 detail,
             }),
         }
@@ -415,33 +425,45 @@ fn check_one(
     entry: &Entry,
     span: &DataSpan,
     buf: &mut [u8],
-) -> Result<u64, String> {
+) -> Result<u64, (Damage, String)> {
     let limit = entry.size.saturating_add(1);
-    let mut data = entry_data(file, entry, span)?.take(limit);
+    let unreadable = |detail: String| (Damage::Unreadable, detail);
+    let mut data = entry_data(file, entry, span)
+        .map_err(unreadable)?
+        .take(limit);
     let mut hasher = crc32fast::Hasher::new();
     let mut total: u64 = 0;
     loop {
-        let n = data.read(buf).map_err(|e| e.to_string())?;
+        let n = data.read(buf).map_err(|e| unreadable(e.to_string()))?;
         if n == 0 {
             break;
         }
         hasher.update(buf.get(..n).unwrap_or(&[]));
         total += n as u64;
         if total >= limit {
-            return Err(format!(
-                "it unpacks to more than the {} bytes the directory declares",
-                entry.size
+            return Err((
+                Damage::LengthMismatch,
+                format!(
+                    "it unpacks to more than the {} bytes the directory declares",
+                    entry.size
+                ),
             ));
         }
     }
     if total != entry.size {
-        return Err(format!(
-            "it unpacks to {total} bytes but the directory says {}",
-            entry.size
+        return Err((
+            Damage::LengthMismatch,
+            format!(
+                "it unpacks to {total} bytes but the directory says {}",
+                entry.size
+            ),
         ));
     }
     if hasher.finalize() != entry.crc32 {
-        return Err("its CRC-32 checksum does not match".into());
+        return Err((
+            Damage::Checksum,
+            "its CRC-32 checksum does not match".into(),
+        ));
     }
     Ok(total)
 }

@@ -1,7 +1,9 @@
 //! Why a package could not be read, in words a maintainer understands.
 
 use nupub_error::Coded;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use ts_rs::TS;
 
 /// Everything that can stop Nupub from reading a package. Each variant has a
 /// stable code (`package.*`), a message naming the file, entry or field, and a hint.
@@ -72,7 +74,11 @@ pub enum PackageError {
         reason: String,
     },
     #[error("the entry {entry} is damaged: {detail}")]
-    EntryCorrupt { entry: String, detail: String },
+    EntryCorrupt {
+        entry: String,
+        kind: Damage,
+        detail: String,
+    },
     #[error("the entry {entry} is not in the package")]
     NoSuchEntry { entry: String },
     #[error("{entry} is not an assembly Nupub can read: {detail}")]
@@ -168,4 +174,18 @@ impl Coded for PackageError {
         };
         Some(hint.to_string())
     }
+}
+
+/// How an entry is damaged: the rules tell a size that differs from the
+/// directory's (nuget.org's own length check) from other damage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Damage {
+    /// It unpacks to another size than the central directory declares.
+    LengthMismatch,
+    /// Its CRC-32 does not match.
+    Checksum,
+    /// Its data cannot be read (encrypted, unknown compression, broken stream).
+    Unreadable,
 }

@@ -30,7 +30,7 @@ pub mod zipread;
 pub use api_surface::ApiSurface;
 pub use archive::{DamagedEntry, Entry, IntegrityReport, Limits};
 pub use assembly::{AssemblyInfo, AssemblyKind};
-pub use error::PackageError;
+pub use error::{Damage, PackageError};
 pub use media::{IconInfo, LicenseInfo, ReadmeInfo};
 pub use nuspec::Nuspec;
 pub use report::Inspection;

@@ -362,10 +362,7 @@ fn open_and_check(
 ) -> Result<Checked, PublishError> {
     let package = Package::open(path)?;
     let facts = nupub_rules::Facts::gather(&package, true);
-    let options = nupub_rules::Options {
-        verify_integrity: false,
-        ..nupub_rules::Options::for_target(target)
-    };
+    let options = nupub_rules::Options::for_target(target);
     let mut findings = nupub_rules::validate_package(&package, &facts, &options).findings;
     findings.sort_by_key(|f| f.severity);
     let symbols_path = match symbols {

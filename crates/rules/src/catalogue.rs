@@ -7,7 +7,7 @@
 //! NuGet's own pack warnings keep NuGet's code (`pack.nu5104`).
 //! Server messages are nuget.org's exact text; `{0}`, `{1}` are filled per finding.
 
-use crate::{Finding, Severity, Target};
+use crate::types::{Finding, Severity, Target};
 use serde::Serialize;
 
 /// Which targets a rule applies to.

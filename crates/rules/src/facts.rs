@@ -125,11 +125,11 @@ impl Facts {
         wanted.extend(nuspec.readme.as_ref().map(|r| r.value.clone()));
         wanted.push(".mcp/server.json".into());
         for want in wanted {
-            let normalized = crate::rules::normalize_path(&want);
+            let normalized = crate::paths::normalize_path(&want);
             let Some(entry) = package
                 .entries()
                 .iter()
-                .find(|e| crate::rules::normalize_path(&e.path) == normalized)
+                .find(|e| crate::paths::normalize_path(&e.path) == normalized)
             else {
                 continue;
             };
@@ -138,14 +138,13 @@ impl Facts {
             } else {
                 match package.read_entry(&entry.path, MAX_SMALL_FILE) {
                     Ok(b) => FileBytes::Read(b),
-                    Err(e) => {
-                        let text = e.to_string();
-                        if text.contains("unpacks to") {
-                            FileBytes::LengthMismatch(text)
-                        } else {
-                            FileBytes::Unreadable(text)
-                        }
-                    }
+                    Err(
+                        e @ nupub_package::PackageError::EntryCorrupt {
+                            kind: nupub_package::Damage::LengthMismatch,
+                            ..
+                        },
+                    ) => FileBytes::LengthMismatch(e.to_string()),
+                    Err(e) => FileBytes::Unreadable(e.to_string()),
                 }
             };
             facts.files.insert(entry.path.clone(), bytes);

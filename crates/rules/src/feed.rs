@@ -2,7 +2,7 @@
 //! them up and fills [`FeedFacts`]; these functions stay pure and offline.
 
 use crate::catalogue as c;
-use crate::Finding;
+use crate::types::Finding;
 use nupub_package::Package;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -108,7 +108,7 @@ pub fn check(package: &Package, facts: &FeedFacts) -> Vec<Finding> {
                 ))
                 .at("<id>");
             // A hint, not the server's refusal: a warning, without nuget.org's text.
-            finding.severity = crate::Severity::Warning;
+            finding.severity = crate::types::Severity::Warning;
             finding.server_message = None;
             out.push(finding);
         }

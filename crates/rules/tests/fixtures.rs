@@ -156,7 +156,7 @@ fn the_corrupt_fixture_fails_on_every_target() {
 /// the report, with and without the CRC pass.
 #[test]
 fn one_finding_per_code_and_file_for_every_fixture() {
-    use nupub_rules::{check, Facts};
+    use nupub_rules::{check, validate_package, Facts};
     use std::collections::BTreeMap;
     let dir = nupub_testkit::fixtures_dir();
     let mut checked = 0;
@@ -171,9 +171,8 @@ fn one_finding_per_code_and_file_for_every_fixture() {
         for verify in [true, false] {
             let facts = Facts::gather(&package, verify);
             let raw = check(&package, &facts);
-            let mut options = Options::for_target(Target::NugetOrg);
-            options.verify_integrity = verify;
-            let report = validate_file(&path, &options);
+            let options = Options::for_target(Target::NugetOrg);
+            let report = validate_package(&package, &facts, &options);
             for findings in [&raw, &report.findings] {
                 let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
                 for f in findings.iter() {
@@ -193,10 +192,10 @@ fn one_finding_per_code_and_file_for_every_fixture() {
     );
     // The corrupt copy: its icon is too long by one byte, told once, whichever pass finds it.
     let path = nupub_testkit::fixture(CORRUPT);
+    let package = nupub_package::Package::open(&path).unwrap();
     for verify in [true, false] {
-        let mut options = Options::for_target(Target::NugetOrg);
-        options.verify_integrity = verify;
-        let report = validate_file(&path, &options);
+        let facts = Facts::gather(&package, verify);
+        let report = validate_package(&package, &facts, &Options::for_target(Target::NugetOrg));
         let icon: Vec<_> = report
             .findings
             .iter()

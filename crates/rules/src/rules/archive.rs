@@ -1,10 +1,11 @@
 //! The zip container: nuget.org's `ZipArchiveHelpers`, the entry checks of
 //! `PackageMetadataValidationService`, Zip64, size, and the CRC check.
 
-use super::normalize_path;
 use crate::catalogue as c;
+use crate::facts::Facts;
 use crate::facts::FileBytes;
-use crate::{Facts, Finding};
+use crate::paths::{normalize_path, percent_decode};
+use crate::types::Finding;
 use nupub_package::Package;
 use std::collections::HashMap;
 
@@ -50,7 +51,7 @@ pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
     }
     if let Some(report) = &facts.integrity {
         for damaged in &report.damaged {
-            let rule = if damaged.detail.contains("unpacks to") {
+            let rule = if damaged.kind == nupub_package::Damage::LengthMismatch {
                 c::ZIP_LENGTH_MISMATCH
             } else {
                 c::ZIP_ENTRY_CORRUPT
@@ -152,30 +153,6 @@ fn slashes(package: &Package) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// `Uri.UnescapeDataString`: `%XX` sequences decoded (invalid ones kept).
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Why an entry name escapes the extraction folder once unescaped, as NuGet's

@@ -1,10 +1,11 @@
 //! Dependencies and target frameworks (nuget.org's `ManifestValidator`,
 //! `PackageHelper` and the framework checks of `PackageService`).
 
+use super::common::{is_word_dotted, net_len};
 use super::nuspec::is_legacy_semver1;
-use super::{is_word_dotted, net_len};
 use crate::catalogue as c;
-use crate::{Facts, Finding};
+use crate::facts::Facts;
+use crate::types::Finding;
 use nupub_package::framework::Framework;
 use nupub_package::{Package, VersionRange};
 
@@ -156,7 +157,7 @@ pub fn check(package: &Package, _facts: &Facts) -> Vec<Finding> {
     // Framework folders of the package's files (nuget.org reads its supported frameworks from them).
     let mut folders: Vec<String> = Vec::new();
     for entry in package.entries() {
-        let path = super::archive::percent_decode(&entry.normalized_path());
+        let path = crate::paths::percent_decode(&entry.normalized_path());
         let mut parts = path.split('/');
         let top = parts.next().unwrap_or("").to_ascii_lowercase();
         if let (Some(folder), Some(_)) = (parts.next(), parts.next()) {

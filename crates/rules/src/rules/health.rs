@@ -11,8 +11,9 @@
 
 use crate::assembly::{pdb_matches, PdbFacts, PeFacts};
 use crate::catalogue::{self as c, Rule};
+use crate::facts::Facts;
 use crate::facts::{is_checked_assembly, AssemblyFacts, PdbEntry};
-use crate::{Facts, Finding};
+use crate::types::Finding;
 use nupub_package::Package;
 use serde::Serialize;
 use ts_rs::TS;
@@ -192,7 +193,7 @@ fn find_pdb<'a>(pdbs: &'a [PdbEntry], assembly: &str) -> Option<&'a PdbEntry> {
 }
 
 pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
-    if super::is_snupkg(package) {
+    if super::common::is_snupkg(package) {
         return Vec::new();
     }
     facts
@@ -213,7 +214,7 @@ pub fn assembly_health(package: &Package, facts: &Facts, path: &str) -> Assembly
         checks: Vec::new(),
         note: Some(note.to_string()),
     };
-    if super::is_snupkg(package) {
+    if super::common::is_snupkg(package) {
         return not_applicable(NOTE_SYMBOL_PACKAGE);
     }
     if !is_checked_assembly(path) {

@@ -1,8 +1,10 @@
 //! Licence rules (nuget.org's `CheckLicenseMetadataAsync`).
 
-use super::{check_named_file, extension, net_len, value, NamedFile};
+use super::common::{check_named_file, net_len, value, NamedFile};
 use crate::catalogue as c;
-use crate::{Facts, Finding};
+use crate::facts::Facts;
+use crate::paths::extension;
+use crate::types::Finding;
 use nupub_package::media::parse_expression;
 use nupub_package::Package;
 
@@ -24,7 +26,7 @@ pub fn expression_url(expression: &str) -> String {
 }
 
 pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
-    if super::is_snupkg(package) {
+    if super::common::is_snupkg(package) {
         return Vec::new();
     }
     let nuspec = package.nuspec();

@@ -2,14 +2,16 @@
 //! `CheckReadmeMetadataAsync`, repository URL warnings and `McpHelper`), plus
 //! GitHub Packages' "the repository URL names the target repository".
 
-use super::{check_named_file, extension, value, NamedFile};
+use super::common::{check_named_file, value, NamedFile};
 use crate::catalogue as c;
+use crate::facts::Facts;
 use crate::facts::FileBytes;
-use crate::{Facts, Finding};
+use crate::paths::extension;
+use crate::types::Finding;
 use nupub_package::Package;
 
 pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
-    if super::is_snupkg(package) {
+    if super::common::is_snupkg(package) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -217,7 +219,7 @@ fn mcp(package: &Package, facts: &Facts) -> Vec<Finding> {
     let server_json = facts
         .files
         .iter()
-        .find(|(k, _)| super::normalize_path(k) == ".mcp/server.json");
+        .find(|(k, _)| crate::paths::normalize_path(k) == ".mcp/server.json");
     match server_json {
         None if mcp && tool => out.push(
             c::MCP_SERVER_JSON_MISSING.finding("The package is an MCP server tool but has no .mcp/server.json, so nuget.org cannot show how to configure it."),

@@ -3,7 +3,8 @@
 //! characters count is decided once, in `nupub_package::names`).
 
 use crate::catalogue as c;
-use crate::{Facts, Finding};
+use crate::facts::Facts;
+use crate::types::Finding;
 use nupub_package::names::{deceptive_chars, describe_char, display_form};
 use nupub_package::Package;
 

@@ -2,9 +2,10 @@
 //! minClientVersion (nuget.org's `PackageMetadata`, `PackageHelper`,
 //! `ManifestValidator`).
 
-use super::{is_valid_id, is_word_dotted, net_len, value};
+use super::common::{is_valid_id, is_word_dotted, net_len, value};
 use crate::catalogue::{self as c, Rule};
-use crate::{Facts, Finding};
+use crate::facts::Facts;
+use crate::types::Finding;
 use nupub_package::{NuGetVersion, Package};
 use unicode_normalization::is_nfc;
 

@@ -3,7 +3,8 @@
 
 use crate::catalogue as c;
 use crate::compat::is_compatible;
-use crate::{Facts, Finding};
+use crate::facts::Facts;
+use crate::types::Finding;
 use nupub_package::framework::Framework;
 use nupub_package::{Package, VersionRange};
 
@@ -17,12 +18,12 @@ fn files(package: &Package) -> Vec<String> {
         .entries()
         .iter()
         .filter(|e| !e.is_directory)
-        .map(|e| super::archive::percent_decode(&e.normalized_path()))
+        .map(|e| crate::paths::percent_decode(&e.normalized_path()))
         .collect()
 }
 
 pub fn check(package: &Package, _facts: &Facts) -> Vec<Finding> {
-    if super::is_snupkg(package) {
+    if super::common::is_snupkg(package) {
         return Vec::new();
     }
     let files = files(package);
@@ -35,14 +36,14 @@ pub fn check(package: &Package, _facts: &Facts) -> Vec<Finding> {
     out.extend(dependency_groups_mismatch(package, &files));
     out.extend(build_conventions(package, &files));
     let nuspec = package.nuspec();
-    if nuspec.license.is_none() && super::value(&nuspec.license_url).is_some() {
+    if nuspec.license.is_none() && super::common::value(&nuspec.license_url).is_some() {
         out.push(
             c::PACK_NU5125
                 .finding("The licence is given as <licenseUrl>, which NuGet deprecates (NU5125).")
                 .at("<licenseUrl>"),
         );
     }
-    if nuspec.icon.is_none() && super::value(&nuspec.icon_url).is_some() {
+    if nuspec.icon.is_none() && super::common::value(&nuspec.icon_url).is_some() {
         out.push(
             c::PACK_NU5048
                 .finding("The icon is given as <iconUrl>, which NuGet deprecates (NU5048).")

@@ -6,7 +6,8 @@ use crate::certificates::{
     is_well_known_ca, timestamp_problem, CertificateView, ChainEnd, Key, SigningFacts,
     EKU_CODE_SIGNING, EKU_TIME_STAMPING,
 };
-use crate::{Facts, Finding};
+use crate::facts::Facts;
+use crate::types::Finding;
 use nupub_package::signature::{CertificateInfo, SignatureKind};
 use nupub_package::Package;
 
@@ -123,7 +124,7 @@ fn requirements(signing: &SigningFacts) -> Vec<Finding> {
         // Without any EKU extension, NuGet's client takes the certificate as
         // valid for every purpose; only nuget.org's documentation says no.
         out.push(if cert.ekus.is_none() {
-            finding.with_severity(crate::Severity::Warning)
+            finding.with_severity(crate::types::Severity::Warning)
         } else {
             finding
         });

@@ -4,13 +4,14 @@
 
 use crate::assembly::pdb_matches;
 use crate::catalogue as c;
-use crate::{Facts, Finding};
+use crate::facts::Facts;
+use crate::types::Finding;
 use nupub_package::Package;
 
 const ALLOWED: [&str; 6] = [".pdb", ".nuspec", ".xml", ".psmdcp", ".rels", ".p7s"];
 
 pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
-    if !super::is_snupkg(package) {
+    if !super::common::is_snupkg(package) {
         return Vec::new();
     }
     let nuspec = package.nuspec();
@@ -34,7 +35,7 @@ pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
         let present = if field == "owners" {
             v.is_some()
         } else {
-            super::value(v).is_some()
+            super::common::value(v).is_some()
         };
         if present {
             out.push(
@@ -50,7 +51,7 @@ pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
         .iter()
         .filter(|e| !e.is_directory)
         .map(|e| e.path.as_str())
-        .filter(|p| !ALLOWED.contains(&super::extension(p).as_str()))
+        .filter(|p| !ALLOWED.contains(&crate::paths::extension(p).as_str()))
         .collect();
     if let Some(first) = others.first() {
         out.push(
