@@ -145,16 +145,43 @@ pub(crate) fn unsafe_name_reason(name: &str) -> Option<&'static str> {
     if name.contains('\0') {
         return Some("it contains a NUL character");
     }
-    let unified = name.replace('\\', "/");
+    escape_reason(name)
+}
+
+/// Why a path inside a package would not land inside the folder NuGet
+/// extracts it to (NuGet's `PackageArchiveReader.ValidatePackageEntries`
+/// resolves each entry against that folder): an absolute path, a drive
+/// letter, more `..` than folders before them, or the folder itself. `a/../b`
+/// stays inside and is accepted, as NuGet accepts it. The one rule: the
+/// package model applies it to the name as stored, the rules to the name
+/// percent-decoded as NuGet unescapes it.
+pub fn escape_reason(path: &str) -> Option<&'static str> {
+    let unified = path.replace('\\', "/");
     if unified.starts_with('/') {
         return Some("it is an absolute path");
     }
     let bytes = unified.as_bytes();
-    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+    if bytes.len() >= 2
+        && bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.get(1) == Some(&b':')
+    {
         return Some("it starts with a drive letter");
     }
-    if unified.split('/').any(|seg| seg == "..") {
-        return Some("it climbs out of the package folder with ..");
+    let mut depth: i64 = 0;
+    for segment in unified.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return Some("it climbs out of the package folder with ..");
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    if depth == 0 && !unified.ends_with('/') {
+        return Some("it names the package folder itself");
     }
     None
 }

@@ -28,7 +28,7 @@ pub mod version;
 pub mod zipread;
 
 pub use api_surface::ApiSurface;
-pub use archive::{DamagedEntry, Entry, IntegrityReport, Limits};
+pub use archive::{escape_reason, DamagedEntry, Entry, IntegrityReport, Limits};
 pub use assembly::{AssemblyInfo, AssemblyKind};
 pub use error::{Damage, PackageError};
 pub use media::{IconInfo, LicenseInfo, ReadmeInfo};

@@ -143,6 +143,26 @@ fn unsafe_entry_names() {
         let e = expect_err(Package::open(&p), "package.unsafe_entry_name");
         assert!(e.to_string().contains(why), "{name}: {e}");
     }
+    // NuGet resolves each name against its extraction folder: a `..` that
+    // stays inside is accepted there, so the package opens here too.
+    for name in ["lib/../content/a.txt", "lib/./b.txt", "a/b/../../c.txt"] {
+        let p = write(
+            dir.path(),
+            "inside.nupkg",
+            &raw_zip(&[
+                ("Hostile.nuspec", NUSPEC.as_bytes(), None, None),
+                (name, b"x", None, None),
+            ]),
+        );
+        let package = Package::open(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(package.entries().iter().any(|e| e.path == name), "{name}");
+    }
+    for (name, why) in [("a/..", "folder itself"), ("a/../..", "..")] {
+        assert!(
+            nupub_package::escape_reason(name).is_some_and(|r| r.contains(why)),
+            "{name}"
+        );
+    }
 }
 
 #[test]

@@ -158,31 +158,7 @@ fn slashes(package: &Package) -> Vec<Finding> {
 /// Why an entry name escapes the extraction folder once unescaped, as NuGet's
 /// `PackageArchiveReader.ValidatePackageEntries` sees it.
 pub fn unsafe_reason(name: &str) -> Option<&'static str> {
-    let decoded = percent_decode(name).replace('\\', "/");
-    if decoded.starts_with('/') {
-        return Some("it is an absolute path");
-    }
-    let b = decoded.as_bytes();
-    if b.len() >= 2 && b.first().is_some_and(u8::is_ascii_alphabetic) && b.get(1) == Some(&b':') {
-        return Some("it starts with a drive letter");
-    }
-    let mut depth: i64 = 0;
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                depth -= 1;
-                if depth < 0 {
-                    return Some("it climbs out of the package folder with ..");
-                }
-            }
-            _ => depth += 1,
-        }
-    }
-    if depth == 0 && !decoded.ends_with('/') {
-        return Some("it names the package folder itself");
-    }
-    None
+    nupub_package::escape_reason(&percent_decode(name))
 }
 
 fn unsafe_entries(package: &Package) -> Vec<Finding> {
