@@ -30,8 +30,6 @@ use crate::error::FeedError;
 use crate::index::ServiceIndex;
 use crate::secret::ApiKey;
 use crate::source::{package_endpoint, push_endpoint, FeedKind, Location, Protocol, Source};
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 use std::collections::HashMap;
@@ -406,13 +404,17 @@ impl FeedClient {
                     Err(answer) => return answer,
                 },
             };
-            let page = match parse_v2_feed(&body) {
+            let page = match crate::odata::parse_page(&body) {
                 Ok(page) => page,
                 Err(e) => return V2Answer::NoSuchRoute(format!("{url} is not a V2 feed ({e})")),
             };
-            if page
-                .versions
-                .iter()
+            let listed = page.entries.iter().flat_map(|e| {
+                [e.property("Version"), e.property("NormalizedVersion")]
+                    .into_iter()
+                    .flatten()
+            });
+            if listed
+                .into_iter()
                 .any(|v| wanted.contains(&strip_metadata(v).to_lowercase()))
             {
                 return V2Answer::Known(Existence::Present);
@@ -600,65 +602,6 @@ pub fn v2_roots(push: &Url) -> Vec<Url> {
         roots.push(host_root);
     }
     roots
-}
-
-pub(crate) struct FeedPage {
-    pub versions: Vec<String>,
-    pub next: Option<String>,
-}
-
-/// Reads the `Version` properties and the `next` link of an OData Atom feed.
-pub(crate) fn parse_v2_feed(body: &[u8]) -> Result<FeedPage, String> {
-    let text = std::str::from_utf8(body).map_err(|_| "not UTF-8".to_string())?;
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
-    let mut versions = Vec::new();
-    let mut next = None;
-    let mut in_version = false;
-    let mut saw_feed = false;
-    loop {
-        match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) | Event::Empty(e) => {
-                let name = e.local_name();
-                match name.as_ref() {
-                    "feed" => saw_feed = true,
-                    "Version" => in_version = true,
-                    "link" => {
-                        let mut rel = None;
-                        let mut href = None;
-                        for attr in e.attributes().flatten() {
-                            let value = attr
-                                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                .map(|v| v.into_owned())
-                                .ok();
-                            match attr.key.as_ref() {
-                                "rel" => rel = value,
-                                "href" => href = value,
-                                _ => {}
-                            }
-                        }
-                        if rel.as_deref() == Some("next") {
-                            next = href;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Event::Text(t) if in_version => {
-                versions.push(
-                    t.xml_content(quick_xml::XmlVersion::Implicit1_0)
-                        .into_owned(),
-                );
-            }
-            Event::End(_) => in_version = false,
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    if !saw_feed {
-        return Err("no <feed> element".into());
-    }
-    Ok(FeedPage { versions, next })
 }
 
 /// The most redirects followed for one request.
@@ -1271,29 +1214,6 @@ mod tests {
         );
         assert_eq!(roots("http://h:1"), ["http://h:1/api/v2/", "http://h:1/"]);
         assert_eq!(roots("http://h/nuget"), ["http://h/nuget/", "http://h/"]);
-    }
-
-    #[test]
-    fn v2_feed_versions_and_next_link() {
-        let body = br#"<?xml version="1.0" encoding="utf-8"?>
-<feed xml:base="https://www.nuget.org/api/v2/" xmlns="http://www.w3.org/2005/Atom"
- xmlns:d="http://schemas.microsoft.com/ado/2007/08/dataservices" xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata">
- <entry><m:properties><d:Id>A</d:Id><d:Version>1.0</d:Version></m:properties></entry>
- <entry><m:properties><d:Version>2.0.0+meta</d:Version><d:NormalizedVersion>2.0.0</d:NormalizedVersion></m:properties></entry>
- <link rel="next" href="https://www.nuget.org/api/v2/FindPackagesById?id='A'&amp;$skiptoken='x'"/>
-</feed>"#;
-        let page = parse_v2_feed(body).unwrap();
-        assert_eq!(page.versions, ["1.0", "2.0.0+meta"]);
-        assert_eq!(
-            page.next.as_deref(),
-            Some("https://www.nuget.org/api/v2/FindPackagesById?id='A'&$skiptoken='x'")
-        );
-        assert!(parse_v2_feed(b"<html><body>hi</body></html>").is_err());
-        assert!(parse_v2_feed(b"\xff\xfe").is_err());
-        assert!(
-            parse_v2_feed(b"<feed><entry>").is_ok() || parse_v2_feed(b"<feed><entry>").is_err()
-        );
-        assert!(parse_v2_feed(b"").is_err());
     }
 
     #[test]

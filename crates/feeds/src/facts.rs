@@ -25,8 +25,6 @@ use crate::source::{FeedKind, Location, Protocol, Source};
 use crate::Auth;
 use nupub_package::{NuGetVersion, Package, SignatureKind};
 use nupub_rules::feed::{FeedFacts, PrefixHint, PreviousVersion};
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use reqwest::StatusCode;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -556,14 +554,18 @@ impl Lookup<'_> {
                     std::sync::Arc::from(body)
                 }
             };
-            let Ok(page) = parse_v2_entries(&body) else {
+            let Ok(page) = crate::odata::parse_page(&body) else {
                 // Not an OData feed: this root is not the V2 feed (try the next one).
                 return Ok(None);
             };
-            for (version, src) in page.entries {
-                // An entry whose version cannot be parsed is skipped (it cannot be "lower").
-                if let Ok(version) = NuGetVersion::parse(version.trim()) {
-                    let download = src.and_then(|s| url.join(&s).ok());
+            for entry in &page.entries {
+                // The normalized version where the feed gives one; an entry whose
+                // version cannot be parsed is skipped (it cannot be "lower").
+                let text = entry
+                    .property("NormalizedVersion")
+                    .or(entry.property("Version"));
+                if let Some(Ok(version)) = text.map(|t| NuGetVersion::parse(t.trim())) {
+                    let download = entry.content_src.as_ref().and_then(|s| url.join(s).ok());
                     listed.push(Listed { version, download });
                 }
             }
@@ -926,90 +928,6 @@ fn parse_search(body: &[u8]) -> Result<Vec<SearchHit>, String> {
     Ok(hits)
 }
 
-struct EntryPage {
-    /// (version, content src) per entry.
-    entries: Vec<(String, Option<String>)>,
-    next: Option<String>,
-}
-
-/// The entries of an OData Atom feed: each `d:Version` (the
-/// `d:NormalizedVersion` when present) with its `<content src>`, and the `next` link.
-fn parse_v2_entries(body: &[u8]) -> Result<EntryPage, String> {
-    let text = std::str::from_utf8(body).map_err(|_| "not UTF-8".to_string())?;
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
-    let mut page = EntryPage {
-        entries: Vec::new(),
-        next: None,
-    };
-    let mut saw_feed = false;
-    let mut in_entry = false;
-    let mut field: Option<&'static str> = None;
-    let (mut version, mut normalized, mut src) = (None::<String>, None::<String>, None::<String>);
-    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<String> {
-        e.attributes().flatten().find_map(|a| {
-            (a.key.as_ref() == name)
-                .then(|| {
-                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .ok()
-                        .map(|v| v.into_owned())
-                })
-                .flatten()
-        })
-    };
-    loop {
-        match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "feed" => saw_feed = true,
-                "entry" => {
-                    in_entry = true;
-                    (version, normalized, src) = (None, None, None);
-                }
-                "Version" if in_entry => field = Some("version"),
-                "NormalizedVersion" if in_entry => field = Some("normalized"),
-                "content" if in_entry => src = attr(&e, "src"),
-                "link" if !in_entry && attr(&e, "rel").as_deref() == Some("next") => {
-                    page.next = attr(&e, "href")
-                }
-                _ => {}
-            },
-            Event::Empty(e) => match e.local_name().as_ref() {
-                "feed" => saw_feed = true,
-                "content" if in_entry => src = attr(&e, "src"),
-                "link" if !in_entry && attr(&e, "rel").as_deref() == Some("next") => {
-                    page.next = attr(&e, "href")
-                }
-                _ => {}
-            },
-            Event::Text(t) => {
-                let value = t
-                    .xml_content(quick_xml::XmlVersion::Implicit1_0)
-                    .into_owned();
-                match field {
-                    Some("version") => version = Some(value),
-                    Some("normalized") => normalized = Some(value),
-                    _ => {}
-                }
-            }
-            Event::End(e) => {
-                field = None;
-                if e.local_name().as_ref() == "entry" && in_entry {
-                    in_entry = false;
-                    if let Some(v) = normalized.take().or(version.take()) {
-                        page.entries.push((v, src.take()));
-                    }
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    if !saw_feed {
-        return Err("no <feed> element".into());
-    }
-    Ok(page)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1107,62 +1025,18 @@ mod tests {
     }
 
     #[test]
-    fn v2_entries_with_download_addresses() {
-        let body = br#"<?xml version="1.0" encoding="utf-8"?>
-<feed xml:base="http://h/" xmlns="http://www.w3.org/2005/Atom"
- xmlns:d="http://schemas.microsoft.com/ado/2007/08/dataservices" xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata">
- <link rel="self" href="http://h/FindPackagesById"/>
- <entry><link rel="edit" href="x"/><content type="application/zip" src="http://h/download/1/1.0"/>
-  <m:properties><d:Id>A</d:Id><d:Version>1.0</d:Version></m:properties></entry>
- <entry><content type="application/zip" src="download/2/2.0.0"></content>
-  <m:properties><d:Version>2.0.0+meta</d:Version><d:NormalizedVersion>2.0.0</d:NormalizedVersion></m:properties></entry>
- <entry><m:properties><d:Id>no version</d:Id></m:properties></entry>
- <link rel="next" href="http://h/FindPackagesById?id='A'&amp;$skiptoken='x'"/>
-</feed>"#;
-        let page = parse_v2_entries(body).unwrap();
-        assert_eq!(
-            page.entries,
-            [
-                (
-                    "1.0".to_string(),
-                    Some("http://h/download/1/1.0".to_string())
-                ),
-                ("2.0.0".to_string(), Some("download/2/2.0.0".to_string())),
-            ]
-        );
-        assert_eq!(
-            page.next.as_deref(),
-            Some("http://h/FindPackagesById?id='A'&$skiptoken='x'")
-        );
-        assert!(parse_v2_entries(b"<html><body>hi</body></html>").is_err());
-        assert!(parse_v2_entries(b"").is_err());
-        assert!(parse_v2_entries(b"\xff\xfe").is_err());
-        assert!(parse_v2_entries(b"<feed><entry><d:Version>1.0").is_ok());
-    }
-
-    #[test]
     fn every_truncation_of_an_answer_is_handled_without_panic() {
         let search =
             br#"{"totalHits":1,"data":[{"id":"Contoso.Lib","owners":["a","b"],"verified":true}]}"#;
         let flat = br#"{"versions":["1.0.0","2.0.0-beta.1"]}"#;
-        let odata = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><content src="http://h/d/1"/><m:properties><d:Version>1.0</d:Version></m:properties></entry><link rel="next" href="n"/></feed>"#;
         for n in 0..search.len() {
             assert!(parse_search(&search[..n]).is_err(), "{n}");
         }
         for n in 0..flat.len() {
             let _ = parse_flat_versions(&flat[..n]);
         }
-        let mut parsed = 0;
-        for n in 0..=odata.len() {
-            if let Ok(page) = parse_v2_entries(&odata[..n]) {
-                parsed += 1;
-                assert!(page.entries.len() <= 1);
-            }
-        }
-        assert!(parsed > 0);
         assert_eq!(parse_search(search).unwrap().len(), 1);
         assert_eq!(parse_flat_versions(flat).unwrap().len(), 2);
-        assert_eq!(parse_v2_entries(odata).unwrap().entries.len(), 1);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod facts;
 pub mod index;
 pub mod lifecycle;
 pub mod local;
+mod odata;
 pub mod plan;
 pub mod push;
 pub mod secret;

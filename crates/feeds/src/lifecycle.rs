@@ -20,8 +20,6 @@ use crate::facts::{feed_name, parse_flat_versions, FactsOptions, Lookup};
 use crate::source::{package_endpoint, Location, Source};
 use crate::Auth;
 use nupub_package::NuGetVersion;
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -554,12 +552,16 @@ async fn v2_versions(
                 Err(FeedError::HttpStatus { status: 405, .. }) => continue 'roots,
                 Err(e) => return Err(e),
             };
-            let Ok((entries, link)) = parse_v2_properties(&body) else {
+            let Ok(page) = crate::odata::parse_page(&body) else {
                 last = Some(lookup.invalid(&url, "it is not a NuGet V2 (OData) feed"));
                 continue 'roots;
             };
-            versions.extend(entries.into_iter().filter_map(v2_version));
-            next = link.and_then(|n| url.join(&n).ok());
+            versions.extend(
+                page.entries
+                    .into_iter()
+                    .filter_map(|e| v2_version(e.properties)),
+            );
+            next = page.next.and_then(|n| url.join(&n).ok());
         }
         return Ok(versions);
     }
@@ -595,79 +597,6 @@ fn v2_version(properties: HashMap<String, String>) -> Option<FeedVersion> {
         published,
         ..FeedVersion::new(version)
     })
-}
-
-type V2Page = (Vec<HashMap<String, String>>, Option<String>);
-
-/// Each entry's `m:properties` as name → text, and the `next` link.
-fn parse_v2_properties(body: &[u8]) -> Result<V2Page, String> {
-    let text = std::str::from_utf8(body).map_err(|_| "not UTF-8".to_string())?;
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
-    let mut entries = Vec::new();
-    let mut next = None;
-    let mut saw_feed = false;
-    let mut current: Option<HashMap<String, String>> = None;
-    let mut in_properties = false;
-    let mut field: Option<String> = None;
-    loop {
-        match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) => {
-                let name = e.local_name().as_ref().to_string();
-                match name.as_str() {
-                    "feed" => saw_feed = true,
-                    "entry" => current = Some(HashMap::new()),
-                    "properties" if current.is_some() => in_properties = true,
-                    _ if in_properties => field = Some(name),
-                    _ => {}
-                }
-            }
-            Event::Empty(e) => {
-                let name = e.local_name();
-                if name.as_ref() == "feed" {
-                    saw_feed = true;
-                } else if name.as_ref() == "link" && current.is_none() {
-                    let attr = |key: &str| {
-                        e.attributes().flatten().find_map(|a| {
-                            (a.key.as_ref() == key)
-                                .then(|| {
-                                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()
-                                })
-                                .flatten()
-                                .map(|v| v.into_owned())
-                        })
-                    };
-                    if attr("rel").as_deref() == Some("next") {
-                        next = attr("href");
-                    }
-                }
-            }
-            Event::Text(t) => {
-                if let (Some(name), Some(entry)) = (&field, current.as_mut()) {
-                    let value = t
-                        .xml_content(quick_xml::XmlVersion::Implicit1_0)
-                        .into_owned();
-                    entry.insert(name.clone(), value);
-                }
-            }
-            Event::End(e) => match e.local_name().as_ref() {
-                "properties" => in_properties = false,
-                "entry" => {
-                    if let Some(entry) = current.take() {
-                        entries.push(entry);
-                    }
-                    in_properties = false;
-                }
-                _ => field = None,
-            },
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    if !saw_feed {
-        return Err("no <feed> element".into());
-    }
-    Ok((entries, next))
 }
 
 #[cfg(test)]
@@ -715,8 +644,13 @@ mod tests {
  <entry><m:properties><d:Version>0.9.0</d:Version><d:Published>1900-01-01T00:00:00</d:Published></m:properties></entry>
  <link rel="next" href="https://x.test/FindPackagesById?$skip=3"/>
 </feed>"#;
-        let (entries, next) = parse_v2_properties(body).unwrap();
-        let versions: Vec<FeedVersion> = entries.into_iter().filter_map(v2_version).collect();
+        let page = crate::odata::parse_page(body).unwrap();
+        let next = page.next;
+        let versions: Vec<FeedVersion> = page
+            .entries
+            .into_iter()
+            .filter_map(|e| v2_version(e.properties))
+            .collect();
         assert_eq!(versions.len(), 3);
         assert_eq!(
             (versions[0].listed, versions[0].latest),
@@ -728,8 +662,6 @@ mod tests {
             next.as_deref(),
             Some("https://x.test/FindPackagesById?$skip=3")
         );
-        assert!(parse_v2_properties(b"<html/>").is_err());
-        assert!(parse_v2_properties(b"\xff").is_err());
     }
 
     #[test]
