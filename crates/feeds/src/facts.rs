@@ -285,7 +285,10 @@ impl FeedClient {
     }
 }
 
-/// The feed's name as the rules' messages show it.
+/// The feed's name as the rules' messages show it: unlike
+/// [`Source::name_or_location`] (how the user named the source), a folder
+/// feed is named by its cleaned path and nuget.org by its own name, whatever
+/// the source was called, since the finding is about where the package goes.
 pub(crate) fn feed_name(source: &Source) -> String {
     match source.kind {
         FeedKind::NugetOrg => "nuget.org".to_string(),

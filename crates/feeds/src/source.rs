@@ -274,6 +274,16 @@ impl Source {
         Ok(Source::folder(trimmed, &path))
     }
 
+    /// The source as the user named it: its name, or its address when it has
+    /// none. Keys are stored under it, and short messages name the feed so.
+    pub fn name_or_location(&self) -> String {
+        if self.name.trim().is_empty() {
+            self.location.display()
+        } else {
+            self.name.clone()
+        }
+    }
+
     /// The display name used in messages: the name, plus the address when they differ.
     pub fn label(&self) -> String {
         let location = self.location.display();

@@ -129,11 +129,7 @@ impl Lookup<'_> {
 
 /// The name a key for `source` is stored under: its nuget.config name, else its location.
 pub fn store_name(source: &Source) -> String {
-    if source.name.trim().is_empty() {
-        source.location.display()
-    } else {
-        source.name.clone()
-    }
+    source.name_or_location()
 }
 
 /// NuGet compares source names ordinally ignoring case; locations also ignore a trailing `/`.

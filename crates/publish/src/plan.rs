@@ -436,11 +436,6 @@ impl Asked {
     }
 }
 
-/// The name the window and messages use for a feed: its nuget.config name, else its location.
-pub fn feed_name(source: &Source) -> String {
-    credential::store_name(source)
-}
-
 async fn ask_feed(
     source: &Source,
     package: &Package,
@@ -480,7 +475,7 @@ async fn ask_feed(
                 asked.reach_error = Some(e.info());
                 asked.notes.push(format!(
                     "{} did not answer, so who owns {id}, its earlier versions and any reserved prefix were not checked.",
-                    feed_name(source)
+                    source.name_or_location()
                 ));
                 return Ok(asked);
             }
@@ -526,12 +521,12 @@ async fn ask_feed(
         }
         Ok(Err(e)) => asked.notes.push(format!(
             "Nupub could not ask {} about the owners of {id} and its earlier versions: {}",
-            feed_name(source),
+            source.name_or_location(),
             e.info().message
         )),
         Err(_) => asked.notes.push(format!(
             "{} did not tell Nupub about the owners of {id} and its earlier versions within {} s, so that was not checked.",
-            feed_name(source),
+            source.name_or_location(),
             request.facts_limit.as_secs()
         )),
     }
@@ -589,7 +584,7 @@ pub(crate) async fn prepare_with(
         // Refused whatever the feed says: no connection is made.
         Asked::not_asked(format!(
             "Nupub did not ask {} anything: the package has errors for {} to fix first.",
-            feed_name(&source),
+            source.name_or_location(),
             target.as_str()
         ))
     } else {
@@ -626,7 +621,7 @@ pub(crate) async fn prepare_with(
 /// The feed as plans describe it.
 pub(crate) fn planned_feed(source: &Source) -> PlannedFeed {
     PlannedFeed {
-        name: feed_name(source),
+        name: source.name_or_location(),
         label: source.label(),
         kind: source.kind,
         location: source.location.display(),
@@ -674,14 +669,14 @@ async fn compare_with_previous(
         Ok(Ok(report)) => asked.changes = Some(report),
         Ok(Err(e)) => asked.notes.push(format!(
             "Nupub could not compare this release with the previous one on {}: {}",
-            feed_name(source),
+            source.name_or_location(),
             e.info().message
         )),
         Err(_) => {
             cancel.store(true, std::sync::atomic::Ordering::Relaxed);
             asked.notes.push(format!(
                 "Nupub could not compare this release with the previous one on {} in time",
-                feed_name(source)
+                source.name_or_location()
             ));
         }
     }
@@ -718,7 +713,7 @@ fn decide(
             title: "No API key for this feed".into(),
             message: format!(
                 "no API key was given or stored for {}: most feeds refuse a push without one",
-                feed_name(source)
+                source.name_or_location()
             ),
             hint: Some(format!(
                 "give the feed's key on the Confirm step, or run `nupub key set --source {}`; acknowledge this only if the feed takes pushes without a key",
