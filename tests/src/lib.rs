@@ -44,3 +44,30 @@ pub mod wire;
 
 pub use paths::{artifacts_dir, fixture, fixtures_dir, repo_root, tools_dir};
 pub use process::{free_port, PeerProcess};
+
+#[cfg(test)]
+mod tests {
+    /// Every `e2e/*.rs` file is a `[[test]]` target of this package (Cargo only
+    /// discovers `tests/*.rs` on its own): a new end-to-end file that is not
+    /// listed would never run, so this fails until it is.
+    #[test]
+    fn every_e2e_file_is_a_test_target() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        let mut files: Vec<String> = std::fs::read_dir(root.join("e2e"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".rs"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 9, "{files:?}");
+        let missing: Vec<&String> = files
+            .iter()
+            .filter(|f| !manifest.contains(&format!("path = \"e2e/{f}\"")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "add a [[test]] for each of {missing:?} to tests/Cargo.toml"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! tests/src/wire.rs).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{plan, push, quick_options, KEY};
 use nupub_feeds::{Source, SymbolsOutcome};

@@ -3,7 +3,7 @@
 //! tests/src/pynuget.rs), and installing what we pushed with NuGet.exe.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{code, plan, push, quick_options, runtime, KEY};
 use nupub_feeds::{ApiKey, Auth, FeedClient, PushEvent, Source, SymbolsOutcome, Visibility};

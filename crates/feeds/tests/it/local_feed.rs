@@ -2,7 +2,7 @@
 //! and a second push changes nothing.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{plan, push, quick_options};
 use nupub_feeds::{Source, Visibility};

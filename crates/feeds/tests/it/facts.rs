@@ -5,7 +5,7 @@
 //! nuget.org's search with owners and verified) for owners and hostile answers.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{code, runtime, KEY};
 use nupub_feeds::{Auth, FactsOptions, FeedClient, FeedError, Source};

@@ -4,7 +4,7 @@
 //! never receive a second PUT for a version it stored.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{code, plan, push, quick_options, KEY};
 use nupub_feeds::{PushEvent, PushOptions, Source};

@@ -1,0 +1,9 @@
+//! The integration tests of this crate as one test binary (one link step
+//! instead of one per file); each former file is a module.
+
+mod common;
+mod facts;
+mod faults;
+mod local_feed;
+mod pynuget;
+mod wire;
