@@ -9,7 +9,7 @@ use crate::state::{Browser, OpenPackages, OpenTask, Opened};
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::FeedTarget;
 use nupub_package::{Inspection, IntegrityReport, Limits, OpenObserver, OpenPhase, Package};
-use nupub_rules::{Finding, Report, Target};
+use nupub_rules::{Finding, Report, RuleTarget};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -306,7 +306,7 @@ pub fn open_link(
 pub async fn check_package(
     packages: tauri::State<'_, OpenPackages>,
     path: String,
-    target: Target,
+    target: RuleTarget,
 ) -> Result<Report, ErrorInfo> {
     let packages = packages.inner().clone();
     blocking("checking the package", move || {

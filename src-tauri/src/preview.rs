@@ -9,7 +9,7 @@
 
 use nupub_error::{Coded, ErrorInfo};
 use nupub_package::{media, AssemblyInfo, Package, PackageError};
-use nupub_rules::{Facts, HealthCheck};
+use nupub_rules::{HealthCheck, PackageFacts};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -228,7 +228,7 @@ pub struct AssemblyDetails {
 /// checks, each passed, failed or not checked (`nupub-rules`).
 pub fn assembly_details(
     package: &Package,
-    facts: &Facts,
+    facts: &PackageFacts,
     entry_path: &str,
 ) -> Result<AssemblyDetails, PackageError> {
     let entry = package
@@ -301,7 +301,7 @@ mod tests {
     #[test]
     fn assembly_details_joins_the_identity_and_the_rules_health() {
         let package = Package::open(&nupub_testkit::fixture("TestData.1.2.3.nupkg")).unwrap();
-        let facts = Facts::gather(&package, false);
+        let facts = PackageFacts::gather(&package, false);
         // Entry paths are found as the package finds them (case-insensitively).
         let details = assembly_details(&package, &facts, "LIB/net5.0/TestData.dll").unwrap();
         assert_eq!(details.path, "lib/net5.0/TestData.dll");

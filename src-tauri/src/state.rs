@@ -2,7 +2,7 @@
 
 use nupub_error::ErrorInfo;
 use nupub_package::{Inspection, IntegrityReport, Package};
-use nupub_rules::Facts;
+use nupub_rules::PackageFacts;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,7 +15,7 @@ pub struct Opened {
     pub package: Arc<Package>,
     pub inspection: Arc<Inspection>,
     pub integrity: Arc<OnceLock<Result<IntegrityReport, ErrorInfo>>>,
-    pub facts: Arc<OnceLock<Facts>>,
+    pub facts: Arc<OnceLock<PackageFacts>>,
 }
 
 impl Opened {
@@ -37,9 +37,9 @@ impl Opened {
     }
 
     /// What the rules need from the package (once), with the CRC check's result.
-    pub fn facts(&self) -> &Facts {
+    pub fn facts(&self) -> &PackageFacts {
         self.facts.get_or_init(|| {
-            let mut facts = Facts::gather(&self.package, false);
+            let mut facts = PackageFacts::gather(&self.package, false);
             match self.integrity() {
                 Ok(report) => facts.integrity = Some(report.clone()),
                 Err(error) => facts.integrity_error = Some(error.message.clone()),

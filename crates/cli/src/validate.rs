@@ -7,7 +7,7 @@ use clap::Args;
 use nupub_error::Coded;
 use nupub_feeds::config::{ConfigLocations, NuGetConfig};
 use nupub_feeds::{FactsOptions, Source};
-use nupub_rules::{FeedFacts, Finding, Options, Report, Severity, Target};
+use nupub_rules::{FeedFacts, Finding, Options, Report, RuleTarget, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -19,7 +19,7 @@ pub struct ValidateArgs {
     /// Where the package goes: nuget.org, myget, github, azure, generic or local.
     /// Default: the kind of --source, else nuget.org.
     #[arg(long, value_parser = parse_target)]
-    pub target: Option<Target>,
+    pub target: Option<RuleTarget>,
     /// For --target github: the repository you publish to (OWNER/NAME).
     #[arg(long)]
     pub repository: Option<String>,
@@ -50,8 +50,8 @@ pub struct ValidateArgs {
     pub timeout: u64,
 }
 
-fn parse_target(text: &str) -> Result<Target, String> {
-    Target::parse(text).map_err(|e| {
+fn parse_target(text: &str) -> Result<RuleTarget, String> {
+    RuleTarget::parse(text).map_err(|e| {
         let info = e.info();
         format!("{} ({})", info.message, info.hint.unwrap_or_default())
     })
@@ -79,7 +79,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     let target = args
         .target
         .or(source.as_ref().map(|s| s.kind.rules_target()))
-        .unwrap_or(Target::NugetOrg);
+        .unwrap_or(RuleTarget::NugetOrg);
     let mut options = Options::for_target(target);
     options.github_repository = args.repository.clone();
     let mut unreachable = None;
@@ -359,7 +359,7 @@ mod tests {
     #[test]
     fn human_output_has_verdict_fix_and_server_text() {
         let path = nupub_testkit::fixture("ILMerge.3.0.41.nupkg");
-        let report = nupub_rules::validate_file(&path, &Options::for_target(Target::NugetOrg));
+        let report = nupub_rules::validate_file(&path, &Options::for_target(RuleTarget::NugetOrg));
         let text = human(&path, &report);
         assert!(
             text.starts_with("Checking ILMerge.3.0.41.nupkg for nuget.org: FAILED\n"),
@@ -371,7 +371,7 @@ mod tests {
                 && text.contains("nuget.org says: "),
             "{text}"
         );
-        let report = nupub_rules::validate_file(&path, &Options::for_target(Target::Local));
+        let report = nupub_rules::validate_file(&path, &Options::for_target(RuleTarget::Local));
         assert!(
             human(&path, &report).starts_with("Checking ILMerge.3.0.41.nupkg for local: PASSED\n")
         );

@@ -579,7 +579,7 @@ pub(crate) fn signature(old: &Package, new: &Package) -> Vec<Change> {
 /// build, Source Link, symbols…), by code and file.
 pub(crate) fn health(old: &Package, new: &Package) -> Vec<Change> {
     let findings = |p: &Package| -> BTreeMap<(String, String), nupub_rules::Finding> {
-        let facts = nupub_rules::Facts::gather(p, false);
+        let facts = nupub_rules::PackageFacts::gather(p, false);
         nupub_rules::check(p, &facts)
             .into_iter()
             .filter(|f| f.code.starts_with("health."))

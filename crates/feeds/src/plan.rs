@@ -340,7 +340,7 @@ pub fn symbol_package_errors(
     package: &nupub_package::Package,
 ) -> Vec<ErrorInfo> {
     use nupub_rules::facts::{is_checked_assembly, AssemblyFacts, Companion, MAX_BINARY};
-    let mut facts = nupub_rules::Facts::gather(symbols, true);
+    let mut facts = nupub_rules::PackageFacts::gather(symbols, true);
     let assemblies = package
         .entries()
         .iter()
@@ -367,7 +367,7 @@ pub fn symbol_package_errors(
         error: None,
     });
     // The symbol checks are nuget.org's (the .snupkg format is its symbol server's).
-    let options = nupub_rules::Options::for_target(nupub_rules::Target::NugetOrg);
+    let options = nupub_rules::Options::for_target(nupub_rules::RuleTarget::NugetOrg);
     nupub_rules::validate_package(symbols, &facts, &options)
         .findings
         .into_iter()

@@ -39,15 +39,15 @@ impl FeedKind {
     /// a package against before it is pushed here. The CLI (`nupub validate
     /// --source`) and the window (Confirm step, `publish`) both use this one
     /// mapping.
-    pub fn rules_target(self) -> nupub_rules::Target {
-        use nupub_rules::Target;
+    pub fn rules_target(self) -> nupub_rules::RuleTarget {
+        use nupub_rules::RuleTarget;
         match self {
-            FeedKind::Local => Target::Local,
-            FeedKind::NugetOrg => Target::NugetOrg,
-            FeedKind::MyGet => Target::Myget,
-            FeedKind::GitHubPackages => Target::Github,
-            FeedKind::AzureArtifacts => Target::Azure,
-            FeedKind::V3 | FeedKind::V2 => Target::Generic,
+            FeedKind::Local => RuleTarget::Local,
+            FeedKind::NugetOrg => RuleTarget::NugetOrg,
+            FeedKind::MyGet => RuleTarget::Myget,
+            FeedKind::GitHubPackages => RuleTarget::Github,
+            FeedKind::AzureArtifacts => RuleTarget::Azure,
+            FeedKind::V3 | FeedKind::V2 => RuleTarget::Generic,
         }
     }
 }

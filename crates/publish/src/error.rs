@@ -2,7 +2,7 @@
 //! keep their own codes: [`PublishError::Other`] carries them unchanged.
 
 use nupub_error::{Coded, ErrorInfo};
-use nupub_rules::Target;
+use nupub_rules::RuleTarget;
 
 /// The feeds crate's code for "this version is already on the feed".
 pub const VERSION_EXISTS: &str = "feed.push.version_exists";
@@ -20,7 +20,7 @@ pub enum PublishError {
         /// The first blocker's message (errors come first).
         first: String,
         count: usize,
-        target: Target,
+        target: RuleTarget,
     },
     /// A warning the user has not acknowledged.
     #[error("{count} warning{} for {id} {version} {} not been acknowledged: {first}", plural(*.count), if *.count == 1 { "has" } else { "have" })]
@@ -223,7 +223,7 @@ mod tests {
                 version: "1.0.0".into(),
                 first: "bad id".into(),
                 count: 3,
-                target: Target::NugetOrg,
+                target: RuleTarget::NugetOrg,
             },
             PublishError::NotAcknowledged {
                 id: "A".into(),

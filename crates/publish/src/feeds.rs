@@ -6,7 +6,7 @@ use crate::error::PublishError;
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::config::{ConfigLocations, NuGetConfig};
 use nupub_feeds::{FeedKind, Source};
-use nupub_rules::Target;
+use nupub_rules::RuleTarget;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
@@ -96,7 +96,7 @@ pub struct FeedChoice {
     /// The nuget.config file the source comes from.
     pub origin: Option<String>,
     /// The rules' target for this feed: the checks Confirm shows and publishing enforces.
-    pub target: Target,
+    pub target: RuleTarget,
 }
 
 /// Everything the Feed step shows.

@@ -15,7 +15,7 @@ use nupub_feeds::{
     SymbolsChoice, SymbolsRef,
 };
 use nupub_package::Package;
-use nupub_rules::{FeedFacts, Finding, Severity, Target};
+use nupub_rules::{FeedFacts, Finding, RuleTarget, Severity};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -121,7 +121,7 @@ pub struct PlannedFeed {
     pub label: String,
     pub kind: FeedKind,
     pub location: String,
-    pub target: Target,
+    pub target: RuleTarget,
     pub is_folder: bool,
 }
 
@@ -357,11 +357,11 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
 fn open_and_check(
     path: &Path,
-    target: Target,
+    target: RuleTarget,
     symbols: &SymbolsChoice,
 ) -> Result<Checked, PublishError> {
     let package = Package::open(path)?;
-    let facts = nupub_rules::Facts::gather(&package, true);
+    let facts = nupub_rules::PackageFacts::gather(&package, true);
     let options = nupub_rules::Options::for_target(target);
     let mut findings = nupub_rules::validate_package(&package, &facts, &options).findings;
     findings.sort_by_key(|f| f.severity);
@@ -914,7 +914,7 @@ mod tests {
                 label: "nuget.org".into(),
                 kind: FeedKind::NugetOrg,
                 location: "https://api.nuget.org/v3/index.json".into(),
-                target: Target::NugetOrg,
+                target: RuleTarget::NugetOrg,
                 is_folder: false,
             },
             key: KeyPlan {

@@ -7,7 +7,7 @@
 //! NuGet's own pack warnings keep NuGet's code (`pack.nu5104`).
 //! Server messages are nuget.org's exact text; `{0}`, `{1}` are filled per finding.
 
-use crate::types::{Finding, Severity, Target};
+use crate::types::{Finding, RuleTarget, Severity};
 use serde::Serialize;
 
 /// Which targets a rule applies to.
@@ -96,16 +96,16 @@ impl Finding {
 }
 
 /// The severity a finding of `scope` has for `target`; `None` drops it.
-pub fn severity_for(scope: Scope, target: Target, severity: Severity) -> Option<Severity> {
+pub fn severity_for(scope: Scope, target: RuleTarget, severity: Severity) -> Option<Severity> {
     match (scope, target) {
         (Scope::Integrity, _) | (Scope::Feed, _) => Some(severity),
-        (_, Target::Local) => None,
+        (_, RuleTarget::Local) => None,
         (Scope::Protocol, _) | (Scope::Advisory, _) => Some(severity),
-        (Scope::NugetOrg, Target::NugetOrg) => Some(severity),
+        (Scope::NugetOrg, RuleTarget::NugetOrg) => Some(severity),
         (Scope::NugetOrg, _) => Some(Severity::Info),
-        (Scope::FeedNugetOrg, Target::NugetOrg) => Some(severity),
+        (Scope::FeedNugetOrg, RuleTarget::NugetOrg) => Some(severity),
         (Scope::FeedNugetOrg, _) => None,
-        (Scope::Github, Target::Github) => Some(severity),
+        (Scope::Github, RuleTarget::Github) => Some(severity),
         (Scope::Github, _) => None,
     }
 }

@@ -47,7 +47,7 @@ pub struct Companion {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Facts {
+pub struct PackageFacts {
     /// Seconds since 1970 (UTC) when the facts were gathered.
     pub now_unix: i64,
     /// Why the archive is Zip64, when it is.
@@ -98,13 +98,13 @@ fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
-impl Facts {
+impl PackageFacts {
     /// Reads what the rules need. `verify` streams every entry through its CRC check.
-    pub fn gather(package: &Package, verify: bool) -> Facts {
-        let mut facts = Facts {
+    pub fn gather(package: &Package, verify: bool) -> PackageFacts {
+        let mut facts = PackageFacts {
             now_unix: now_unix(),
             zip64: package.zip64_reason().map(str::to_string),
-            ..Facts::default()
+            ..PackageFacts::default()
         };
         if verify {
             match package.verify_integrity() {

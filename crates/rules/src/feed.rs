@@ -133,9 +133,9 @@ mod tests {
     use super::*;
     use crate::testutil::{absent, expect, Builder};
     use crate::Severity::*;
-    use crate::{validate_file, Options, Target};
+    use crate::{validate_file, Options, RuleTarget};
 
-    fn run(facts: FeedFacts, target: Target) -> crate::Report {
+    fn run(facts: FeedFacts, target: RuleTarget) -> crate::Report {
         let b = Builder::valid();
         let mut options = Options::for_target(target);
         options.feed = Some(facts);
@@ -149,15 +149,20 @@ mod tests {
             version_exists: Some(true),
             ..FeedFacts::default()
         };
-        expect(&run(facts.clone(), Target::NugetOrg), "version.exists", Error, Some("A package with ID 'Nupub.Sample' and version '1.0.0' already exists and cannot be modified."));
-        expect(&run(facts, Target::Local), "version.exists", Error, None);
+        expect(&run(facts.clone(), RuleTarget::NugetOrg), "version.exists", Error, Some("A package with ID 'Nupub.Sample' and version '1.0.0' already exists and cannot be modified."));
+        expect(
+            &run(facts, RuleTarget::Local),
+            "version.exists",
+            Error,
+            None,
+        );
         absent(
             &run(
                 FeedFacts {
                     version_exists: Some(false),
                     ..FeedFacts::default()
                 },
-                Target::NugetOrg,
+                RuleTarget::NugetOrg,
             ),
             "version.exists",
         );
@@ -173,7 +178,7 @@ mod tests {
             reserved_by_others: Some(true),
             ..FeedFacts::default()
         };
-        let r = run(facts.clone(), Target::NugetOrg);
+        let r = run(facts.clone(), RuleTarget::NugetOrg);
         let f = expect(&r, "id.owners", Info, None);
         assert!(f.message.contains("someone"));
         expect(
@@ -182,14 +187,14 @@ mod tests {
             Error,
             Some(crate::catalogue::ID_RESERVED_PREFIX.server.unwrap()),
         );
-        absent(&run(facts.clone(), Target::Myget), "id.reserved_prefix");
+        absent(&run(facts.clone(), RuleTarget::Myget), "id.reserved_prefix");
         absent(
             &run(
                 FeedFacts {
                     you_are_owner: Some(true),
                     ..facts
                 },
-                Target::NugetOrg,
+                RuleTarget::NugetOrg,
             ),
             "id.reserved_prefix",
         );
@@ -207,7 +212,7 @@ mod tests {
             }),
             ..FeedFacts::default()
         };
-        let r = run(facts.clone(), Target::NugetOrg);
+        let r = run(facts.clone(), RuleTarget::NugetOrg);
         let f = expect(&r, "id.reserved_prefix", Warning, None);
         assert!(f.server_message.is_none(), "{f:?}");
         assert!(
@@ -215,14 +220,14 @@ mod tests {
             "{}",
             f.message
         );
-        absent(&run(facts.clone(), Target::Myget), "id.reserved_prefix");
+        absent(&run(facts.clone(), RuleTarget::Myget), "id.reserved_prefix");
         absent(
             &run(
                 FeedFacts {
                     you_are_owner: Some(true),
                     ..facts
                 },
-                Target::NugetOrg,
+                RuleTarget::NugetOrg,
             ),
             "id.reserved_prefix",
         );
@@ -237,7 +242,7 @@ mod tests {
             }),
             ..FeedFacts::default()
         };
-        expect(&run(facts, Target::NugetOrg), "sign.signed_to_unsigned", Warning, Some("The previous package version '0.9.0' is author signed but the uploaded package is unsigned. To avoid this warning, sign the package before uploading."));
+        expect(&run(facts, RuleTarget::NugetOrg), "sign.signed_to_unsigned", Warning, Some("The previous package version '0.9.0' is author signed but the uploaded package is unsigned. To avoid this warning, sign the package before uploading."));
         let facts = FeedFacts {
             previous_version: Some(PreviousVersion {
                 version: "0.9.0".into(),
@@ -245,7 +250,7 @@ mod tests {
             }),
             ..FeedFacts::default()
         };
-        absent(&run(facts, Target::NugetOrg), "sign.signed_to_unsigned");
+        absent(&run(facts, RuleTarget::NugetOrg), "sign.signed_to_unsigned");
     }
 
     #[test]
@@ -259,10 +264,10 @@ mod tests {
             ..FeedFacts::default()
         };
         for target in [
-            Target::Generic,
-            Target::Myget,
-            Target::Github,
-            Target::Azure,
+            RuleTarget::Generic,
+            RuleTarget::Myget,
+            RuleTarget::Github,
+            RuleTarget::Azure,
         ] {
             let report = run(facts(), target);
             let found = report

@@ -6,17 +6,17 @@
 //!   generated from it (a test keeps the two in sync).
 //! - [`facts`]: the one step that reads files: it gathers what the rules need
 //!   from the package (licence/icon/readme bytes, assemblies and PDBs, the
-//!   Zip64 markers, the paired symbol package) into [`facts::Facts`].
+//!   Zip64 markers, the paired symbol package) into [`facts::PackageFacts`].
 //! - [`certificates`]: judges the author signature's certificates and
 //!   timestamps (read by the package model) for nuget.org's signing requirements.
 //! - [`compat`]: which framework's assets a project for another framework can use (NU5130).
-//! - The rule modules are pure functions `(&Package, &Facts) -> Vec<Finding>`,
+//! - The rule modules are pure functions `(&Package, &PackageFacts) -> Vec<Finding>`,
 //!   each with its tests beside it.
 //! - [`assembly_health`]: one assembly's health checks, each passed, failed or
 //!   not checked, from the same evaluation as the health findings (the Files tab).
 //! - [`feed`]: rules over facts a feed answers (version exists, owners,
 //!   reserved prefix, previous signature); the caller looks them up.
-//! - [`Target`]: which feed the package goes to; [`apply_target`] keeps,
+//! - [`RuleTarget`]: which feed the package goes to; [`apply_target`] keeps,
 //!   drops or softens findings for it.
 //!
 //! An unreadable or hostile package is not an error of this crate: it is an
@@ -37,10 +37,10 @@ pub(crate) mod testutil;
 mod types;
 
 pub use catalogue::{Rule, Scope, CATALOGUE};
-pub use facts::Facts;
+pub use facts::PackageFacts;
 pub use feed::FeedFacts;
 pub use rules::health::{assembly_health, AssemblyHealth, CheckStatus, HealthCheck};
-pub use types::{Finding, PackageIdentity, Report, RulesError, Severity, Target};
+pub use types::{Finding, PackageIdentity, Report, RuleTarget, RulesError, Severity};
 
 use nupub_package::Package;
 use std::path::Path;
@@ -48,15 +48,15 @@ use std::path::Path;
 /// What to validate against.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub target: Target,
+    pub target: RuleTarget,
     /// The GitHub repository the package goes to (`owner/name`), for the `github` target.
     pub github_repository: Option<String>,
-    /// Facts a feed answered, when the caller looked them up.
+    /// PackageFacts a feed answered, when the caller looked them up.
     pub feed: Option<FeedFacts>,
 }
 
 impl Options {
-    pub fn for_target(target: Target) -> Options {
+    pub fn for_target(target: RuleTarget) -> Options {
         Options {
             target,
             github_repository: None,
@@ -76,13 +76,13 @@ pub fn validate_file(path: &Path, options: &Options) -> Report {
             return finish(None, options.target, findings);
         }
     };
-    let mut facts = Facts::gather(&package, true);
+    let mut facts = PackageFacts::gather(&package, true);
     facts.github_repository = options.github_repository.clone();
     validate_package(&package, &facts, options)
 }
 
 /// Checks an opened package with gathered facts (pure).
-pub fn validate_package(package: &Package, facts: &Facts, options: &Options) -> Report {
+pub fn validate_package(package: &Package, facts: &PackageFacts, options: &Options) -> Report {
     let mut findings = check(package, facts);
     if let Some(feed) = &options.feed {
         findings.extend(feed::check(package, feed));
@@ -99,12 +99,12 @@ pub fn validate_package(package: &Package, facts: &Facts, options: &Options) -> 
 }
 
 /// Every offline rule over one package, before target filtering.
-pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     rules::all(package, facts)
 }
 
 /// Keeps, drops or softens findings for a target (see [`Scope`]).
-pub fn apply_target(findings: Vec<Finding>, target: Target) -> Vec<Finding> {
+pub fn apply_target(findings: Vec<Finding>, target: RuleTarget) -> Vec<Finding> {
     findings
         .into_iter()
         .filter_map(|mut f| {
@@ -120,7 +120,11 @@ pub fn apply_target(findings: Vec<Finding>, target: Target) -> Vec<Finding> {
         .collect()
 }
 
-fn finish(package: Option<PackageIdentity>, target: Target, mut findings: Vec<Finding>) -> Report {
+fn finish(
+    package: Option<PackageIdentity>,
+    target: RuleTarget,
+    mut findings: Vec<Finding>,
+) -> Report {
     // Same finding twice (e.g. the same file reached by two rules' paths) is
     // noise: one finding per (code, file); the first, most specific, is kept.
     // Findings about no particular file are told apart by their message.
@@ -146,11 +150,14 @@ mod tests {
 
     #[test]
     fn targets_parse_and_print() {
-        for t in Target::ALL {
-            assert_eq!(Target::parse(t.as_str()).unwrap(), t);
+        for t in RuleTarget::ALL {
+            assert_eq!(RuleTarget::parse(t.as_str()).unwrap(), t);
         }
-        assert_eq!(Target::parse("NuGet.org").unwrap(), Target::NugetOrg);
-        let err = Target::parse("pypi").unwrap_err();
+        assert_eq!(
+            RuleTarget::parse("NuGet.org").unwrap(),
+            RuleTarget::NugetOrg
+        );
+        let err = RuleTarget::parse("pypi").unwrap_err();
         let info = nupub_error::Coded::info(&err);
         assert_eq!(info.code, "rules.unknown_target");
         assert!(info.hint.unwrap().contains("github"));
@@ -166,21 +173,24 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("License missing."));
-        assert_eq!(serde_json::to_value(Target::NugetOrg).unwrap(), "nuget.org");
-        assert_eq!(serde_json::to_value(Target::Github).unwrap(), "github");
+        assert_eq!(
+            serde_json::to_value(RuleTarget::NugetOrg).unwrap(),
+            "nuget.org"
+        );
+        assert_eq!(serde_json::to_value(RuleTarget::Github).unwrap(), "github");
     }
 
     #[test]
     fn nuget_org_only_rules_become_info_elsewhere_and_vanish_locally() {
         let f = catalogue::LICENSE_FILE_MISSING.finding("gone");
         let integrity = catalogue::ZIP_UNREADABLE.finding("broken");
-        let out = apply_target(vec![f.clone(), integrity.clone()], Target::Generic);
+        let out = apply_target(vec![f.clone(), integrity.clone()], RuleTarget::Generic);
         assert_eq!(out[0].severity, Severity::Info);
         assert_eq!(out[1].severity, Severity::Error);
-        let out = apply_target(vec![f.clone(), integrity.clone()], Target::Local);
+        let out = apply_target(vec![f.clone(), integrity.clone()], RuleTarget::Local);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].code, "zip.unreadable");
-        let out = apply_target(vec![f], Target::NugetOrg);
+        let out = apply_target(vec![f], RuleTarget::NugetOrg);
         assert_eq!(out[0].severity, Severity::Error);
     }
 }

@@ -1,7 +1,7 @@
 //! Test packages built from a valid base with exactly one defect.
 #![allow(clippy::unwrap_used)]
 
-use crate::{validate_file, Finding, Options, Report, Severity, Target};
+use crate::{validate_file, Finding, Options, Report, RuleTarget, Severity};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -165,10 +165,10 @@ impl Builder {
     }
 
     pub fn check(&self) -> Report {
-        self.check_for(Target::NugetOrg)
+        self.check_for(RuleTarget::NugetOrg)
     }
 
-    pub fn check_for(&self, target: Target) -> Report {
+    pub fn check_for(&self, target: RuleTarget) -> Report {
         validate_file(&self.write(), &Options::for_target(target))
     }
 }

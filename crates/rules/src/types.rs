@@ -31,7 +31,7 @@ impl Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub enum Target {
+pub enum RuleTarget {
     /// nuget.org: every rule.
     #[serde(rename = "nuget.org")]
     #[ts(rename = "nuget.org")]
@@ -46,33 +46,33 @@ pub enum Target {
     Local,
 }
 
-impl Target {
-    pub const ALL: [Target; 6] = [
-        Target::NugetOrg,
-        Target::Myget,
-        Target::Github,
-        Target::Azure,
-        Target::Generic,
-        Target::Local,
+impl RuleTarget {
+    pub const ALL: [RuleTarget; 6] = [
+        RuleTarget::NugetOrg,
+        RuleTarget::Myget,
+        RuleTarget::Github,
+        RuleTarget::Azure,
+        RuleTarget::Generic,
+        RuleTarget::Local,
     ];
 
     /// The name used on the command line and in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
-            Target::NugetOrg => "nuget.org",
-            Target::Myget => "myget",
-            Target::Github => "github",
-            Target::Azure => "azure",
-            Target::Generic => "generic",
-            Target::Local => "local",
+            RuleTarget::NugetOrg => "nuget.org",
+            RuleTarget::Myget => "myget",
+            RuleTarget::Github => "github",
+            RuleTarget::Azure => "azure",
+            RuleTarget::Generic => "generic",
+            RuleTarget::Local => "local",
         }
     }
 
-    pub fn parse(text: &str) -> Result<Target, RulesError> {
+    pub fn parse(text: &str) -> Result<RuleTarget, RulesError> {
         let wanted = text.trim().to_ascii_lowercase();
-        Target::ALL
+        RuleTarget::ALL
             .into_iter()
-            .find(|t| t.as_str() == wanted || (wanted == "nugetorg" && *t == Target::NugetOrg))
+            .find(|t| t.as_str() == wanted || (wanted == "nugetorg" && *t == RuleTarget::NugetOrg))
             .ok_or_else(|| RulesError::UnknownTarget {
                 value: text.to_string(),
             })
@@ -95,7 +95,7 @@ impl nupub_error::Coded for RulesError {
     fn hint(&self) -> Option<String> {
         Some(format!(
             "use one of: {}",
-            Target::ALL.map(Target::as_str).join(", ")
+            RuleTarget::ALL.map(RuleTarget::as_str).join(", ")
         ))
     }
 }
@@ -139,7 +139,7 @@ pub struct PackageIdentity {
 pub struct Report {
     /// `None` when the package could not be read far enough to know it.
     pub package: Option<PackageIdentity>,
-    pub target: Target,
+    pub target: RuleTarget,
     /// Errors first, then warnings, then info.
     pub findings: Vec<Finding>,
 }

@@ -2,7 +2,7 @@
 import type { CredentialOrigin } from "./CredentialOrigin";
 import type { FeedKind } from "./FeedKind";
 import type { KeyNeed } from "./KeyNeed";
-import type { Target } from "./Target";
+import type { RuleTarget } from "./RuleTarget";
 
 /**
  * A feed the user can choose, as the Feed step lists it. Never holds a key.
@@ -55,4 +55,4 @@ origin: string | null,
 /**
  * The rules' target for this feed: the checks Confirm shows and publishing enforces.
  */
-target: Target, };
+target: RuleTarget, };

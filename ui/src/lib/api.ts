@@ -11,7 +11,7 @@ import type { LinkOutcome } from "../bindings/LinkOutcome";
 import type { OpenedPackage } from "../bindings/OpenedPackage";
 import type { Finding } from "../bindings/Finding";
 import type { Report } from "../bindings/Report";
-import type { Target } from "../bindings/Target";
+import type { RuleTarget } from "../bindings/RuleTarget";
 import { call } from "./ipc";
 
 export const api = {
@@ -30,7 +30,7 @@ export const api = {
   /** A .dll/.exe: name, version, culture, token, framework, and its health checks. */
   assemblyInfo: (path: string, entry: string) => call<AssemblyDetails>("assembly_info", { path, entry }),
   /** The rules' findings for a target, errors first. */
-  checkPackage: (path: string, target: Target) => call<Report>("check_package", { path, target }),
+  checkPackage: (path: string, target: RuleTarget) => call<Report>("check_package", { path, target }),
   /** The health of the package's assemblies (the rules' health findings). */
   packageHealth: (path: string) => call<Finding[]>("package_health", { path }),
   /** Opens a link in the system browser; package links come back as `needsConfirmation` until `confirmed`. */

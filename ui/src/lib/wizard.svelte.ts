@@ -4,7 +4,7 @@
 // the callbacks App passes them (which call these methods).
 import type { Consent } from "../bindings/Consent";
 import type { FeedChoice } from "../bindings/FeedChoice";
-import type { Target } from "../bindings/Target";
+import type { RuleTarget } from "../bindings/RuleTarget";
 import type { StepId } from "./steps";
 
 /** What Confirm agreed to (and a key given there but not kept), for the publish. */
@@ -22,7 +22,7 @@ export interface WizardSnapshot {
 
 export class Wizard {
   step = $state<StepId>("package");
-  target = $state<Target>("nuget.org");
+  target = $state<RuleTarget>("nuget.org");
   acknowledged = $state<Record<string, true>>({});
   /** The chosen feed: it opens Confirm; Publish is reached only from Confirm. */
   feed = $state<FeedChoice | null>(null);

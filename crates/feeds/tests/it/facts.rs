@@ -10,7 +10,7 @@ use crate::common;
 use common::{code, runtime, KEY};
 use nupub_feeds::{Auth, FactsOptions, FeedClient, FeedError, Source};
 use nupub_package::NuGetVersion;
-use nupub_rules::{FeedFacts, Options, Target};
+use nupub_rules::{FeedFacts, Options, RuleTarget};
 use nupub_testkit::nuget_exe::NuGetExe;
 use nupub_testkit::packages::make_nupkg;
 use nupub_testkit::pynuget::{serve_folder, write_v3_index, PyNuGet, StaticV3Index};
@@ -45,7 +45,7 @@ fn push_with_nuget(server: &PyNuGet, package: &Path) {
         .expect_success("nuget push");
 }
 
-fn rule_codes(package: &Path, facts: FeedFacts, target: Target) -> Vec<String> {
+fn rule_codes(package: &Path, facts: FeedFacts, target: RuleTarget) -> Vec<String> {
     let mut options = Options::for_target(target);
     options.feed = Some(facts);
     nupub_rules::validate_file(package, &options)
@@ -72,7 +72,7 @@ fn pynuget_v2_previous_version_signature_and_existence() {
     assert!(previous.author_signed, "{f:?}");
     assert!(f.owners.is_empty() && f.you_are_owner.is_none() && f.reserved_by_others.is_none());
     assert!(f.notes.is_empty(), "{:?}", f.notes);
-    let codes = rule_codes(&next, f, Target::NugetOrg);
+    let codes = rule_codes(&next, f, RuleTarget::NugetOrg);
     assert!(
         codes.contains(&"sign.signed_to_unsigned".to_string()),
         "{codes:?}"
@@ -84,7 +84,7 @@ fn pynuget_v2_previous_version_signature_and_existence() {
     assert_eq!(f.version_exists, Some(true), "{f:?}");
     assert_eq!(f.previous_version, None);
     let same = make_nupkg(&work.path().join("same"), SIGNED_ID, "1.0.0", "", 0);
-    assert!(rule_codes(&same, f, Target::Generic).contains(&"version.exists".to_string()));
+    assert!(rule_codes(&same, f, RuleTarget::Generic).contains(&"version.exists".to_string()));
 
     // An unsigned version in between: the nearest lower one decides.
     let unsigned = make_nupkg(&work.path().join("u"), SIGNED_ID, "1.0.5", "", 0);
@@ -95,9 +95,8 @@ fn pynuget_v2_previous_version_signature_and_existence() {
         (previous.version.as_str(), previous.author_signed),
         ("1.0.5", false)
     );
-    assert!(
-        !rule_codes(&next, f, Target::NugetOrg).contains(&"sign.signed_to_unsigned".to_string())
-    );
+    assert!(!rule_codes(&next, f, RuleTarget::NugetOrg)
+        .contains(&"sign.signed_to_unsigned".to_string()));
 
     // A new id: nothing to say.
     let f = facts(&source, "Nupub.Facts.New", "1.0.0", None);
@@ -105,8 +104,8 @@ fn pynuget_v2_previous_version_signature_and_existence() {
     assert_eq!(f.id_exists, Some(false));
     assert_eq!(f.previous_version, None);
     let new = make_nupkg(&work.path().join("n"), "Nupub.Facts.New", "1.0.0", "", 0);
-    let offline = rule_codes(&new, FeedFacts::default(), Target::NugetOrg);
-    assert_eq!(rule_codes(&new, f, Target::NugetOrg), offline);
+    let offline = rule_codes(&new, FeedFacts::default(), RuleTarget::NugetOrg);
+    assert_eq!(rule_codes(&new, f, RuleTarget::NugetOrg), offline);
 }
 
 #[test]
@@ -142,7 +141,7 @@ fn v3_index_owners_verified_and_prefix_hints() {
     assert_eq!(f.reserved_by_others, Some(true));
     let work = tempfile::tempdir().unwrap();
     let package = make_nupkg(work.path(), SIGNED_ID, "2.0.0", "", 0);
-    let codes = rule_codes(&package, f, Target::NugetOrg);
+    let codes = rule_codes(&package, f, RuleTarget::NugetOrg);
     for expected in ["id.owners", "id.reserved_prefix", "sign.signed_to_unsigned"] {
         assert!(codes.contains(&expected.to_string()), "{codes:?}");
     }
@@ -164,7 +163,7 @@ fn v3_index_owners_verified_and_prefix_hints() {
     assert!(f.notes.is_empty(), "{:?}", f.notes);
     assert!(search.queries().iter().any(|q| q.contains("q=Contoso&")));
     let package = make_nupkg(work.path(), "Contoso.Brand.New", "1.0.0", "", 0);
-    let mut options = Options::for_target(Target::NugetOrg);
+    let mut options = Options::for_target(RuleTarget::NugetOrg);
     options.feed = Some(f);
     let report = nupub_rules::validate_file(&package, &options);
     let finding = report

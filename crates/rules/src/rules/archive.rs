@@ -2,8 +2,8 @@
 //! `PackageMetadataValidationService`, Zip64, size, and the CRC check.
 
 use crate::catalogue as c;
-use crate::facts::Facts;
 use crate::facts::FileBytes;
+use crate::facts::PackageFacts;
 use crate::paths::{normalize_path, percent_decode};
 use crate::types::Finding;
 use nupub_package::Package;
@@ -12,7 +12,7 @@ use std::collections::HashMap;
 /// nuget.org's request limit: 250 × 1024 × 1024 bytes (`maxAllowedContentLength`).
 pub const MAX_PACKAGE_BYTES: u64 = 262_144_000;
 
-pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     let mut out = Vec::new();
     out.extend(size_limit(package.file_size()));
     out.extend(future_timestamps(package, facts.now_unix));
@@ -400,7 +400,10 @@ mod tests {
         let b = Builder::valid();
         let path = b.write();
         patch_sizes(&path, "README.md", 5);
-        let r = crate::validate_file(&path, &crate::Options::for_target(crate::Target::NugetOrg));
+        let r = crate::validate_file(
+            &path,
+            &crate::Options::for_target(crate::RuleTarget::NugetOrg),
+        );
         expect(
             &r,
             "zip.length_mismatch",
@@ -421,7 +424,7 @@ mod tests {
             .unwrap();
         bytes[name_at + 15 + 2] ^= 0xFF;
         std::fs::write(&path, &bytes).unwrap();
-        for target in crate::Target::ALL {
+        for target in crate::RuleTarget::ALL {
             let r = crate::validate_file(&path, &crate::Options::for_target(target));
             assert!(
                 r.findings
@@ -438,11 +441,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.nupkg");
         std::fs::write(&path, b"PK\x03\x04 but no more").unwrap();
-        let r = crate::validate_file(&path, &crate::Options::for_target(crate::Target::NugetOrg));
+        let r = crate::validate_file(
+            &path,
+            &crate::Options::for_target(crate::RuleTarget::NugetOrg),
+        );
         assert!(r.package.is_none());
         expect(&r, "zip.unreadable", Error, Some("Failed to read the package file. Ensure it is a valid NuGet package with a valid manifest."));
         std::fs::write(&path, b"").unwrap();
-        let r = crate::validate_file(&path, &crate::Options::for_target(crate::Target::Local));
+        let r = crate::validate_file(&path, &crate::Options::for_target(crate::RuleTarget::Local));
         expect(&r, "zip.unreadable", Error, None);
     }
 }

@@ -2,7 +2,7 @@
 //! text and id grammars, and how NuGet reads an empty metadata value.
 
 use crate::catalogue as c;
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::paths::find_exact;
 use crate::types::Finding;
 use nupub_package::Package;
@@ -32,7 +32,7 @@ pub struct NamedFile {
 /// the caller's own (the icon's image format).
 pub fn check_named_file<'a>(
     package: &Package,
-    facts: &'a Facts,
+    facts: &'a PackageFacts,
     path: &str,
     rules: &NamedFile,
     out: &mut Vec<Finding>,

@@ -4,12 +4,12 @@
 use super::common::{is_word_dotted, net_len};
 use super::nuspec::is_legacy_semver1;
 use crate::catalogue as c;
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::types::Finding;
 use nupub_package::framework::Framework;
 use nupub_package::{Package, VersionRange};
 
-pub fn check(package: &Package, _facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, _facts: &PackageFacts) -> Vec<Finding> {
     let nuspec = package.nuspec();
     let mut out = Vec::new();
     let groups = nuspec.dependencies.effective_groups();

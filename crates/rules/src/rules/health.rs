@@ -11,7 +11,7 @@
 
 use crate::assembly::{pdb_matches, PdbFacts, PeFacts};
 use crate::catalogue::{self as c, Rule};
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::facts::{is_checked_assembly, AssemblyFacts, PdbEntry};
 use crate::types::Finding;
 use nupub_package::Package;
@@ -192,7 +192,7 @@ fn find_pdb<'a>(pdbs: &'a [PdbEntry], assembly: &str) -> Option<&'a PdbEntry> {
     pdbs.iter().find(|p| stem(&p.path) == wanted)
 }
 
-pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     if super::common::is_snupkg(package) {
         return Vec::new();
     }
@@ -209,7 +209,7 @@ pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
 /// The health checks of one assembly entry (`path` as stored), from the same
 /// evaluation as [`check`]'s findings: each passed, failed (the finding's
 /// message and fix) or not checked (why), or a note saying why none apply.
-pub fn assembly_health(package: &Package, facts: &Facts, path: &str) -> AssemblyHealth {
+pub fn assembly_health(package: &Package, facts: &PackageFacts, path: &str) -> AssemblyHealth {
     let not_applicable = |note: &str| AssemblyHealth {
         checks: Vec::new(),
         note: Some(note.to_string()),
@@ -233,7 +233,10 @@ pub fn assembly_health(package: &Package, facts: &Facts, path: &str) -> Assembly
 }
 
 /// Makes every health check of one assembly, or says why none apply.
-fn evaluate<'a>(a: &'a AssemblyFacts, facts: &Facts) -> Result<Evaluation<'a>, &'static str> {
+fn evaluate<'a>(
+    a: &'a AssemblyFacts,
+    facts: &PackageFacts,
+) -> Result<Evaluation<'a>, &'static str> {
     let path = a.path.as_str();
     let mut ev = Evaluation::new(path);
     let pe: &PeFacts = match &a.pe {
@@ -333,7 +336,7 @@ mod tests {
     use super::{assembly_health, evaluate, AssemblyHealth, CheckStatus, CHECKS};
     use crate::testutil::{absent, expect, Builder};
     use crate::Severity::*;
-    use crate::{validate_file, Facts, Options, Target};
+    use crate::{validate_file, Options, PackageFacts, RuleTarget};
     use nupub_package::Package;
     use std::path::Path;
 
@@ -348,7 +351,7 @@ mod tests {
     fn a_real_package_with_pdbs_is_checked_per_file() {
         let r = validate_file(
             &nupub_testkit::fixture("Newtonsoft.Json.Bson.1.0.2.nupkg"),
-            &Options::for_target(Target::NugetOrg),
+            &Options::for_target(RuleTarget::NugetOrg),
         );
         // Built in 2017: Source Link present, but no compiler flags (SDK < 5.0.300) and not deterministic.
         let flags: Vec<_> = r
@@ -372,7 +375,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let alone = dir.path().join("TestData.1.2.3.nupkg");
         std::fs::copy(nupub_testkit::fixture("TestData.1.2.3.nupkg"), &alone).unwrap();
-        let r = validate_file(&alone, &Options::for_target(Target::NugetOrg));
+        let r = validate_file(&alone, &Options::for_target(RuleTarget::NugetOrg));
         expect(&r, "health.symbols_missing", Warning, None);
         // …and with its .snupkg beside it, the same rule finds them there.
         std::fs::copy(
@@ -380,7 +383,7 @@ mod tests {
             dir.path().join("TestData.1.2.3.snupkg"),
         )
         .unwrap();
-        let r = validate_file(&alone, &Options::for_target(Target::NugetOrg));
+        let r = validate_file(&alone, &Options::for_target(RuleTarget::NugetOrg));
         absent(&r, "health.symbols_missing");
     }
 
@@ -454,7 +457,7 @@ mod tests {
     /// findings for that file, and the evaluation made every check once.
     fn health_of(file: &Path, path: &str) -> AssemblyHealth {
         let package = Package::open(file).unwrap();
-        let facts = Facts::gather(&package, false);
+        let facts = PackageFacts::gather(&package, false);
         let health = assembly_health(&package, &facts, path);
         let mut findings: Vec<(String, String)> = crate::check(&package, &facts)
             .into_iter()
@@ -743,10 +746,10 @@ mod tests {
             "lib/net5.0/TestData.pdb",
         );
         assert!(health.note.unwrap().contains("symbol package"));
-        // Facts of another package: said so, not guessed.
+        // PackageFacts of another package: said so, not guessed.
         let other = Builder::valid();
         let package = Package::open(&other.write()).unwrap();
-        let facts = Facts::gather(&package, false);
+        let facts = PackageFacts::gather(&package, false);
         let health = assembly_health(&package, &facts, DLL);
         assert!(health.checks.is_empty());
         assert!(health.note.unwrap().contains("did not read"));

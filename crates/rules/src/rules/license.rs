@@ -2,7 +2,7 @@
 
 use super::common::{check_named_file, net_len, value, NamedFile};
 use crate::catalogue as c;
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::paths::extension;
 use crate::types::Finding;
 use nupub_package::media::parse_expression;
@@ -25,7 +25,7 @@ pub fn expression_url(expression: &str) -> String {
     url
 }
 
-pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     if super::common::is_snupkg(package) {
         return Vec::new();
     }
@@ -188,7 +188,7 @@ fn expression(text: &str) -> Vec<Finding> {
     out
 }
 
-fn license_file(package: &Package, facts: &Facts, path: &str) -> Vec<Finding> {
+fn license_file(package: &Package, facts: &PackageFacts, path: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let ext = extension(path);
     if !["", ".txt", ".md"].contains(&ext.to_ascii_lowercase().as_str()) {

@@ -4,13 +4,13 @@
 
 use super::common::{check_named_file, value, NamedFile};
 use crate::catalogue as c;
-use crate::facts::Facts;
 use crate::facts::FileBytes;
+use crate::facts::PackageFacts;
 use crate::paths::extension;
 use crate::types::Finding;
 use nupub_package::Package;
 
-pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     if super::common::is_snupkg(package) {
         return Vec::new();
     }
@@ -23,7 +23,7 @@ pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
     out
 }
 
-fn icon(package: &Package, facts: &Facts) -> Vec<Finding> {
+fn icon(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     let nuspec = package.nuspec();
     let mut out = Vec::new();
     let Some(icon) = &nuspec.icon else {
@@ -79,7 +79,7 @@ fn icon(package: &Package, facts: &Facts) -> Vec<Finding> {
     out
 }
 
-fn readme(package: &Package, facts: &Facts) -> Vec<Finding> {
+fn readme(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     let nuspec = package.nuspec();
     let mut out = Vec::new();
     let Some(readme) = &nuspec.readme else {
@@ -165,7 +165,7 @@ pub fn github_repo_of(url: &str) -> Option<String> {
     Some(format!("{owner}/{name}").to_ascii_lowercase())
 }
 
-fn github(package: &Package, facts: &Facts) -> Option<Finding> {
+fn github(package: &Package, facts: &PackageFacts) -> Option<Finding> {
     let url = package
         .nuspec()
         .repository
@@ -200,7 +200,7 @@ fn github(package: &Package, facts: &Facts) -> Option<Finding> {
     }
 }
 
-fn mcp(package: &Package, facts: &Facts) -> Vec<Finding> {
+fn mcp(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     let types: Vec<String> = package
         .nuspec()
         .package_types
@@ -244,8 +244,8 @@ fn mcp(package: &Package, facts: &Facts) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::testutil::{absent, expect, Builder, PNG};
+    use crate::RuleTarget;
     use crate::Severity::*;
-    use crate::Target;
 
     #[test]
     fn icon_rules() {
@@ -392,7 +392,7 @@ mod tests {
     fn github_target_needs_the_repository() {
         let b = Builder::valid();
         let path = b.write();
-        let mut options = crate::Options::for_target(Target::Github);
+        let mut options = crate::Options::for_target(RuleTarget::Github);
         options.github_repository = Some("nupub/other".into());
         let r = crate::validate_file(&path, &options);
         let f = expect(&r, "github.repository_url", Error, None);
@@ -404,13 +404,13 @@ mod tests {
         );
         let r = Builder::valid()
             .remove("repository")
-            .check_for(Target::Github);
+            .check_for(RuleTarget::Github);
         expect(&r, "github.repository_url", Error, None);
         // Other targets do not care.
         absent(
             &Builder::valid()
                 .remove("repository")
-                .check_for(Target::NugetOrg),
+                .check_for(RuleTarget::NugetOrg),
             "github.repository_url",
         );
         assert_eq!(

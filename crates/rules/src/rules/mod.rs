@@ -1,5 +1,5 @@
 //! The rule functions, grouped by what they look at. Each is pure:
-//! `(&Package, &Facts) -> Vec<Finding>`.
+//! `(&Package, &PackageFacts) -> Vec<Finding>`.
 
 pub(crate) mod archive;
 mod common;
@@ -14,11 +14,11 @@ mod signature;
 mod symbols;
 
 use crate::catalogue as c;
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::types::Finding;
 use nupub_package::{Damage, Package, PackageError};
 
-type RuleFn = fn(&Package, &Facts) -> Vec<Finding>;
+type RuleFn = fn(&Package, &PackageFacts) -> Vec<Finding>;
 
 /// Every offline rule, in the order nuget.org checks.
 const RULES: &[RuleFn] = &[
@@ -34,7 +34,7 @@ const RULES: &[RuleFn] = &[
     health::check,
 ];
 
-pub fn all(package: &Package, facts: &Facts) -> Vec<Finding> {
+pub fn all(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     RULES.iter().flat_map(|rule| rule(package, facts)).collect()
 }
 

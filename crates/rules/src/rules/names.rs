@@ -3,7 +3,7 @@
 //! characters count is decided once, in `nupub_package::names`).
 
 use crate::catalogue as c;
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::types::Finding;
 use nupub_package::names::{deceptive_chars, describe_char, display_form};
 use nupub_package::Package;
@@ -28,7 +28,7 @@ fn finding(what: &str, text: &str) -> Option<Finding> {
     )
 }
 
-pub fn check(package: &Package, _facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, _facts: &PackageFacts) -> Vec<Finding> {
     let nuspec = package.nuspec();
     let mut out = Vec::new();
     out.extend(finding("package id", package.id()));

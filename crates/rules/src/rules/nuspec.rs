@@ -4,7 +4,7 @@
 
 use super::common::{is_valid_id, is_word_dotted, net_len, value};
 use crate::catalogue::{self as c, Rule};
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::types::Finding;
 use nupub_package::{NuGetVersion, Package};
 use unicode_normalization::is_nfc;
@@ -27,7 +27,7 @@ const RESERVED: [&str; 12] = [
 /// `GalleryConstants.MaxSupportedMinClientVersion` at the revision the spec read.
 pub const MAX_MIN_CLIENT_VERSION: &str = "7.3.1.1";
 
-pub fn check(package: &Package, _facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, _facts: &PackageFacts) -> Vec<Finding> {
     let mut out = Vec::new();
     out.extend(nfc(package));
     out.extend(strict_elements(package));

@@ -3,7 +3,7 @@
 
 use crate::catalogue as c;
 use crate::compat::is_compatible;
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::types::Finding;
 use nupub_package::framework::Framework;
 use nupub_package::{Package, VersionRange};
@@ -22,7 +22,7 @@ fn files(package: &Package) -> Vec<String> {
         .collect()
 }
 
-pub fn check(package: &Package, _facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, _facts: &PackageFacts) -> Vec<Finding> {
     if super::common::is_snupkg(package) {
         return Vec::new();
     }

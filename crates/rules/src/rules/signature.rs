@@ -6,7 +6,7 @@ use crate::certificates::{
     is_well_known_ca, timestamp_problem, CertificateView, ChainEnd, Key, SigningFacts,
     EKU_CODE_SIGNING, EKU_TIME_STAMPING,
 };
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::types::Finding;
 use nupub_package::signature::{CertificateInfo, SignatureKind};
 use nupub_package::Package;
@@ -16,7 +16,7 @@ fn parse_time(text: &str) -> Option<i64> {
     super::archive::parse_zip_time(text.get(..19)?)
 }
 
-pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     let Some(sig) = package.signature() else {
         return Vec::new();
     };
@@ -199,12 +199,12 @@ mod tests {
     use crate::testsign::{signature, Spec, CODE_SIGNING, SERVER_AUTH};
     use crate::testutil::{absent, expect, Builder};
     use crate::Severity::*;
-    use crate::{validate_file, Options, Target};
+    use crate::{validate_file, Options, RuleTarget};
 
     fn check(name: &str) -> crate::Report {
         validate_file(
             &nupub_testkit::fixture(name),
-            &Options::for_target(Target::NugetOrg),
+            &Options::for_target(RuleTarget::NugetOrg),
         )
     }
 
@@ -289,7 +289,7 @@ mod tests {
         // Elsewhere than nuget.org the requirements are notes.
         let r = Builder::valid()
             .file(".signature.p7s", &signature(&Spec::default()))
-            .check_for(Target::Generic);
+            .check_for(RuleTarget::Generic);
         assert!(!r.has_errors(), "{:#?}", r.findings);
     }
 
@@ -432,7 +432,7 @@ mod tests {
             ("nuget.versioning.5.0.0.nupkg", "Microsoft Corporation"),
         ] {
             let package = nupub_package::Package::open(&nupub_testkit::fixture(name)).unwrap();
-            let facts = crate::Facts::gather(&package, false);
+            let facts = crate::PackageFacts::gather(&package, false);
             let signing = facts.signing.unwrap();
             let cert = signing.signer.unwrap();
             assert_eq!(cert.name(), signer, "{name}");
@@ -470,7 +470,7 @@ mod tests {
         // Repository-only signatures are not author signatures: nothing to read.
         let package =
             nupub_package::Package::open(&nupub_testkit::fixture("Npgsql.8.0.3.nupkg")).unwrap();
-        assert_eq!(crate::Facts::gather(&package, false).signing, None);
+        assert_eq!(crate::PackageFacts::gather(&package, false).signing, None);
     }
 
     #[test]

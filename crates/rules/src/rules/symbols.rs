@@ -4,13 +4,13 @@
 
 use crate::assembly::pdb_matches;
 use crate::catalogue as c;
-use crate::facts::Facts;
+use crate::facts::PackageFacts;
 use crate::types::Finding;
 use nupub_package::Package;
 
 const ALLOWED: [&str; 6] = [".pdb", ".nuspec", ".xml", ".psmdcp", ".rels", ".p7s"];
 
-pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
+pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     if !super::common::is_snupkg(package) {
         return Vec::new();
     }
@@ -143,7 +143,7 @@ pub fn check(package: &Package, facts: &Facts) -> Vec<Finding> {
 mod tests {
     use crate::testutil::{absent, errors, expect, Builder};
     use crate::Severity::*;
-    use crate::{validate_file, Options, Target};
+    use crate::{validate_file, Options, RuleTarget};
 
     fn pdb(fixture: &str, path: &str) -> Vec<u8> {
         nupub_package::Package::open(&nupub_testkit::fixture(fixture))
@@ -182,14 +182,14 @@ mod tests {
             b.dir().join("TestData.1.2.3.nupkg"),
         )
         .unwrap();
-        validate_file(&path, &Options::for_target(Target::NugetOrg))
+        validate_file(&path, &Options::for_target(RuleTarget::NugetOrg))
     }
 
     #[test]
     fn real_pair_passes() {
         let r = validate_file(
             &nupub_testkit::fixture("TestData.1.2.3.snupkg"),
-            &Options::for_target(Target::NugetOrg),
+            &Options::for_target(RuleTarget::NugetOrg),
         );
         assert!(errors(&r).is_empty(), "{:#?}", r.findings);
         absent(&r, "symbols.not_paired");

@@ -3,7 +3,7 @@
 //! the NU codes it implements) on the package NuGet.exe produced.
 #![allow(clippy::unwrap_used)]
 
-use nupub_rules::{validate_file, Options, Target};
+use nupub_rules::{validate_file, Options, RuleTarget};
 use nupub_testkit::nuget_exe::NuGetExe;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -136,7 +136,7 @@ fn nu5xxx_warnings_agree_with_nuget_exe_pack() {
             .map(|e| e.unwrap().path())
             .find(|p| p.extension().is_some_and(|e| e == "nupkg"))
             .unwrap();
-        let report = validate_file(&package, &Options::for_target(Target::NugetOrg));
+        let report = validate_file(&package, &Options::for_target(RuleTarget::NugetOrg));
         let ours: BTreeSet<String> = report
             .findings
             .iter()

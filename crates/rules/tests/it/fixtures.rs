@@ -3,7 +3,7 @@
 //! list cannot go stale).
 #![allow(clippy::unwrap_used)]
 
-use nupub_rules::{validate_file, Options, Severity, Target};
+use nupub_rules::{validate_file, Options, RuleTarget, Severity};
 use std::collections::BTreeSet;
 
 /// Packages downloaded from nuget.org carry its repository (counter)signature:
@@ -92,7 +92,7 @@ fn accepted_fixtures_have_no_unexplained_error() {
             continue;
         }
         checked += 1;
-        let report = validate_file(&path, &Options::for_target(Target::NugetOrg));
+        let report = validate_file(&path, &Options::for_target(RuleTarget::NugetOrg));
         assert!(report.package.is_some(), "{name}");
         let errors: BTreeSet<&str> = report
             .findings
@@ -113,7 +113,7 @@ fn accepted_fixtures_have_no_unexplained_error() {
             .collect();
         assert_eq!(errors, allowed, "{name}: {:#?}", report.findings);
         // Elsewhere than nuget.org, nuget.org-only findings are notes, and a local folder takes them all.
-        for target in [Target::Generic, Target::Local] {
+        for target in [RuleTarget::Generic, RuleTarget::Local] {
             let report = validate_file(&path, &Options::for_target(target));
             assert!(
                 !report.has_errors(),
@@ -132,7 +132,7 @@ fn accepted_fixtures_have_no_unexplained_error() {
 #[test]
 fn the_corrupt_fixture_fails_on_every_target() {
     let path = nupub_testkit::fixture(CORRUPT);
-    for target in Target::ALL {
+    for target in RuleTarget::ALL {
         let report = validate_file(&path, &Options::for_target(target));
         let codes: Vec<&str> = report
             .findings
@@ -147,7 +147,7 @@ fn the_corrupt_fixture_fails_on_every_target() {
     }
     // The file is never modified.
     let before = std::fs::read(&path).unwrap();
-    validate_file(&path, &Options::for_target(Target::NugetOrg));
+    validate_file(&path, &Options::for_target(RuleTarget::NugetOrg));
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
@@ -156,7 +156,7 @@ fn the_corrupt_fixture_fails_on_every_target() {
 /// the report, with and without the CRC pass.
 #[test]
 fn one_finding_per_code_and_file_for_every_fixture() {
-    use nupub_rules::{check, validate_package, Facts};
+    use nupub_rules::{check, validate_package, PackageFacts};
     use std::collections::BTreeMap;
     let dir = nupub_testkit::fixtures_dir();
     let mut checked = 0;
@@ -169,9 +169,9 @@ fn one_finding_per_code_and_file_for_every_fixture() {
         checked += 1;
         let package = nupub_package::Package::open(&path).unwrap();
         for verify in [true, false] {
-            let facts = Facts::gather(&package, verify);
+            let facts = PackageFacts::gather(&package, verify);
             let raw = check(&package, &facts);
-            let options = Options::for_target(Target::NugetOrg);
+            let options = Options::for_target(RuleTarget::NugetOrg);
             let report = validate_package(&package, &facts, &options);
             for findings in [&raw, &report.findings] {
                 let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
@@ -194,8 +194,8 @@ fn one_finding_per_code_and_file_for_every_fixture() {
     let path = nupub_testkit::fixture(CORRUPT);
     let package = nupub_package::Package::open(&path).unwrap();
     for verify in [true, false] {
-        let facts = Facts::gather(&package, verify);
-        let report = validate_package(&package, &facts, &Options::for_target(Target::NugetOrg));
+        let facts = PackageFacts::gather(&package, verify);
+        let report = validate_package(&package, &facts, &Options::for_target(RuleTarget::NugetOrg));
         let icon: Vec<_> = report
             .findings
             .iter()

@@ -610,7 +610,7 @@ fn no_real_package_gets_an_unsupported_framework() {
         }
         let report = nupub_rules::validate_file(
             &path,
-            &nupub_rules::Options::for_target(nupub_rules::Target::NugetOrg),
+            &nupub_rules::Options::for_target(nupub_rules::RuleTarget::NugetOrg),
         );
         let bad: Vec<_> = report
             .findings

@@ -3,4 +3,4 @@
 /**
  * Where the package is going.
  */
-export type Target = "nuget.org" | "myget" | "github" | "azure" | "generic" | "local";
+export type RuleTarget = "nuget.org" | "myget" | "github" | "azure" | "generic" | "local";
