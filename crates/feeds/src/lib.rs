@@ -6,7 +6,7 @@
 //! - [`index`]: V3 service index resources.
 //! - [`client::FeedClient`]: pushes ([`push`]), existence checks, unlist and relist.
 //! - [`local`]: folder feeds.
-//! - [`facts`]: what a feed knows about an id and version (exists, previous
+//! - [`lookup`]: what a feed knows about an id and version (exists, previous
 //!   version's signature, owners) as `nupub_rules::FeedFacts`.
 //! - [`plan`]: what is pushed and what comes back (progress, report).
 //!
@@ -16,10 +16,10 @@
 pub mod client;
 pub mod config;
 pub mod error;
-pub mod facts;
 pub mod index;
 pub mod lifecycle;
 pub mod local;
+pub mod lookup;
 mod odata;
 pub mod plan;
 pub mod push;
@@ -29,7 +29,7 @@ pub mod source;
 pub use client::{Auth, Endpoints, Existence, FeedClient};
 pub use config::{ConfigLocations, NuGetConfig};
 pub use error::FeedError;
-pub use facts::{FactsOptions, FetchedPackage, ListedVersion};
+pub use lookup::{FactsOptions, FetchedPackage, ListedVersion};
 pub use plan::{
     no_progress, plan_for, PackageRef, ProgressSink, PushEvent, PushOptions, PushPlan, PushReport,
     SymbolsCheck, SymbolsChoice, SymbolsOutcome, SymbolsRef, Visibility,

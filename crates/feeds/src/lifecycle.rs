@@ -16,7 +16,7 @@
 
 use crate::client::{Answer, FeedClient};
 use crate::error::FeedError;
-use crate::facts::{feed_name, parse_flat_versions, FactsOptions, Lookup};
+use crate::lookup::{feed_name, parse_flat_versions, FactsOptions, Lookup};
 use crate::source::{package_endpoint, Location, Source};
 use crate::Auth;
 use nupub_package::NuGetVersion;

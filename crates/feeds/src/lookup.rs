@@ -1,5 +1,5 @@
-//! Feed facts: what a feed knows about an id and version, looked up before a
-//! push so the rules (`nupub_rules::feed`) can say it in advance.
+//! Looking a package up on its feed: what the feed knows about an id and version, asked
+//! before a push so the rules (`nupub_rules::feed`) can say it in advance (the feed facts).
 //!
 //! - Version exists: the same check a push uses ([`FeedClient::exists`]: the
 //!   V3 flat container, else V2 `FindPackagesById()`), or the folder layout.
