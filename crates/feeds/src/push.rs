@@ -550,8 +550,7 @@ async fn backoff(
     reason: &str,
 ) {
     let wait = retry_after.unwrap_or_else(|| {
-        let jitter =
-            Duration::from_millis(u64::from(uuid::Uuid::new_v4().as_bytes()[0]) * 200 / 255);
+        let jitter = Duration::from_millis(fastrand::u64(0..=200));
         options.backoff_base * 2u32.saturating_pow(attempt.min(10)) + jitter
     });
     progress(PushEvent::Retrying {
