@@ -3,8 +3,10 @@
 use clap::Args;
 use nupub_error::Coded;
 use nupub_error::ErrorInfo;
+use nupub_package::media::{LicenseInfo, ReadmeInfo};
 use nupub_package::names::display_form;
-use nupub_package::signature::SignatureKind;
+use nupub_package::report::{DependencyGroupInfo, RepositoryInfo};
+use nupub_package::signature::{SignatureInfo, SignatureKind};
 use nupub_package::{AssemblyInfo, AssemblyKind, Inspection, Package};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -221,24 +223,7 @@ fn signature_kind(kind: SignatureKind) -> &'static str {
 /// The text report.
 pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
     let mut o = Out(String::new());
-    o.0.push_str(&format!("{} {}", i.display_id, i.normalized_version));
-    if i.full_version != i.normalized_version || i.version != i.normalized_version {
-        o.0.push_str(&format!(" (written {})", i.version));
-    }
-    let mut flags = Vec::new();
-    if i.is_prerelease {
-        flags.push("prerelease");
-    }
-    if i.is_semver2 {
-        flags.push("SemVer 2.0");
-    }
-    if i.is_symbols_package {
-        flags.push("symbols package");
-    }
-    if !flags.is_empty() {
-        o.0.push_str(&format!("  [{}]", flags.join(", ")));
-    }
-    o.0.push('\n');
+    o.0.push_str(&heading(i));
     if let Some(t) = &i.display_title {
         o.row("Title", t);
     }
@@ -251,95 +236,18 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
     if let Some(d) = &i.description {
         o.row("Description", first_line(d, 100));
     }
-    match &i.license {
-        Some(l) => {
-            let text = match l.kind.as_str() {
-                "expression" => {
-                    let mut t = format!("{} (licence expression", l.value);
-                    if let Some(err) = &l.expression_error {
-                        t.push_str(&format!("; does not parse: {err}"));
-                    } else if !l.ids.is_empty() {
-                        let osi = l.ids.iter().all(|x| x.osi_approved);
-                        t.push_str(if osi {
-                            "; OSI approved"
-                        } else {
-                            "; not all OSI approved"
-                        });
-                    }
-                    t.push(')');
-                    t
-                }
-                "file" if l.file_missing => {
-                    format!("{} (licence file, missing from the package)", l.value)
-                }
-                "file" => format!("{} (licence file)", l.value),
-                "url" => format!("{} (licence URL only)", l.value),
-                other => format!("{} (type {other:?})", l.value),
-            };
-            o.row("License", text);
-        }
-        None => o.row("License", "none declared"),
-    }
+    o.row("License", licence_text(i.license.as_ref()));
     if let Some(u) = &i.project_url {
         o.row("Project", u);
     }
     if let Some(r) = &i.repository {
-        let mut t = format!(
-            "{} {}",
-            r.kind.as_deref().unwrap_or("repository"),
-            r.url.as_deref().unwrap_or("(no url)")
-        );
-        if let Some(b) = &r.branch {
-            t.push_str(&format!(" branch {b}"));
-        }
-        if let Some(c) = &r.commit {
-            t.push_str(&format!(" commit {}", c.get(..12).unwrap_or(c)));
-        }
-        o.row("Repository", t);
+        o.row("Repository", repository_text(r));
     }
-    match (&i.icon, &i.icon_url) {
-        (Some(icon), _) => {
-            let t = match &icon.error {
-                Some(e) => format!("{} ({e})", icon.path),
-                None => format!(
-                    "{} ({}{}, {})",
-                    icon.path,
-                    icon.format
-                        .as_deref()
-                        .unwrap_or("unknown format")
-                        .to_uppercase(),
-                    match (icon.width, icon.height) {
-                        (Some(w), Some(h)) => format!(" {w}×{h}"),
-                        _ => String::new(),
-                    },
-                    size(icon.bytes.unwrap_or(0))
-                ),
-            };
-            o.row("Icon", t);
-        }
-        (None, Some(url)) => o.row("Icon", format!("{url} (icon URL only)")),
-        _ => {}
+    if let Some(t) = icon_text(i) {
+        o.row("Icon", t);
     }
     if let Some(r) = &i.readme {
-        let t = match &r.error {
-            Some(e) => format!("{} ({e})", r.path),
-            None => {
-                let mut t = format!("{} ({})", r.path, size(r.bytes.unwrap_or(0)));
-                if !r.remote_images.is_empty() {
-                    t.push_str(&format!(", {} remote images", r.remote_images.len()));
-                }
-                if !r.missing_images.is_empty() {
-                    t.push_str(&format!(", {} images missing", r.missing_images.len()));
-                }
-                if let Some(line) = r.plain_text_from_line {
-                    t.push_str(&format!(
-                        ", nested too deeply to render from line {line} (shown as text)"
-                    ));
-                }
-                t
-            }
-        };
-        o.row("Readme", t);
+        o.row("Readme", readme_text(r));
     }
     if let Some(m) = &i.min_client_version {
         o.row("Min. client", m);
@@ -368,31 +276,7 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
             .collect();
         o.row("Frameworks", names.join(", "));
     }
-    if i.dependency_groups.is_empty() {
-        o.row("Dependencies", "none");
-    } else {
-        let mut t = String::new();
-        for g in &i.dependency_groups {
-            let name = g.target_framework.as_deref().unwrap_or("all frameworks");
-            let deps = if g.dependencies.is_empty() {
-                "no dependencies".to_string()
-            } else {
-                g.dependencies
-                    .iter()
-                    .map(|d| {
-                        if d.range.is_empty() {
-                            d.id.clone()
-                        } else {
-                            format!("{} {}", d.id, d.range)
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            t.push_str(&format!("{name:<18} {deps}\n"));
-        }
-        o.row("Dependencies", t.trim_end());
-    }
+    o.row("Dependencies", dependencies_text(&i.dependency_groups));
     if !i.framework_assemblies.is_empty() {
         o.row(
             "Fx assemblies",
@@ -415,52 +299,199 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
             size(i.package_size)
         ),
     );
-    match &i.signature {
-        None => o.row("Signature", "not signed"),
-        Some(s) => {
-            let mut t = signature_kind(s.kind).to_string();
-            if let Some(e) = &s.error {
-                t.push_str(&format!("\n{e}"));
-            }
-            if let Some(subject) = &s.subject {
-                t.push_str(&format!("\nsigner     {subject}"));
-            }
-            if let Some(issuer) = &s.issuer {
-                t.push_str(&format!("\nissuer     {issuer}"));
-            }
-            if let (Some(a), Some(b)) = (&s.not_before, &s.not_after) {
-                t.push_str(&format!("\nvalid      {a} → {b}"));
-            }
-            if let Some(sha) = &s.sha256 {
-                t.push_str(&format!("\nSHA-256    {sha}"));
-            }
-            t.push_str(&format!(
-                "\ntimestamp  {}",
-                s.timestamp_time.as_deref().unwrap_or("none")
-            ));
-            if let Some(c) = &s.repository_countersignature {
-                t.push_str(&format!(
-                    "\ncountersigned by {}",
-                    c.subject.as_deref().unwrap_or("an unknown certificate")
-                ));
-            }
-            if let Some(url) = &s.service_index_url {
-                t.push_str(&format!("\nrepository {url}"));
-            }
-            if !s.repository_owners.is_empty() {
-                t.push_str(&format!("\nowners     {}", s.repository_owners.join(", ")));
-            }
-            o.row("Signature", t);
-        }
+    o.row("Signature", signature_text(i.signature.as_ref()));
+    o.row("Integrity", integrity_text(i));
+    o.0
+}
+
+/// The first line: id, version as written when it differs, and flags.
+fn heading(i: &Inspection) -> String {
+    let mut line = format!("{} {}", i.display_id, i.normalized_version);
+    if i.full_version != i.normalized_version || i.version != i.normalized_version {
+        line.push_str(&format!(" (written {})", i.version));
     }
-    match &i.integrity {
-        None => o.row("Integrity", "not checked (--no-verify)"),
-        Some(r) if r.damaged.is_empty() => o.row(
-            "Integrity",
-            format!(
-                "all {} files pass their CRC check (directory records not counted)",
-                i.file_count
+    let mut flags = Vec::new();
+    if i.is_prerelease {
+        flags.push("prerelease");
+    }
+    if i.is_semver2 {
+        flags.push("SemVer 2.0");
+    }
+    if i.is_symbols_package {
+        flags.push("symbols package");
+    }
+    if !flags.is_empty() {
+        line.push_str(&format!("  [{}]", flags.join(", ")));
+    }
+    line.push('\n');
+    line
+}
+
+/// The licence as declared: an expression (and whether it parses and is OSI
+/// approved), a file (and whether it is there) or only a URL.
+fn licence_text(license: Option<&LicenseInfo>) -> String {
+    let Some(l) = license else {
+        return "none declared".to_string();
+    };
+    match l.kind.as_str() {
+        "expression" => {
+            let mut t = format!("{} (licence expression", l.value);
+            if let Some(err) = &l.expression_error {
+                t.push_str(&format!("; does not parse: {err}"));
+            } else if !l.ids.is_empty() {
+                let osi = l.ids.iter().all(|x| x.osi_approved);
+                t.push_str(if osi {
+                    "; OSI approved"
+                } else {
+                    "; not all OSI approved"
+                });
+            }
+            t.push(')');
+            t
+        }
+        "file" if l.file_missing => {
+            format!("{} (licence file, missing from the package)", l.value)
+        }
+        "file" => format!("{} (licence file)", l.value),
+        "url" => format!("{} (licence URL only)", l.value),
+        other => format!("{} (type {other:?})", l.value),
+    }
+}
+
+fn repository_text(r: &RepositoryInfo) -> String {
+    let mut t = format!(
+        "{} {}",
+        r.kind.as_deref().unwrap_or("repository"),
+        r.url.as_deref().unwrap_or("(no url)")
+    );
+    if let Some(b) = &r.branch {
+        t.push_str(&format!(" branch {b}"));
+    }
+    if let Some(c) = &r.commit {
+        t.push_str(&format!(" commit {}", c.get(..12).unwrap_or(c)));
+    }
+    t
+}
+
+/// The embedded icon (format, size) or the icon URL; `None` without either.
+fn icon_text(i: &Inspection) -> Option<String> {
+    match (&i.icon, &i.icon_url) {
+        (Some(icon), _) => Some(match &icon.error {
+            Some(e) => format!("{} ({e})", icon.path),
+            None => format!(
+                "{} ({}{}, {})",
+                icon.path,
+                icon.format
+                    .as_deref()
+                    .unwrap_or("unknown format")
+                    .to_uppercase(),
+                match (icon.width, icon.height) {
+                    (Some(w), Some(h)) => format!(" {w}×{h}"),
+                    _ => String::new(),
+                },
+                size(icon.bytes.unwrap_or(0))
             ),
+        }),
+        (None, Some(url)) => Some(format!("{url} (icon URL only)")),
+        _ => None,
+    }
+}
+
+fn readme_text(r: &ReadmeInfo) -> String {
+    if let Some(e) = &r.error {
+        return format!("{} ({e})", r.path);
+    }
+    let mut t = format!("{} ({})", r.path, size(r.bytes.unwrap_or(0)));
+    if !r.remote_images.is_empty() {
+        t.push_str(&format!(", {} remote images", r.remote_images.len()));
+    }
+    if !r.missing_images.is_empty() {
+        t.push_str(&format!(", {} images missing", r.missing_images.len()));
+    }
+    if let Some(line) = r.plain_text_from_line {
+        t.push_str(&format!(
+            ", nested too deeply to render from line {line} (shown as text)"
+        ));
+    }
+    t
+}
+
+/// One line per framework group: the framework, then its dependencies and ranges.
+fn dependencies_text(groups: &[DependencyGroupInfo]) -> String {
+    if groups.is_empty() {
+        return "none".to_string();
+    }
+    let mut t = String::new();
+    for g in groups {
+        let name = g.target_framework.as_deref().unwrap_or("all frameworks");
+        let deps = if g.dependencies.is_empty() {
+            "no dependencies".to_string()
+        } else {
+            g.dependencies
+                .iter()
+                .map(|d| {
+                    if d.range.is_empty() {
+                        d.id.clone()
+                    } else {
+                        format!("{} {}", d.id, d.range)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        t.push_str(&format!("{name:<18} {deps}\n"));
+    }
+    t.trim_end().to_string()
+}
+
+/// The signature's kind, then one line per fact: signer, issuer, validity,
+/// fingerprint, timestamp and the repository's countersignature.
+fn signature_text(signature: Option<&SignatureInfo>) -> String {
+    let Some(s) = signature else {
+        return "not signed".to_string();
+    };
+    let mut t = signature_kind(s.kind).to_string();
+    if let Some(e) = &s.error {
+        t.push_str(&format!("\n{e}"));
+    }
+    if let Some(subject) = &s.subject {
+        t.push_str(&format!("\nsigner     {subject}"));
+    }
+    if let Some(issuer) = &s.issuer {
+        t.push_str(&format!("\nissuer     {issuer}"));
+    }
+    if let (Some(a), Some(b)) = (&s.not_before, &s.not_after) {
+        t.push_str(&format!("\nvalid      {a} → {b}"));
+    }
+    if let Some(sha) = &s.sha256 {
+        t.push_str(&format!("\nSHA-256    {sha}"));
+    }
+    t.push_str(&format!(
+        "\ntimestamp  {}",
+        s.timestamp_time.as_deref().unwrap_or("none")
+    ));
+    if let Some(c) = &s.repository_countersignature {
+        t.push_str(&format!(
+            "\ncountersigned by {}",
+            c.subject.as_deref().unwrap_or("an unknown certificate")
+        ));
+    }
+    if let Some(url) = &s.service_index_url {
+        t.push_str(&format!("\nrepository {url}"));
+    }
+    if !s.repository_owners.is_empty() {
+        t.push_str(&format!("\nowners     {}", s.repository_owners.join(", ")));
+    }
+    t
+}
+
+/// The CRC check's verdict, naming every damaged entry.
+fn integrity_text(i: &Inspection) -> String {
+    match &i.integrity {
+        None => "not checked (--no-verify)".to_string(),
+        Some(r) if r.damaged.is_empty() => format!(
+            "all {} files pass their CRC check (directory records not counted)",
+            i.file_count
         ),
         Some(r) => {
             let mut t = format!(
@@ -471,8 +502,7 @@ pub fn human(i: &Inspection, assemblies: &[AssemblyEntry]) -> String {
             for d in &r.damaged {
                 t.push_str(&format!("\n{}: {}", display_form(&d.path), d.detail));
             }
-            o.row("Integrity", t);
+            t
         }
     }
-    o.0
 }
