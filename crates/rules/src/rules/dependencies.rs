@@ -12,131 +12,20 @@ use nupub_package::{Package, VersionRange};
 pub fn check(package: &Package, _facts: &PackageFacts) -> Vec<Finding> {
     let nuspec = package.nuspec();
     let mut out = Vec::new();
-    let groups = nuspec.dependencies.effective_groups();
     let mut seen_tfms: Vec<String> = Vec::new();
     let mut flattened = 0usize;
-    for group in &groups {
+    for group in &nuspec.dependencies.effective_groups() {
         // NuGet passes the attribute to `NuGetFramework.Parse` as written (no trim).
         let tfm_text = group.target_framework.as_deref().unwrap_or("").to_string();
         let framework = Framework::parse_group_attribute(group.target_framework.as_deref());
         out.extend(framework_findings(&tfm_text, &framework));
-        let key = if framework.is_unsupported {
-            tfm_text.to_ascii_lowercase()
-        } else {
-            framework.short_name.to_ascii_lowercase()
-        };
-        if seen_tfms.contains(&key) {
-            out.push(
-                c::DEPENDENCY_DUPLICATE_TFM_GROUP
-                    .finding(format!(
-                        "The nuspec has two dependency groups for {}.",
-                        if tfm_text.is_empty() {
-                            "all frameworks"
-                        } else {
-                            tfm_text.as_str()
-                        }
-                    ))
-                    .at("<dependencies>"),
-            );
-        } else {
-            seen_tfms.push(key);
-        }
+        out.extend(duplicate_group(&tfm_text, &framework, &mut seen_tfms));
         let mut ids: Vec<String> = Vec::new();
         for dep in &group.dependencies {
             let id = dep.id.as_deref().unwrap_or("").trim().to_string();
             let range_text = dep.version.as_deref().unwrap_or("").trim().to_string();
             flattened += net_len(&id) + net_len(&range_text) + net_len(&framework.short_name) + 3;
-            let at = format!("<dependency id=\"{id}\">");
-            if net_len(&id) > 128 {
-                out.push(
-                    c::META_LENGTH_DEPENDENCY_ID
-                        .finding(format!(
-                            "The dependency id {id} is longer than 128 characters."
-                        ))
-                        .at(at.clone())
-                        .with_server(c::META_LENGTH_DEPENDENCY_ID.fill(&["Dependency.Id", "128"])),
-                );
-            }
-            if net_len(&range_text) > 256 {
-                out.push(
-                    c::META_LENGTH_DEPENDENCY_RANGE
-                        .finding(format!(
-                            "The version range of {id} is longer than 256 characters."
-                        ))
-                        .at(at.clone())
-                        .with_server(
-                            c::META_LENGTH_DEPENDENCY_RANGE
-                                .fill(&["Dependency.VersionSpec", "256"]),
-                        ),
-                );
-            }
-            if !is_word_dotted(&id) {
-                out.push(
-                    c::DEPENDENCY_ID_FORMAT
-                        .finding(format!(
-                            "The dependency id {id:?} is not a valid package id."
-                        ))
-                        .at(at.clone())
-                        .with_server(c::DEPENDENCY_ID_FORMAT.fill(&[&id, &range_text])),
-                );
-            }
-            let lower = id.to_lowercase();
-            if ids.contains(&lower) {
-                out.push(
-                    c::DEPENDENCY_DUPLICATE_ID
-                        .finding(format!(
-                            "The dependency {id} is listed twice in the same group."
-                        ))
-                        .at(at.clone())
-                        .with_server(
-                            c::DEPENDENCY_DUPLICATE_ID.fill(&[&framework.short_name, &id]),
-                        ),
-                );
-            } else {
-                ids.push(lower);
-            }
-            if range_text.is_empty() {
-                continue;
-            }
-            match VersionRange::parse(&range_text) {
-                Err(e) => out.push(
-                    c::DEPENDENCY_RANGE_PARSE
-                        .finding(format!(
-                            "The version range {range_text:?} of {id} does not parse: {e}."
-                        ))
-                        .at(at.clone()),
-                ),
-                Ok(range) if range.is_floating() => out.push(
-                    c::DEPENDENCY_FLOATING_RANGE
-                        .finding(format!(
-                            "{id} depends on the floating version {range_text}."
-                        ))
-                        .at(at.clone())
-                        .with_server(c::DEPENDENCY_FLOATING_RANGE.fill(&[&range_text])),
-                ),
-                Ok(range) => {
-                    for bound in [range.min(), range.max()].into_iter().flatten() {
-                        if bound.metadata().is_some() {
-                            out.push(
-                                c::DEPENDENCY_BOUND_METADATA
-                                    .finding(format!("The version {} in the range of {id} carries build metadata.", bound.original().trim()))
-                                    .at(at.clone())
-                                    .with_server(c::DEPENDENCY_BOUND_METADATA.fill(&[bound.original().trim()])),
-                            );
-                        } else if !bound.is_semver2() && !is_legacy_semver1(bound.original().trim())
-                        {
-                            out.push(
-                                c::DEPENDENCY_BOUND_LEGACY_SEMVER1
-                                    .finding(format!(
-                                        "The version {} in the range of {id} has a release label that does not start with a letter.",
-                                        bound.original().trim()
-                                    ))
-                                    .at(at.clone()),
-                            );
-                        }
-                    }
-                }
-            }
+            out.extend(dependency_findings(&id, &range_text, &framework, &mut ids));
         }
     }
     if flattened > 32_767 {
@@ -154,7 +43,150 @@ pub fn check(package: &Package, _facts: &PackageFacts) -> Vec<Finding> {
             out.extend(framework_findings(&framework.original, &framework));
         }
     }
-    // Framework folders of the package's files (nuget.org reads its supported frameworks from them).
+    out.extend(portable_folders(package));
+    out
+}
+
+/// A second dependency group for a framework already seen (`seen` holds their keys).
+fn duplicate_group(
+    tfm_text: &str,
+    framework: &Framework,
+    seen: &mut Vec<String>,
+) -> Option<Finding> {
+    let key = if framework.is_unsupported {
+        tfm_text.to_ascii_lowercase()
+    } else {
+        framework.short_name.to_ascii_lowercase()
+    };
+    if !seen.contains(&key) {
+        seen.push(key);
+        return None;
+    }
+    Some(
+        c::DEPENDENCY_DUPLICATE_TFM_GROUP
+            .finding(format!(
+                "The nuspec has two dependency groups for {}.",
+                if tfm_text.is_empty() {
+                    "all frameworks"
+                } else {
+                    tfm_text
+                }
+            ))
+            .at("<dependencies>"),
+    )
+}
+
+/// One `<dependency>`: its id and range lengths, id grammar, a second mention
+/// in the group (`ids` holds the group's ids so far) and its version range.
+fn dependency_findings(
+    id: &str,
+    range_text: &str,
+    framework: &Framework,
+    ids: &mut Vec<String>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let at = format!("<dependency id=\"{id}\">");
+    if net_len(id) > 128 {
+        out.push(
+            c::META_LENGTH_DEPENDENCY_ID
+                .finding(format!(
+                    "The dependency id {id} is longer than 128 characters."
+                ))
+                .at(at.clone())
+                .with_server(c::META_LENGTH_DEPENDENCY_ID.fill(&["Dependency.Id", "128"])),
+        );
+    }
+    if net_len(range_text) > 256 {
+        out.push(
+            c::META_LENGTH_DEPENDENCY_RANGE
+                .finding(format!(
+                    "The version range of {id} is longer than 256 characters."
+                ))
+                .at(at.clone())
+                .with_server(
+                    c::META_LENGTH_DEPENDENCY_RANGE.fill(&["Dependency.VersionSpec", "256"]),
+                ),
+        );
+    }
+    if !is_word_dotted(id) {
+        out.push(
+            c::DEPENDENCY_ID_FORMAT
+                .finding(format!(
+                    "The dependency id {id:?} is not a valid package id."
+                ))
+                .at(at.clone())
+                .with_server(c::DEPENDENCY_ID_FORMAT.fill(&[id, range_text])),
+        );
+    }
+    let lower = id.to_lowercase();
+    if ids.contains(&lower) {
+        out.push(
+            c::DEPENDENCY_DUPLICATE_ID
+                .finding(format!(
+                    "The dependency {id} is listed twice in the same group."
+                ))
+                .at(at.clone())
+                .with_server(c::DEPENDENCY_DUPLICATE_ID.fill(&[&framework.short_name, id])),
+        );
+    } else {
+        ids.push(lower);
+    }
+    if !range_text.is_empty() {
+        out.extend(range_findings(id, range_text, &at));
+    }
+    out
+}
+
+/// A dependency's version range: it parses, does not float, and its bounds
+/// carry no build metadata and no legacy release label.
+fn range_findings(id: &str, range_text: &str, at: &str) -> Vec<Finding> {
+    let range = match VersionRange::parse(range_text) {
+        Err(e) => {
+            return vec![c::DEPENDENCY_RANGE_PARSE
+                .finding(format!(
+                    "The version range {range_text:?} of {id} does not parse: {e}."
+                ))
+                .at(at.to_string())]
+        }
+        Ok(range) if range.is_floating() => {
+            return vec![c::DEPENDENCY_FLOATING_RANGE
+                .finding(format!(
+                    "{id} depends on the floating version {range_text}."
+                ))
+                .at(at.to_string())
+                .with_server(c::DEPENDENCY_FLOATING_RANGE.fill(&[range_text]))]
+        }
+        Ok(range) => range,
+    };
+    let mut out = Vec::new();
+    for bound in [range.min(), range.max()].into_iter().flatten() {
+        if bound.metadata().is_some() {
+            out.push(
+                c::DEPENDENCY_BOUND_METADATA
+                    .finding(format!(
+                        "The version {} in the range of {id} carries build metadata.",
+                        bound.original().trim()
+                    ))
+                    .at(at.to_string())
+                    .with_server(c::DEPENDENCY_BOUND_METADATA.fill(&[bound.original().trim()])),
+            );
+        } else if !bound.is_semver2() && !is_legacy_semver1(bound.original().trim()) {
+            out.push(
+                c::DEPENDENCY_BOUND_LEGACY_SEMVER1
+                    .finding(format!(
+                        "The version {} in the range of {id} has a release label that does not start with a letter.",
+                        bound.original().trim()
+                    ))
+                    .at(at.to_string()),
+            );
+        }
+    }
+    out
+}
+
+/// Portable-profile framework folders of the package's files (nuget.org reads
+/// its supported frameworks from them), each folder once.
+fn portable_folders(package: &Package) -> Vec<Finding> {
     let mut folders: Vec<String> = Vec::new();
     for entry in package.entries() {
         let path = crate::paths::percent_decode(&entry.normalized_path());
@@ -169,12 +201,7 @@ pub fn check(package: &Package, _facts: &PackageFacts) -> Vec<Finding> {
             }
         }
     }
-    for folder in folders {
-        if let Some(f) = portable_profile(&folder) {
-            out.push(f);
-        }
-    }
-    out
+    folders.iter().filter_map(|f| portable_profile(f)).collect()
 }
 
 fn portable_profile(tfm: &str) -> Option<Finding> {
