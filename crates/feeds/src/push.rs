@@ -240,7 +240,6 @@ impl FeedClient {
         cancel: &CancellationToken,
     ) -> Result<FileOutcome, FeedError> {
         let feed = source.label();
-        let what = format!("the push of {} {}", package.id, package.version);
         let mut earlier_body_complete = false;
         let mut attempt = 0;
         let mut url = url.clone();
@@ -258,107 +257,43 @@ impl FeedClient {
                     continue;
                 }
             }
-            let (body_complete, reason, retry_after, final_error) = match result {
-                Attempt::Answer(answer) if answer.status.is_success() => {
+            let failed = match judge(
+                result,
+                source,
+                package,
+                auth,
+                options,
+                earlier_body_complete,
+            ) {
+                Judged::Published { warnings } => {
                     return Ok(FileOutcome {
                         answer_lost: false,
                         visible_already: false,
-                        warnings: answer.warnings,
+                        warnings,
                         attempts: attempt,
-                    });
-                }
-                Attempt::Answer(answer) if answer.status.as_u16() == 409 => {
-                    let mut error =
-                        answer.error(&feed, source, &package.id, &package.version, &what, auth);
-                    if let FeedError::VersionExists { detail, .. } = &mut error {
-                        if earlier_body_complete {
-                            detail.push_str(
-                                "; an earlier attempt of this push was fully sent and its answer was lost, so that attempt may be what stored it",
-                            );
-                        }
-                    }
-                    return Err(error);
-                }
-                Attempt::Answer(answer) if is_retryable(answer.status) => {
-                    let reason = format!(
-                        "the feed answered {} ({})",
-                        answer.status.as_u16(),
-                        answer.message()
-                    );
-                    let error =
-                        answer.error(&feed, source, &package.id, &package.version, &what, auth);
-                    // A 5xx may come after the server stored the package; 408/429 come before.
-                    let maybe_stored = answer.status.is_server_error();
-                    (maybe_stored, reason, answer.retry_after, error)
-                }
-                Attempt::Answer(answer) => {
-                    return Err(answer.error(
-                        &feed,
-                        source,
-                        &package.id,
-                        &package.version,
-                        &what,
-                        auth,
-                    ))
-                }
-                Attempt::Cancelled => {
-                    return Err(FeedError::Cancelled {
-                        feed,
-                        id: package.id.clone(),
-                        version: package.version.clone(),
                     })
                 }
-                Attempt::Failed {
-                    body_complete,
-                    detail,
-                    timed_out,
-                } => {
-                    let reason = if timed_out {
-                        format!("no answer within {} s", options.timeout.as_secs())
-                    } else {
-                        detail.clone()
-                    };
-                    let error = transport_error(&feed, &what, detail, timed_out, options);
-                    (body_complete, reason, None, error)
-                }
+                Judged::Stop(error) => return Err(error),
+                Judged::Failed(failed) => failed,
             };
+            let Failed {
+                body_complete,
+                reason,
+                retry_after,
+                error: final_error,
+            } = failed;
             earlier_body_complete |= body_complete;
             if body_complete {
-                progress(PushEvent::Checking {
-                    reason: format!(
-                        "{reason} after the whole package was sent; asking the feed whether {} {} arrived",
-                        package.id, package.version
-                    ),
-                });
-                match self
-                    .exists(
-                        source,
-                        endpoints,
-                        &package.id,
-                        &package.version,
-                        &package.original_version,
-                    )
-                    .await
-                {
-                    Existence::Present => {
-                        return Ok(FileOutcome {
-                            answer_lost: true,
-                            visible_already: true,
-                            warnings: Vec::new(),
-                            attempts: attempt,
-                        })
-                    }
-                    Existence::Absent => {}
-                    Existence::Unknown(detail) => {
-                        return Err(FeedError::OutcomeUnknown {
-                            feed,
-                            id: package.id.clone(),
-                            version: package.version.clone(),
-                            detail: format!(
-                                "{reason} after the whole package was sent, and the feed could not be asked whether the version arrived ({detail}); Nupub did not send it again"
-                            ),
-                        });
-                    }
+                let arrived = self
+                    .arrived_after_full_body(source, endpoints, package, &reason, progress)
+                    .await?;
+                if arrived {
+                    return Ok(FileOutcome {
+                        answer_lost: true,
+                        visible_already: true,
+                        warnings: Vec::new(),
+                        attempts: attempt,
+                    });
                 }
             }
             if attempt >= options.max_attempts {
@@ -379,6 +314,47 @@ impl FeedClient {
                     })
                 }
             }
+        }
+    }
+
+    /// The whole package was sent and the answer was a failure or was lost:
+    /// asks the feed whether the version arrived. `Ok(true)`: it did (do not
+    /// send it again); `Ok(false)`: it did not (a retry may send it); an
+    /// error when the feed cannot tell (Nupub never sends it a second time blind).
+    async fn arrived_after_full_body(
+        &self,
+        source: &Source,
+        endpoints: &Endpoints,
+        package: &PackageRef,
+        reason: &str,
+        progress: &ProgressSink,
+    ) -> Result<bool, FeedError> {
+        progress(PushEvent::Checking {
+            reason: format!(
+                "{reason} after the whole package was sent; asking the feed whether {} {} arrived",
+                package.id, package.version
+            ),
+        });
+        match self
+            .exists(
+                source,
+                endpoints,
+                &package.id,
+                &package.version,
+                &package.original_version,
+            )
+            .await
+        {
+            Existence::Present => Ok(true),
+            Existence::Absent => Ok(false),
+            Existence::Unknown(detail) => Err(FeedError::OutcomeUnknown {
+                feed: source.label(),
+                id: package.id.clone(),
+                version: package.version.clone(),
+                detail: format!(
+                    "{reason} after the whole package was sent, and the feed could not be asked whether the version arrived ({detail}); Nupub did not send it again"
+                ),
+            }),
         }
     }
 
@@ -512,6 +488,88 @@ enum Attempt {
         timed_out: bool,
     },
     Cancelled,
+}
+
+/// What one attempt's result means for the push.
+enum Judged {
+    /// The feed took the package.
+    Published { warnings: Vec<String> },
+    /// No retry can help (409, a refusal, cancelled).
+    Stop(FeedError),
+    /// A retry may help.
+    Failed(Failed),
+}
+
+/// An attempt that a retry may fix.
+struct Failed {
+    /// The whole body went out: the feed may hold the version.
+    body_complete: bool,
+    /// Why, in words, for the progress lines.
+    reason: String,
+    retry_after: Option<Duration>,
+    /// The error to give when no attempt is left.
+    error: FeedError,
+}
+
+fn judge(
+    result: Attempt,
+    source: &Source,
+    package: &PackageRef,
+    auth: &Auth,
+    options: &PushOptions,
+    earlier_body_complete: bool,
+) -> Judged {
+    let feed = source.label();
+    let what = format!("the push of {} {}", package.id, package.version);
+    let refusal =
+        |answer: &Answer| answer.error(&feed, source, &package.id, &package.version, &what, auth);
+    match result {
+        Attempt::Answer(answer) if answer.status.is_success() => Judged::Published {
+            warnings: answer.warnings,
+        },
+        Attempt::Answer(answer) if answer.status.as_u16() == 409 => {
+            let mut error = refusal(&answer);
+            if let FeedError::VersionExists { detail, .. } = &mut error {
+                if earlier_body_complete {
+                    detail.push_str(
+                        "; an earlier attempt of this push was fully sent and its answer was lost, so that attempt may be what stored it",
+                    );
+                }
+            }
+            Judged::Stop(error)
+        }
+        Attempt::Answer(answer) if is_retryable(answer.status) => Judged::Failed(Failed {
+            reason: format!(
+                "the feed answered {} ({})",
+                answer.status.as_u16(),
+                answer.message()
+            ),
+            error: refusal(&answer),
+            // A 5xx may come after the server stored the package; 408/429 come before.
+            body_complete: answer.status.is_server_error(),
+            retry_after: answer.retry_after,
+        }),
+        Attempt::Answer(answer) => Judged::Stop(refusal(&answer)),
+        Attempt::Cancelled => Judged::Stop(FeedError::Cancelled {
+            feed,
+            id: package.id.clone(),
+            version: package.version.clone(),
+        }),
+        Attempt::Failed {
+            body_complete,
+            detail,
+            timed_out,
+        } => Judged::Failed(Failed {
+            reason: if timed_out {
+                format!("no answer within {} s", options.timeout.as_secs())
+            } else {
+                detail.clone()
+            },
+            error: transport_error(&feed, &what, detail, timed_out, options),
+            body_complete,
+            retry_after: None,
+        }),
+    }
 }
 
 fn is_retryable(status: reqwest::StatusCode) -> bool {
