@@ -335,16 +335,7 @@ impl FeedClient {
                 package.id, package.version
             ),
         });
-        match self
-            .exists(
-                source,
-                endpoints,
-                &package.id,
-                &package.version,
-                &package.original_version,
-            )
-            .await
-        {
+        match self.holds(source, endpoints, package).await {
             Existence::Present => Ok(true),
             Existence::Absent => Ok(false),
             Existence::Unknown(detail) => Err(FeedError::OutcomeUnknown {
@@ -356,6 +347,23 @@ impl FeedClient {
                 ),
             }),
         }
+    }
+
+    /// Does the feed hold this package's version now?
+    async fn holds(
+        &self,
+        source: &Source,
+        endpoints: &Endpoints,
+        package: &PackageRef,
+    ) -> Existence {
+        self.exists(
+            source,
+            endpoints,
+            &package.id,
+            &package.version,
+            &package.original_version,
+        )
+        .await
     }
 
     /// One PUT of one file.
@@ -446,16 +454,7 @@ impl FeedClient {
         }
         let start = Instant::now();
         loop {
-            match self
-                .exists(
-                    source,
-                    endpoints,
-                    &package.id,
-                    &package.version,
-                    &package.original_version,
-                )
-                .await
-            {
+            match self.holds(source, endpoints, package).await {
                 Existence::Present => return Visibility::Available,
                 Existence::Unknown(_) => return Visibility::NotChecked,
                 Existence::Absent => {}
