@@ -277,7 +277,7 @@ fn inner(
         keep_going: args.keep_going,
         push: PushOptions {
             timeout: Duration::from_secs(if args.timeout == 0 { 300 } else { args.timeout }),
-            ..PushOptions::default()
+            ..SetOptions::default().push
         },
         pushes_per_hour: None,
     };

@@ -42,7 +42,14 @@ impl Default for SetOptions {
         SetOptions {
             concurrency: 2,
             keep_going: false,
-            push: PushOptions::default(),
+            // A set does not wait for each version to show on the feed: the
+            // upload slot goes to the next package as soon as the feed accepts
+            // one (nuget.org indexes for minutes, and the set's report says
+            // "published" either way); a lost answer is still checked.
+            push: PushOptions {
+                visibility_wait: std::time::Duration::ZERO,
+                ..PushOptions::default()
+            },
             pushes_per_hour: None,
         }
     }

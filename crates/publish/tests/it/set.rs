@@ -527,9 +527,11 @@ fn listings_of(events: &[nupub_testkit::wire::ProxyEvent], id: &str) -> usize {
 
 /// A plan reads each id's version listing once (whether the version exists,
 /// the feed facts and the comparison with the previous version read one
-/// answer); the uploads ask afresh whether each version became visible.
+/// answer); the uploads do not wait for each version to show, and after a
+/// lost answer they ask the feed afresh: the package that arrived is not
+/// sent a second time.
 #[test]
-fn planning_a_set_lists_each_id_once_and_the_uploads_ask_afresh() {
+fn planning_a_set_lists_each_id_once_and_a_lost_answer_is_asked_afresh() {
     let work = tempfile::tempdir().unwrap();
     let server = PyNuGet::start(KEY);
     let (sink, _) = recorder();
@@ -553,8 +555,10 @@ fn planning_a_set_lists_each_id_once_and_the_uploads_ask_afresh() {
     assert_eq!(first.published, 1, "{first:?}");
 
     let upstream: SocketAddr = ([127, 0, 0, 1], server.port()).into();
-    let proxy = FaultProxy::start(upstream, vec![]);
+    // The first upload reaches pynuget, and its answer is lost.
+    let proxy = FaultProxy::start(upstream, vec![Fault::DropAfterForward]);
     let bin = work.path().join("bin");
+    let ids = ["Ask.One", "Ask.Two", "Ask.Three"];
     let files = vec![
         make_nupkg(&bin, "Ask.One", "1.1.0", "", 0),
         make_nupkg(&bin, "Ask.Two", "1.0.0", "", 0),
@@ -575,18 +579,25 @@ fn planning_a_set_lists_each_id_once_and_the_uploads_ask_afresh() {
         one.plan.changes
     );
     let planned = proxy.events();
-    for id in ["Ask.One", "Ask.Two", "Ask.Three"] {
+    for id in ids {
         assert_eq!(listings_of(&planned, id), 1, "{id}: {planned:#?}");
     }
 
-    let report = send(prepared, &options(2), &sink);
+    let report = send(prepared, &SetOptions::default(), &sink);
     assert_eq!(report.published, 3, "{report:?}");
+    assert_eq!(proxy.puts_received(), 3, "no version was sent twice");
+    for (id, version) in [
+        ("Ask.One", "1.1.0"),
+        ("Ask.Two", "1.0.0"),
+        ("Ask.Three", "1.0.0"),
+    ] {
+        assert!(server.stored_package(id, version).is_some(), "{id}");
+    }
     let all = proxy.events();
     let after = &all[planned.len()..];
-    for id in ["Ask.One", "Ask.Two", "Ask.Three"] {
-        assert!(
-            listings_of(after, id) >= 1,
-            "the upload of {id} asks afresh whether it is visible: {after:#?}"
-        );
-    }
+    let asked: usize = ids.iter().map(|id| listings_of(after, id)).sum();
+    assert_eq!(
+        asked, 1,
+        "only the lost answer is asked about, afresh, and no upload waits for visibility: {after:#?}"
+    );
 }
