@@ -57,6 +57,10 @@ pub struct Entry {
     /// Last-modified time from the zip record (`YYYY-MM-DDTHH:MM:SS`, no time
     /// zone, as zip stores it); `None` when the stored date is not a real date.
     pub modified: Option<String>,
+    /// The same time, typed (for comparisons; not sent to the window).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub modified_at: Option<chrono::NaiveDateTime>,
     /// The raw MS-DOS date and time word pair (date << 16 | time).
     pub dos_date_time: u32,
     /// The name ends with `/` (an explicit directory record).
@@ -79,10 +83,8 @@ impl Entry {
 
     /// The year of the stored date, when there is one.
     pub fn year(&self) -> Option<u16> {
-        self.modified
-            .as_ref()
-            .and_then(|m| m.get(0..4))
-            .and_then(|y| y.parse().ok())
+        use chrono::Datelike;
+        self.modified_at.and_then(|t| u16::try_from(t.year()).ok())
     }
 }
 
@@ -102,30 +104,19 @@ pub(crate) struct Directory {
 }
 
 /// Days in a month of a (proleptic Gregorian) year.
-fn days_in_month(year: u16, month: u16) -> u16 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-fn dos_to_iso(date: u16, time: u16) -> Option<String> {
-    let (year, month, day) = (1980 + (date >> 9), (date >> 5) & 0xF, date & 0x1F);
-    let (hour, minute, second) = (time >> 11, (time >> 5) & 0x3F, (time & 0x1F) * 2);
-    if !(1..=12).contains(&month)
-        || day == 0
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
-        return None;
-    }
-    Some(format!(
-        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"
-    ))
+/// The MS-DOS date and time of a zip record as a calendar time (no time
+/// zone, as zip stores it); `None` when the stored date is not a real date.
+fn dos_date_time(date: u16, time: u16) -> Option<chrono::NaiveDateTime> {
+    let day = chrono::NaiveDate::from_ymd_opt(
+        1980 + i32::from(date >> 9),
+        u32::from((date >> 5) & 0xF),
+        u32::from(date & 0x1F),
+    )?;
+    day.and_hms_opt(
+        u32::from(time >> 11),
+        u32::from((time >> 5) & 0x3F),
+        u32::from(time & 0x1F) * 2,
+    )
 }
 
 fn method_name(method: u16) -> String {
@@ -254,7 +245,9 @@ pub(crate) fn read_directory(path: &Path, limits: &Limits) -> Result<Directory, 
             size: record.size,
             compressed_size: record.compressed_size,
             crc32: record.crc32,
-            modified: dos_to_iso(record.date, record.time),
+            modified_at: dos_date_time(record.date, record.time),
+            modified: dos_date_time(record.date, record.time)
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()),
             dos_date_time: (u32::from(record.date) << 16) | u32::from(record.time),
             compression: method_name(record.method),
             utf8_flag: record.utf8_flag(),
@@ -493,4 +486,31 @@ fn check_one(
         ));
     }
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dos_date_time;
+
+    #[test]
+    fn dos_times_are_calendar_times_or_none() {
+        // 2024-02-29 13:37:58: date (44 << 9 | 2 << 5 | 29), time (13 << 11 | 37 << 5 | 29).
+        let t = dos_date_time(44 << 9 | 2 << 5 | 29, 13 << 11 | 37 << 5 | 29).unwrap();
+        assert_eq!(
+            t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "2024-02-29T13:37:58"
+        );
+        assert_eq!(t.and_utc().timestamp(), 1_709_213_878);
+        // 2023-02-29, month 0, month 13, day 0, hour 24, minute 60: not real times.
+        for (date, time) in [
+            (43 << 9 | 2 << 5 | 29, 0),
+            (44 << 9 | 1, 0),
+            (44 << 9 | 13 << 5 | 1, 0),
+            (44 << 9 | 1 << 5, 0),
+            (44 << 9 | 1 << 5 | 1, 24 << 11),
+            (44 << 9 | 1 << 5 | 1, 60 << 5),
+        ] {
+            assert_eq!(dos_date_time(date, time), None, "{date:#x} {time:#x}");
+        }
+    }
 }

@@ -805,6 +805,7 @@ mod tests {
             compressed_size: 0,
             crc32: 0,
             modified: None,
+            modified_at: None,
             dos_date_time: 0,
             is_directory: false,
             compression: "deflate".into(),

@@ -11,9 +11,12 @@ use crate::types::Finding;
 use nupub_package::signature::{CertificateInfo, SignatureKind};
 use nupub_package::Package;
 
-/// RFC 3339 / ISO time (`2018-02-23T12:00:00Z`) as seconds since 1970.
+/// RFC 3339 / ISO time (`2018-02-23T12:00:00Z`, its first 19 characters
+/// read as UTC) as seconds since 1970.
 fn parse_time(text: &str) -> Option<i64> {
-    super::archive::parse_zip_time(text.get(..19)?)
+    chrono::NaiveDateTime::parse_from_str(text.get(..19)?, "%Y-%m-%dT%H:%M:%S")
+        .ok()
+        .map(|t| t.and_utc().timestamp())
 }
 
 pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
@@ -63,23 +66,9 @@ pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
 
 /// `2024-05-01 12:00:00 UTC` for seconds since 1970.
 fn date(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Civil date from days (proleptic Gregorian), the inverse of days_from_civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
+    chrono::DateTime::from_timestamp(unix, 0).map_or_else(
+        || format!("{unix} s after 1970"),
+        |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
     )
 }
 
