@@ -5,6 +5,7 @@
 use crate::paths::{peers_dir, require};
 use crate::process::{free_port, PeerProcess};
 use std::process::Command;
+use std::time::Duration;
 
 /// The client id the provider knows.
 pub const CLIENT_ID: &str = "nupub-test-client";
@@ -74,51 +75,60 @@ impl OidcProvider {
             peers_dir().join("node_modules/oidc-provider/package.json"),
             "oidc-provider (npm package in tests/peers)",
         );
-        let port = free_port();
-        let mut command = Command::new("node");
-        command
-            .arg(peers_dir().join("oidc_provider.mjs"))
-            .arg(port.to_string())
-            .env("NUPUB_TEST_CLIENT_ID", CLIENT_ID)
-            .env("NUPUB_TEST_OTHER_CLIENT_ID", OTHER_CLIENT_ID)
-            .env(
-                "NUPUB_TEST_TENANT_PATHS",
-                if tenant_paths { "1" } else { "0" },
-            )
-            .env(
-                "NUPUB_TEST_RESOURCE_REFRESH",
-                if resource_refresh { "1" } else { "0" },
-            )
-            .env("NODE_ENV", "test");
-        if let Some(jobs) = ci_jobs {
-            command.env("NUPUB_TEST_CI_JOBS", jobs.to_string());
+        // Now and then node never reaches `listen` (seen on 2 cores, even
+        // with 120 s to start, its log holding only the runtime warning): a
+        // provider that is not up in 40 s is stopped and started again on
+        // another port, at most three times.
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            let port = free_port();
+            let mut command = Command::new("node");
+            command
+                .arg(peers_dir().join("oidc_provider.mjs"))
+                .arg(port.to_string())
+                .env("NUPUB_TEST_CLIENT_ID", CLIENT_ID)
+                .env("NUPUB_TEST_OTHER_CLIENT_ID", OTHER_CLIENT_ID)
+                .env(
+                    "NUPUB_TEST_TENANT_PATHS",
+                    if tenant_paths { "1" } else { "0" },
+                )
+                .env(
+                    "NUPUB_TEST_RESOURCE_REFRESH",
+                    if resource_refresh { "1" } else { "0" },
+                )
+                .env("NODE_ENV", "test");
+            if let Some(jobs) = ci_jobs {
+                command.env("NUPUB_TEST_CI_JOBS", jobs.to_string());
+            }
+            let mut process = PeerProcess::spawn("oidc-provider", command);
+            let discovery = OidcProvider::discovery_at(port, tenant_paths);
+            match process.try_wait_until(Duration::from_secs(40), || {
+                matches!(crate::http::get(&discovery), Ok((200, _)))
+            }) {
+                Ok(()) => {
+                    return OidcProvider {
+                        process,
+                        port,
+                        tenant_paths,
+                    }
+                }
+                Err(why) => {
+                    eprintln!("oidc-provider did not start, starting it again: {why}");
+                    process.stop();
+                    failures.push(why);
+                }
+            }
         }
-        let process = PeerProcess::spawn("oidc-provider", command);
-        let provider = OidcProvider {
-            process,
-            port,
-            tenant_paths,
-        };
-        let discovery = provider.discovery_url();
-        let mut process = provider.process;
-        process.wait_until(crate::process::PEER_START_LIMIT, || {
-            matches!(crate::http::get(&discovery), Ok((200, _)))
-        });
-        OidcProvider {
-            process,
-            port,
-            tenant_paths,
-        }
+        panic!(
+            "oidc-provider did not start three times:\n{}",
+            failures.join("\n")
+        );
     }
 
     /// The issuer URL exactly as the provider writes it in tokens
     /// (`http://127.0.0.1:PORT`, or `.../<tenant id>/v2.0` with tenant paths).
     pub fn issuer(&self) -> String {
-        if self.tenant_paths {
-            format!("http://127.0.0.1:{}/{TENANT_ID}/v2.0", self.port)
-        } else {
-            format!("http://127.0.0.1:{}", self.port)
-        }
+        Self::issuer_at(self.port, self.tenant_paths)
     }
 
     /// With tenant paths: the `common` authority, whose discovery names the `{tenantid}` template.
@@ -126,8 +136,23 @@ impl OidcProvider {
         format!("http://127.0.0.1:{}/common/v2.0", self.port)
     }
 
+    fn issuer_at(port: u16, tenant_paths: bool) -> String {
+        if tenant_paths {
+            format!("http://127.0.0.1:{port}/{TENANT_ID}/v2.0")
+        } else {
+            format!("http://127.0.0.1:{port}")
+        }
+    }
+
+    fn discovery_at(port: u16, tenant_paths: bool) -> String {
+        format!(
+            "{}/.well-known/openid-configuration",
+            Self::issuer_at(port, tenant_paths)
+        )
+    }
+
     pub fn discovery_url(&self) -> String {
-        format!("{}/.well-known/openid-configuration", self.issuer())
+        Self::discovery_at(self.port, self.tenant_paths)
     }
 
     pub fn process(&self) -> &PeerProcess {

@@ -94,25 +94,36 @@ impl PeerProcess {
 
     /// Waits until `ready` returns true; panics with the peer's log after `timeout`
     /// or as soon as the peer exits.
-    pub fn wait_until(&mut self, timeout: Duration, mut ready: impl FnMut() -> bool) {
+    pub fn wait_until(&mut self, timeout: Duration, ready: impl FnMut() -> bool) {
+        if let Err(why) = self.try_wait_until(timeout, ready) {
+            panic!("{why}");
+        }
+    }
+
+    /// [`PeerProcess::wait_until`] that says why instead of panicking.
+    pub fn try_wait_until(
+        &mut self,
+        timeout: Duration,
+        mut ready: impl FnMut() -> bool,
+    ) -> Result<(), String> {
         let deadline = Instant::now() + timeout;
         loop {
             if ready() {
-                return;
+                return Ok(());
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
+                return Err(format!(
                     "{} exited ({status}) before it was ready. Its output:\n{}",
                     self.name,
                     self.log()
-                );
+                ));
             }
             if Instant::now() > deadline {
-                panic!(
+                return Err(format!(
                     "{} was not ready after {timeout:?}. Its output:\n{}",
                     self.name,
                     self.log()
-                );
+                ));
             }
             std::thread::sleep(Duration::from_millis(50));
         }
