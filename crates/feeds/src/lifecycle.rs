@@ -146,13 +146,7 @@ impl FeedClient {
         let (from, mut versions) = match &source.location {
             Location::Folder(root) => (VersionsFrom::Folder, folder_versions(root, id)),
             Location::Url(url) => {
-                let lookup = Lookup {
-                    client: self,
-                    source,
-                    auth,
-                    options,
-                    feed: feed.clone(),
-                };
+                let lookup = Lookup::new(self, source, auth, options);
                 let read = lookup.read_endpoints(url).await?;
                 if let Some(registrations) = &read.registrations {
                     (

@@ -102,13 +102,7 @@ impl FeedClient {
                     feed: feed_name(source),
                     ..FeedFacts::default()
                 };
-                let lookup = Lookup {
-                    client: self,
-                    source,
-                    auth,
-                    options,
-                    feed: feed_name(source),
-                };
+                let lookup = Lookup::new(self, source, auth, options);
                 let read = lookup.read_endpoints(url).await?;
                 let listed = lookup.versions(&read, id).await?;
                 let endpoints = Endpoints {
@@ -228,13 +222,7 @@ impl FeedClient {
                 ))
             }
             Location::Url(url) => {
-                let lookup = Lookup {
-                    client: self,
-                    source,
-                    auth,
-                    options,
-                    feed: feed_name(source),
-                };
+                let lookup = Lookup::new(self, source, auth, options);
                 let read = lookup.read_endpoints(url).await?;
                 Ok(lookup.versions(&read, id).await?.map(|list| {
                     list.into_iter()
@@ -268,13 +256,7 @@ impl FeedClient {
                 detail: "the feed gives no download address for it".into(),
             }),
             ListedAt::Url(url) => {
-                let lookup = Lookup {
-                    client: self,
-                    source,
-                    auth,
-                    options,
-                    feed: feed.clone(),
-                };
+                let lookup = Lookup::new(self, source, auth, options);
                 lookup
                     .download(url)
                     .await
@@ -316,7 +298,22 @@ pub(crate) struct Lookup<'a> {
     pub feed: String,
 }
 
-impl Lookup<'_> {
+impl<'a> Lookup<'a> {
+    /// The lookup of `source` (its messages name the feed as [`feed_name`] does).
+    pub fn new(
+        client: &'a FeedClient,
+        source: &'a Source,
+        auth: &'a Auth,
+        options: &'a FactsOptions,
+    ) -> Lookup<'a> {
+        Lookup {
+            client,
+            source,
+            auth,
+            options,
+            feed: feed_name(source),
+        }
+    }
     pub(crate) async fn read_endpoints(&self, url: &Url) -> Result<ReadEndpoints, FeedError> {
         self.source.check_transport(url)?;
         match self.source.protocol {
