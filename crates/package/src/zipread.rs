@@ -684,16 +684,24 @@ fn read_zip64<R: Read + Seek>(
         u64::from(end.directory_offset),
         u64::from(end.directory_size),
     );
-    let locator_offset = match end.offset.checked_sub(20) {
-        Some(o) => o,
-        None => return Ok(plain),
-    };
-    let locator = read_at(r, locator_offset, 20)?;
-    let has_locator = u32_at(&locator, 0) == Some(ZIP64_LOCATOR_SIG);
     let triggered = end.disk == 0xFFFF
         || end.directory_offset == 0xFFFF_FFFF
         || end.entries == 0xFFFF
         || end.entries_on_disk == 0xFFFF;
+    let Some(locator_offset) = end.offset.checked_sub(20) else {
+        if triggered {
+            // .NET looks for a Zip64 locator here and, with no room for one
+            // before the end record, refuses the archive
+            // (Zip64EOCDNotWhereExpected); Python reads the 32-bit values.
+            return ambiguous(
+                Ambiguity::Zip64,
+                "the end record asks for Zip64 values but starts too close to the beginning of the file for a Zip64 locator",
+            );
+        }
+        return Ok(plain);
+    };
+    let locator = read_at(r, locator_offset, 20)?;
+    let has_locator = u32_at(&locator, 0) == Some(ZIP64_LOCATOR_SIG);
     if !has_locator {
         if end.disk == 0xFFFF {
             return ambiguous(
@@ -1180,6 +1188,27 @@ mod tests {
     fn short_and_missing_end_record() {
         assert!(matches!(layout(b"PK"), Err(ZipError::NotAZip(_))));
         assert!(matches!(layout(&[0u8; 100]), Err(ZipError::NotAZip(_))));
+    }
+
+    #[test]
+    fn zip64_asked_for_with_no_room_for_a_locator() {
+        // An end record alone (nothing before it) whose fields ask for Zip64
+        // values: .NET refuses it (no room for a locator), Python reads the
+        // 32-bit values. Found by the zip_reference fuzz target.
+        let mut end = END_SIG.to_le_bytes().to_vec();
+        end.extend([0; 18]);
+        assert_eq!(layout(&end).unwrap().records.len(), 0);
+        // The disk number, or both entry counts (differing counts are a split archive).
+        for fields in [&[4][..], &[8, 10]] {
+            let mut asks = end.clone();
+            for &at in fields {
+                asks[at..at + 2].copy_from_slice(&0xFFFF_u16.to_le_bytes());
+            }
+            assert_eq!(kind(layout(&asks)), Ambiguity::Zip64, "fields {fields:?}");
+        }
+        let mut offset = end.clone();
+        offset[16..20].copy_from_slice(&0xFFFF_FFFF_u32.to_le_bytes());
+        assert_eq!(kind(layout(&offset)), Ambiguity::Zip64);
     }
 
     #[test]
