@@ -89,16 +89,20 @@ pub fn describe(entry: &Entry, bytes: &[u8]) -> Result<AssemblyInfo, PackageErro
         target_framework: place.target_framework,
         runtime: place.runtime,
     };
-    let Some(metadata) = pe.metadata else {
+    let Some(cli) = pe.cli else {
         return Ok(info);
     };
+    let cli = cli.map_err(|detail| PackageError::NotAnAssembly {
+        entry: entry.path.clone(),
+        detail,
+    })?;
     info.kind = AssemblyKind::Managed;
-    info.architecture = managed_architecture(pe.machine, pe.cli_flags);
+    info.architecture = managed_architecture(pe.machine, cli.flags);
     let bad = |detail: String| PackageError::AssemblyMetadata {
         entry: entry.path.clone(),
         detail,
     };
-    let md = Metadata::parse(metadata).map_err(bad)?;
+    let md = Metadata::parse(cli.metadata).map_err(bad)?;
     info.metadata_version = Some(md.version.clone());
     if let Some(identity) = md.assembly().map_err(bad)? {
         info.name = Some(identity.name);
@@ -114,61 +118,74 @@ pub fn describe(entry: &Entry, bytes: &[u8]) -> Result<AssemblyInfo, PackageErro
 // ---------------------------------------------------------------------------
 // PE headers
 
-struct PeView<'a> {
-    machine: object::pe::Machine,
-    /// CLI header flags (`COMIMAGE_FLAGS_*`), 0 for native files.
-    cli_flags: u32,
-    /// The metadata (from `BSJB`), for .NET files.
-    metadata: Option<&'a [u8]>,
+pub(crate) struct PeView<'a> {
+    pub(crate) machine: object::pe::Machine,
+    /// The CLI header, for .NET files (`None` for native ones); an error when
+    /// the PE names a CLI header that cannot be read.
+    pub(crate) cli: Option<Result<Cli<'a>, String>>,
+    /// The debug directory's 28-byte records (empty when it has none); an
+    /// error when the PE names a debug directory that cannot be found.
+    pub(crate) debug_directory: Result<&'a [u8], String>,
 }
 
-fn read_pe(bytes: &[u8]) -> Result<PeView<'_>, String> {
+/// What the CLI header points at.
+pub(crate) struct Cli<'a> {
+    /// `COMIMAGE_FLAGS_*`.
+    pub(crate) flags: u32,
+    /// The metadata (from `BSJB`).
+    pub(crate) metadata: &'a [u8],
+}
+
+/// Reads the PE headers: the machine, the CLI header and the debug directory.
+pub(crate) fn read_pe(bytes: &[u8]) -> Result<PeView<'_>, String> {
     use object::read::pe::{ImageNtHeaders, PeFile32, PeFile64};
     fn view<'a, H: ImageNtHeaders>(
         file: &object::read::pe::PeFile<'a, H>,
         bytes: &'a [u8],
-    ) -> Result<PeView<'a>, String> {
+    ) -> PeView<'a> {
         let le = object::LittleEndian;
-        let machine = file.nt_headers().file_header().machine.get(le);
         let sections = file.section_table();
-        let clr = file
-            .data_directory(object::pe::IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
-            .filter(|d| d.virtual_address.get(le) != 0);
-        let Some(clr) = clr else {
-            return Ok(PeView {
-                machine,
-                cli_flags: 0,
-                metadata: None,
-            });
+        let named = |entry| {
+            file.data_directory(entry)
+                .filter(|d| d.virtual_address.get(le) != 0)
         };
-        let header = clr
-            .data(bytes, &sections)
-            .map_err(|e| format!("its CLI header cannot be found: {e}"))?;
-        let md_rva = u32_at(header, 8).ok_or("its CLI header is cut short")?;
-        let md_size = u32_at(header, 12).ok_or("its CLI header is cut short")?;
-        let flags = u32_at(header, 16).ok_or("its CLI header is cut short")?;
-        let metadata = sections
-            .pe_data_at(bytes, md_rva)
-            .ok_or("its metadata lies outside the file")?;
-        let metadata = metadata
-            .get(..usize::try_from(md_size).unwrap_or(usize::MAX))
-            .ok_or("its metadata is cut short")?;
-        Ok(PeView {
-            machine,
-            cli_flags: flags,
-            metadata: Some(metadata),
-        })
+        let cli = named(object::pe::IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR).map(|clr| {
+            let header = clr
+                .data(bytes, &sections)
+                .map_err(|e| format!("its CLI header cannot be found: {e}"))?;
+            let md_rva = u32_at(header, 8).ok_or("its CLI header is cut short")?;
+            let md_size = u32_at(header, 12).ok_or("its CLI header is cut short")?;
+            let flags = u32_at(header, 16).ok_or("its CLI header is cut short")?;
+            let metadata = sections
+                .pe_data_at(bytes, md_rva)
+                .ok_or("its metadata lies outside the file")?;
+            let metadata = metadata
+                .get(..usize::try_from(md_size).unwrap_or(usize::MAX))
+                .ok_or("its metadata is cut short")?;
+            Ok(Cli { flags, metadata })
+        });
+        let debug_directory = match named(object::pe::IMAGE_DIRECTORY_ENTRY_DEBUG) {
+            None => Ok(&[][..]),
+            Some(debug) => debug
+                .data(bytes, &sections)
+                .map_err(|e| format!("its debug directory cannot be found: {e}")),
+        };
+        PeView {
+            machine: file.nt_headers().file_header().machine.get(le),
+            cli,
+            debug_directory,
+        }
     }
     match object::FileKind::parse(bytes) {
         Ok(object::FileKind::Pe32) => {
             let file =
                 PeFile32::parse(bytes).map_err(|e| format!("its PE headers are bad: {e}"))?;
-            view(&file, bytes)
+            Ok(view(&file, bytes))
         }
         Ok(object::FileKind::Pe64) => {
             let file =
                 PeFile64::parse(bytes).map_err(|e| format!("its PE headers are bad: {e}"))?;
-            view(&file, bytes)
+            Ok(view(&file, bytes))
         }
         _ => Err("it is not a Windows PE file (a DLL or EXE)".into()),
     }
@@ -495,21 +512,36 @@ fn read_column(row: &[u8], at: usize, size: usize) -> Option<u32> {
 /// Errors: `(false, why)` when it is no PE file, `(true, why)` for bad metadata.
 pub(crate) fn read_metadata(bytes: &[u8]) -> Result<Option<Metadata<'_>>, (bool, String)> {
     let pe = read_pe(bytes).map_err(|e| (false, e))?;
-    match pe.metadata {
-        Some(md) => Metadata::parse_up_to(md, t::GENERIC_PARAM_CONSTRAINT)
-            .map(Some)
-            .map_err(|e| (true, e)),
+    match pe.cli {
+        Some(cli) => {
+            let cli = cli.map_err(|e| (false, e))?;
+            Metadata::parse_up_to(cli.metadata, t::GENERIC_PARAM_CONSTRAINT)
+                .map(Some)
+                .map_err(|e| (true, e))
+        }
         None => Ok(None),
     }
 }
 
-impl<'a> Metadata<'a> {
-    fn parse(md: &'a [u8]) -> Result<Metadata<'a>, String> {
-        Metadata::parse_up_to(md, t::ASSEMBLY)
-    }
+/// A metadata root (ECMA-335 §II.24.2.1): the version string and the stream
+/// headers. Assemblies (inside the CLI header) and portable PDBs (the whole
+/// file) both start with one.
+pub(crate) struct MetadataRoot<'a> {
+    pub(crate) version: String,
+    pub(crate) streams: Vec<MetadataStream<'a>>,
+}
 
-    /// Lays out the tables up to and including `last` (later ones are not checked).
-    fn parse_up_to(md: &'a [u8], last: usize) -> Result<Metadata<'a>, String> {
+/// One stream named by a metadata root.
+pub(crate) struct MetadataStream<'a> {
+    pub(crate) name: &'a [u8],
+    /// Where the stream starts, from the start of the metadata root.
+    pub(crate) offset: usize,
+    pub(crate) data: &'a [u8],
+}
+
+impl<'a> MetadataRoot<'a> {
+    /// Reads the root at the start of `md`; every stream must lie inside `md`.
+    pub(crate) fn read(md: &'a [u8]) -> Result<MetadataRoot<'a>, String> {
         let cut = || "its metadata headers are cut short".to_string();
         if u32_at(md, 0) != Some(0x424A_5342) {
             return Err("its metadata does not start with the BSJB signature".into());
@@ -535,7 +567,7 @@ impl<'a> Metadata<'a> {
             return Err(format!("its metadata claims {stream_count} streams"));
         }
         at += 4;
-        let (mut strings, mut blobs, mut tables_stream) = (&[][..], &[][..], None);
+        let mut streams = Vec::with_capacity(usize::from(stream_count));
         for _ in 0..stream_count {
             let offset = u32_at(md, at).ok_or_else(cut)? as usize;
             let size = u32_at(md, at + 4).ok_or_else(cut)? as usize;
@@ -556,13 +588,30 @@ impl<'a> Metadata<'a> {
                         String::from_utf8_lossy(name)
                     )
                 })?;
-            match name {
-                b"#Strings" => strings = data,
-                b"#Blob" => blobs = data,
-                b"#~" | b"#-" => tables_stream = Some(data),
+            streams.push(MetadataStream { name, offset, data });
+        }
+        Ok(MetadataRoot { version, streams })
+    }
+}
+
+impl<'a> Metadata<'a> {
+    fn parse(md: &'a [u8]) -> Result<Metadata<'a>, String> {
+        Metadata::parse_up_to(md, t::ASSEMBLY)
+    }
+
+    /// Lays out the tables up to and including `last` (later ones are not checked).
+    fn parse_up_to(md: &'a [u8], last: usize) -> Result<Metadata<'a>, String> {
+        let root = MetadataRoot::read(md)?;
+        let (mut strings, mut blobs, mut tables_stream) = (&[][..], &[][..], None);
+        for stream in &root.streams {
+            match stream.name {
+                b"#Strings" => strings = stream.data,
+                b"#Blob" => blobs = stream.data,
+                b"#~" | b"#-" => tables_stream = Some(stream.data),
                 _ => {}
             }
         }
+        let version = root.version;
         let tables = tables_stream.ok_or("its metadata has no #~ table stream")?;
         Metadata::parse_tables(version, strings, blobs, tables, last)
     }

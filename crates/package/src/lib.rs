@@ -21,6 +21,7 @@ pub mod le;
 pub mod media;
 pub mod names;
 pub mod nuspec;
+pub mod pdb;
 pub mod report;
 pub mod request;
 pub mod signature;
@@ -34,7 +35,9 @@ pub use error::{Damage, PackageError};
 pub use media::{IconInfo, LicenseInfo, ReadmeInfo};
 pub use nuspec::Nuspec;
 pub use report::Inspection;
-pub use request::{NotOpened, NotOpenedReason, OpenRequest};
+pub use request::{
+    companion_path, symbols_beside, symbols_path_for, NotOpened, NotOpenedReason, OpenRequest,
+};
 pub use signature::{
     CertificateInfo, ImprintCheck, SignatureInfo, SignatureKind, SignerCertificates, TimestampInfo,
 };

@@ -1,14 +1,17 @@
-//! Assemblies and PDBs, read for the health and symbol rules.
+//! What an assembly says about its PDB (the PE debug directory) and what a
+//! PDB says about itself, for the health and symbol rules.
 //!
-//! PE files are read with the `object` crate (headers, CLR header, debug
-//! directory). Portable PDBs are read with `symbolic-ppdb` (Sentry's
+//! The PE headers come from [`crate::assembly`]'s one PE reader (the `object`
+//! crate) and a portable PDB's stream headers from its one metadata-root
+//! reader. Portable PDBs are otherwise read with `symbolic-ppdb` (Sentry's
 //! maintained reader: PDB id, documents, Source Link map, embedded sources),
 //! the only maintained portable-PDB reader on crates.io. It does not expose
 //! the compilation-options record or the byte offset of the PDB id (needed
-//! for the PDB checksum), so [`read_pdb`] walks the metadata stream headers
-//! itself for those two facts (a few dozen lines; ECMA-335 §II.24.2.1).
+//! for the PDB checksum), so [`read_pdb`] takes those two facts from the
+//! stream headers.
 
-use nupub_package::le::{u16_at, u32_at};
+use crate::assembly::{read_pe, MetadataRoot};
+use crate::le::u32_at;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -75,50 +78,14 @@ impl PdbFacts {
     }
 }
 
-/// Reads the PE facts of an assembly.
-pub fn read_pe(bytes: &[u8]) -> Result<PeFacts, String> {
-    use object::read::pe::{PeFile32, PeFile64};
-    match object::FileKind::parse(bytes) {
-        Ok(object::FileKind::Pe32) => {
-            let file = PeFile32::parse(bytes).map_err(|e| format!("bad PE headers: {e}"))?;
-            pe_facts(
-                bytes,
-                file.data_directory(object::pe::IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR),
-                file.data_directory(object::pe::IMAGE_DIRECTORY_ENTRY_DEBUG),
-                &file.section_table(),
-            )
-        }
-        Ok(object::FileKind::Pe64) => {
-            let file = PeFile64::parse(bytes).map_err(|e| format!("bad PE headers: {e}"))?;
-            pe_facts(
-                bytes,
-                file.data_directory(object::pe::IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR),
-                file.data_directory(object::pe::IMAGE_DIRECTORY_ENTRY_DEBUG),
-                &file.section_table(),
-            )
-        }
-        _ => Err("it is not a Windows PE file (DLL or EXE)".into()),
-    }
-}
-
-fn pe_facts(
-    bytes: &[u8],
-    clr: Option<&object::pe::ImageDataDirectory>,
-    debug: Option<&object::pe::ImageDataDirectory>,
-    sections: &object::read::pe::SectionTable<'_>,
-) -> Result<PeFacts, String> {
-    let le = object::LittleEndian;
+/// Reads what an assembly's PE headers say about its build and its PDB.
+pub fn read_assembly_debug(bytes: &[u8]) -> Result<PeFacts, String> {
+    let pe = read_pe(bytes)?;
     let mut facts = PeFacts {
-        managed: clr.is_some_and(|d| d.virtual_address.get(le) != 0),
+        managed: pe.cli.is_some(),
         ..PeFacts::default()
     };
-    let Some(debug) = debug.filter(|d| d.virtual_address.get(le) != 0) else {
-        return Ok(facts);
-    };
-    let table = debug
-        .data(bytes, sections)
-        .map_err(|e| format!("bad debug directory: {e}"))?;
-    for record in table.chunks_exact(28) {
+    for record in pe.debug_directory?.chunks_exact(28) {
         let kind = u32_at(record, 12).unwrap_or(0);
         let size = u32_at(record, 16).unwrap_or(0) as usize;
         let pointer = u32_at(record, 24).unwrap_or(0) as usize;
@@ -178,26 +145,6 @@ fn inflate_embedded(data: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Metadata streams of a portable PDB: (name, offset from file start, size).
-fn streams(bytes: &[u8]) -> Option<Vec<(String, usize, usize)>> {
-    let version_len = u32_at(bytes, 12)? as usize;
-    let mut at = 16usize.checked_add(version_len)?;
-    let count = u16_at(bytes, at.checked_add(2)?)?;
-    at += 4;
-    let mut out = Vec::new();
-    for _ in 0..count {
-        let offset = u32_at(bytes, at)? as usize;
-        let size = u32_at(bytes, at + 4)? as usize;
-        at += 8;
-        let rest = bytes.get(at..)?;
-        let nul = rest.iter().take(32).position(|b| *b == 0)?;
-        let name = String::from_utf8_lossy(rest.get(..nul)?).into_owned();
-        at += (nul + 4) & !3;
-        out.push((name, offset, size));
-    }
-    Some(out)
-}
-
 /// Reads a PDB: a Windows PDB is reported as not portable; a portable PDB is read fully.
 pub fn read_pdb(bytes: &[u8]) -> Result<PdbFacts, String> {
     if bytes.starts_with(b"Microsoft C/C++ MSF 7.00") {
@@ -206,26 +153,26 @@ pub fn read_pdb(bytes: &[u8]) -> Result<PdbFacts, String> {
     if !bytes.starts_with(b"BSJB") {
         return Err("it is neither a portable PDB nor a Windows PDB".into());
     }
-    let streams = streams(bytes).ok_or("its metadata stream headers are cut short")?;
+    let root = MetadataRoot::read(bytes)?;
     let mut facts = PdbFacts {
         portable: true,
         ..PdbFacts::default()
     };
-    for (name, offset, size) in &streams {
-        let data = offset
-            .checked_add(*size)
-            .and_then(|end| bytes.get(*offset..end));
-        match (name.as_str(), data) {
-            ("#Pdb", Some(data)) if data.len() >= 20 => {
-                facts.id = data.get(..20).map(<[u8]>::to_vec);
+    for stream in &root.streams {
+        match stream.name {
+            b"#Pdb" if stream.data.len() >= 20 => {
+                facts.id = stream.data.get(..20).map(<[u8]>::to_vec);
                 let mut copy = bytes.to_vec();
-                if let Some(id) = copy.get_mut(*offset..offset + 20) {
+                if let Some(id) = copy.get_mut(stream.offset..stream.offset + 20) {
                     id.fill(0);
                 }
                 facts.sha256 = Some(Sha256::digest(&copy).to_vec());
             }
-            ("#GUID", Some(data)) => {
-                facts.compiler_flags = data.chunks_exact(16).any(|g| g == COMPILATION_OPTIONS_GUID);
+            b"#GUID" => {
+                facts.compiler_flags = stream
+                    .data
+                    .chunks_exact(16)
+                    .any(|g| g == COMPILATION_OPTIONS_GUID);
             }
             _ => {}
         }
@@ -285,8 +232,8 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert!(read_pe(b"").is_err());
-        assert!(read_pe(b"MZ\0\0garbage").is_err());
+        assert!(read_assembly_debug(b"").is_err());
+        assert!(read_assembly_debug(b"MZ\0\0garbage").is_err());
         assert!(read_pdb(b"").is_err());
         assert!(read_pdb(b"BSJB").is_err());
         let mut cut = b"BSJB".to_vec();
@@ -304,17 +251,16 @@ mod tests {
 
     #[test]
     fn real_assembly_and_pdb_from_a_fixture() {
-        let package = nupub_package::Package::open(&nupub_testkit::fixture(
-            "Newtonsoft.Json.Bson.1.0.2.nupkg",
-        ))
-        .unwrap();
+        let package =
+            crate::Package::open(&nupub_testkit::fixture("Newtonsoft.Json.Bson.1.0.2.nupkg"))
+                .unwrap();
         let dll = package
             .read_entry("lib/netstandard2.0/Newtonsoft.Json.Bson.dll", 1 << 26)
             .unwrap();
         let pdb = package
             .read_entry("lib/netstandard2.0/Newtonsoft.Json.Bson.pdb", 1 << 26)
             .unwrap();
-        let pe = read_pe(&dll).unwrap();
+        let pe = read_assembly_debug(&dll).unwrap();
         assert!(pe.managed);
         assert_eq!(pe.codeview.len(), 1, "{pe:?}");
         let pdb = read_pdb(&pdb).unwrap();

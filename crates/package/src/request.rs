@@ -73,6 +73,28 @@ enum Kind {
     Other,
 }
 
+/// Where a package's symbol package sits beside it: the same name with `.snupkg`.
+pub fn symbols_path_for(package: &Path) -> PathBuf {
+    package.with_extension("snupkg")
+}
+
+/// The symbol package beside a package, when that file is there.
+pub fn symbols_beside(package: &Path) -> Option<PathBuf> {
+    Some(symbols_path_for(package)).filter(|p| p.is_file())
+}
+
+/// The other half of a pair: the `.snupkg` beside a `.nupkg`, or the `.nupkg`
+/// beside a `.snupkg` (same name), when that file is there.
+pub fn companion_path(path: &Path) -> Option<PathBuf> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    let candidate = match ext.as_str() {
+        "nupkg" => symbols_path_for(path),
+        "snupkg" => path.with_extension("nupkg"),
+        _ => return None,
+    };
+    candidate.is_file().then_some(candidate)
+}
+
 fn holds_packages(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
         entries.flatten().any(|e| {
@@ -160,7 +182,7 @@ impl OpenRequest {
             .iter()
             .position(|(_, k)| *k == Kind::Package)
             .or_else(|| looked_at.iter().position(|(_, k)| *k == Kind::Symbols));
-        let symbols_beside = chosen.map(|i| looked_at[i].0.with_extension("snupkg"));
+        let symbols_beside = chosen.map(|i| symbols_path_for(&looked_at[i].0));
         let not_opened = looked_at
             .iter()
             .enumerate()

@@ -2,11 +2,11 @@
 //! package model is gathered here, bounded, and never fails: a part that
 //! cannot be read is recorded as such and becomes a finding.
 
-use crate::assembly::{self, PdbFacts, PeFacts};
 use crate::certificates::SigningFacts;
+use nupub_package::pdb::{self, PdbFacts, PeFacts};
 use nupub_package::{IntegrityReport, Package};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Files the licence, icon, readme and MCP rules read are read up to this size (1 MiB + 1).
 pub const MAX_SMALL_FILE: u64 = 1024 * 1024 + 1;
@@ -87,7 +87,7 @@ pub fn is_checked_assembly(path: &str) -> bool {
     let native = lower.starts_with("runtimes/") && lower.split('/').nth(2) == Some("native");
     in_folder
         && !native
-        && (lower.ends_with(".dll") || lower.ends_with(".exe"))
+        && nupub_package::assembly::is_assembly_path(&lower)
         && !lower.ends_with(".resources.dll")
 }
 
@@ -190,32 +190,20 @@ fn binaries(package: &Package) -> (Vec<AssemblyFacts>, Vec<PdbEntry>) {
         if is_checked_assembly(&entry.path) {
             assemblies.push(AssemblyFacts {
                 path: entry.path.clone(),
-                pe: read().and_then(|b| assembly::read_pe(&b)),
+                pe: read().and_then(|b| pdb::read_assembly_debug(&b)),
             });
         } else if lower.ends_with(".pdb") && !entry.is_directory {
             pdbs.push(PdbEntry {
                 path: entry.path.clone(),
-                pdb: read().and_then(|b| assembly::read_pdb(&b)),
+                pdb: read().and_then(|b| pdb::read_pdb(&b)),
             });
         }
     }
     (assemblies, pdbs)
 }
 
-/// The `.snupkg` beside a `.nupkg` (or the `.nupkg` beside a `.snupkg`), same name.
-pub fn companion_path(path: &Path) -> Option<PathBuf> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    let other = match ext.as_str() {
-        "nupkg" => "snupkg",
-        "snupkg" => "nupkg",
-        _ => return None,
-    };
-    let candidate = path.with_extension(other);
-    candidate.is_file().then_some(candidate)
-}
-
 fn companion_of(package: &Package) -> Option<Companion> {
-    let path = companion_path(package.path())?;
+    let path = nupub_package::companion_path(package.path())?;
     Some(match Package::open(&path) {
         Ok(other) => {
             let (assemblies, pdbs) = binaries(&other);

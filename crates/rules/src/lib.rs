@@ -22,7 +22,6 @@
 //! An unreadable or hostile package is not an error of this crate: it is an
 //! error [`Finding`] like any other.
 
-pub mod assembly;
 pub mod catalogue;
 pub mod certificates;
 pub mod compat;

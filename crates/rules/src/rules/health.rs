@@ -9,11 +9,11 @@
 //! [`check`] and the per-check list of [`assembly_health`] (the Files tab)
 //! both come from it, so they cannot disagree.
 
-use crate::assembly::{pdb_matches, PdbFacts, PeFacts};
 use crate::catalogue::{self as c, Rule};
 use crate::facts::PackageFacts;
 use crate::facts::{is_checked_assembly, AssemblyFacts, PdbEntry};
 use crate::types::Finding;
+use nupub_package::pdb::{pdb_matches, PdbFacts, PeFacts};
 use nupub_package::Package;
 use serde::Serialize;
 use ts_rs::TS;

@@ -2,10 +2,10 @@
 //! (`SymbolPackageService`) and the asynchronous PDB checks it runs after the
 //! upload, predicted here by pairing each PDB with its DLL in the .nupkg.
 
-use crate::assembly::pdb_matches;
 use crate::catalogue as c;
 use crate::facts::PackageFacts;
 use crate::types::Finding;
+use nupub_package::pdb::pdb_matches;
 use nupub_package::Package;
 
 const ALLOWED: [&str; 6] = [".pdb", ".nuspec", ".xml", ".psmdcp", ".rels", ".p7s"];
