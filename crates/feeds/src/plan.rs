@@ -286,7 +286,7 @@ pub fn plan_for(path: &std::path::Path, symbols: SymbolsChoice) -> Result<PushPl
     let symbols_path = match symbols {
         SymbolsChoice::None => None,
         SymbolsChoice::File(p) => Some(p),
-        SymbolsChoice::Auto => Some(path.with_extension("snupkg")).filter(|p| p.is_file()),
+        SymbolsChoice::Auto => nupub_package::symbols_beside(path),
     };
     let symbols = match symbols_path {
         None => None,
@@ -356,7 +356,7 @@ pub fn symbol_package_errors(
                 package
                     .read_entry(&e.path, MAX_BINARY)
                     .map_err(|err| err.to_string())
-                    .and_then(|bytes| nupub_rules::assembly::read_pe(&bytes))
+                    .and_then(|bytes| nupub_package::pdb::read_assembly_debug(&bytes))
             },
         })
         .collect();

@@ -290,7 +290,7 @@ impl SetPlan {
         }
         if let Some(phrase) = &self.confirmation {
             let typed = consent.typed.as_deref().unwrap_or("");
-            if !consent.everything && !set_phrase_matches(typed, phrase) {
+            if !consent.everything && !phrase_matches(typed, phrase) {
                 return Err(PublishError::NotConfirmed {
                     feed: self.feed.name.clone(),
                     phrase: phrase.clone(),
@@ -299,17 +299,6 @@ impl SetPlan {
         }
         Ok(())
     }
-}
-
-/// `publish 7 packages`, ignoring case and spacing (the set's phrase has three words).
-fn set_phrase_matches(typed: &str, phrase: &str) -> bool {
-    let typed: Vec<String> = typed.split_whitespace().map(str::to_lowercase).collect();
-    let wanted: Vec<String> = phrase.split_whitespace().map(str::to_lowercase).collect();
-    if wanted.len() == 2 {
-        // One package: its own `Id Version` phrase.
-        return phrase_matches(&typed.join(" "), &wanted.join(" "));
-    }
-    !typed.is_empty() && typed == wanted
 }
 
 /// A set plan and what carrying it out needs, member by member (same order).

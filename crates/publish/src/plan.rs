@@ -248,14 +248,23 @@ pub fn ack_key(finding: &Finding) -> String {
     .join("\u{0}")
 }
 
-/// Typed text matches `Id Version` ignoring surrounding spaces and the id's case (ids are case-insensitive).
+/// Does the typed text match a confirmation phrase? Spacing never matters.
+/// A package's phrase is `Id Version`: the id ignoring case (ids are
+/// case-insensitive), the version exactly. A set's phrase
+/// (`publish 7 packages`) matches ignoring case.
 pub fn phrase_matches(typed: &str, phrase: &str) -> bool {
     let typed: Vec<&str> = typed.split_whitespace().collect();
     let wanted: Vec<&str> = phrase.split_whitespace().collect();
-    typed.len() == 2
-        && wanted.len() == 2
-        && typed[0].eq_ignore_ascii_case(wanted[0])
-        && typed[1] == wanted[1]
+    if typed.is_empty() || typed.len() != wanted.len() {
+        return false;
+    }
+    if let ([typed_id, typed_version], [id, version]) = (typed.as_slice(), wanted.as_slice()) {
+        return typed_id.eq_ignore_ascii_case(id) && typed_version == version;
+    }
+    typed
+        .iter()
+        .zip(&wanted)
+        .all(|(t, w)| t.to_lowercase() == w.to_lowercase())
 }
 
 impl Plan {
@@ -368,7 +377,7 @@ fn open_and_check(
     let symbols_path = match symbols {
         SymbolsChoice::None => None,
         SymbolsChoice::File(p) => Some(p.clone()),
-        SymbolsChoice::Auto => Some(path.with_extension("snupkg")).filter(|p| p.is_file()),
+        SymbolsChoice::Auto => nupub_package::symbols_beside(path),
     };
     let mut symbols_ref = None;
     let symbols = symbols_path.map(|p| {
@@ -1014,5 +1023,16 @@ mod tests {
         assert!(!phrase_matches("Demo.Pkg 1.2.3-RC", "Demo.Pkg 1.2.3-rc"));
         assert!(!phrase_matches("Demo.Pkg", "Demo.Pkg 1.2.3"));
         assert!(!phrase_matches("", "Demo.Pkg 1.2.3"));
+        // The cases the window's copy of the rule (ui/src/lib/phrase.ts) is tested with too.
+        let cases: Vec<(String, String, bool)> =
+            serde_json::from_str(include_str!("phrase_cases.json")).unwrap();
+        assert!(cases.len() >= 10);
+        for (typed, phrase, expected) in cases {
+            assert_eq!(
+                phrase_matches(&typed, &phrase),
+                expected,
+                "{typed:?} / {phrase:?}"
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@ import type { SetConsent } from "../bindings/SetConsent";
 import type { SetEvent } from "../bindings/SetEvent";
 import type { MemberOutcome } from "../bindings/MemberOutcome";
 import { formatBytes } from "../lib/format";
+import { phraseMatches } from "../lib/phrase";
 
 /** What the user agreed to: warnings ticked one by one or all at once, and the typed phrase. */
 export function setConsent(acknowledged: Record<string, boolean>, allWarnings: boolean, typed: string): SetConsent {
@@ -16,17 +17,8 @@ export function setConsent(acknowledged: Record<string, boolean>, allWarnings: b
   };
 }
 
-/** The set's phrase matches ignoring case and spacing ("publish 7 packages"); one package's is `Id Version`. */
-export function setPhraseMatches(typed: string, phrase: string): boolean {
-  const norm = (s: string) => s.trim().split(/\s+/).join(" ");
-  const wanted = norm(phrase);
-  if (wanted.split(" ").length === 2) {
-    const [id, version] = wanted.split(" ");
-    const parts = norm(typed).split(" ");
-    return parts.length === 2 && parts[0].toLowerCase() === id.toLowerCase() && parts[1] === version;
-  }
-  return norm(typed).toLowerCase() === wanted.toLowerCase();
-}
+/** The set's phrase matches ignoring case and spacing ("publish 7 packages"); one package's is `Id Version` (the one rule: lib/phrase.ts). */
+export const setPhraseMatches = phraseMatches;
 
 /** What still stands before Publish, in words; empty when it can be pressed. */
 export function whatIsMissing(plan: SetPlan, consent: SetConsent): string[] {

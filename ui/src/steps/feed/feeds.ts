@@ -9,16 +9,16 @@ import type { Acknowledgement } from "../../bindings/Acknowledgement";
 import type { Finding } from "../../bindings/Finding";
 import type { ErrorInfo } from "../../bindings/ErrorInfo";
 import { formatBytes } from "../../lib/format";
+import { phraseMatches as matchesPhrase } from "../../lib/phrase";
 
 /** What the user types before publishing to nuget.org: `Id Version`. */
 export function confirmPhrase(id: string, version: string): string {
   return `${id} ${version}`;
 }
 
-/** Typed text matches when it equals the phrase, ignoring surrounding spaces and the id's case (ids are case-insensitive). */
+/** Typed text matches a package's phrase `Id Version` (the one rule: lib/phrase.ts). */
 export function phraseMatches(typed: string, id: string, version: string): boolean {
-  const parts = typed.trim().split(/\s+/);
-  return parts.length === 2 && parts[0].toLowerCase() === id.toLowerCase() && parts[1] === version;
+  return matchesPhrase(typed, confirmPhrase(id, version));
 }
 
 export { ackKey } from "../../lib/targets";
