@@ -380,10 +380,8 @@ impl FeedClient {
         version: &str,
         original_version: &str,
     ) -> V2Answer {
-        let base = root.as_str().trim_end_matches('/');
-        let quoted = id.replace('\'', "''");
-        let first = format!("{base}/FindPackagesById()?id='{quoted}'&semVerLevel=2.0.0");
-        let mut next = Url::parse(&first).ok();
+        let mut next = crate::odata::find_packages_by_id(root, id);
+        let first = next.as_ref().map(Url::to_string).unwrap_or_default();
         let mut pages = 0;
         let wanted = [
             strip_metadata(version).to_lowercase(),
@@ -391,7 +389,7 @@ impl FeedClient {
         ];
         while let Some(url) = next.take() {
             pages += 1;
-            if pages > 50 {
+            if pages > crate::odata::MAX_PAGES {
                 return V2Answer::Failed(format!("{first} has more than 50 pages"));
             }
             if source.check_transport(&url).is_err() {

@@ -16,7 +16,7 @@
 
 use crate::client::{Answer, FeedClient};
 use crate::error::FeedError;
-use crate::lookup::{feed_name, parse_flat_versions, FactsOptions, Lookup};
+use crate::lookup::{feed_name, parse_flat_versions, FactsOptions, Lookup, V2Listing};
 use crate::source::{package_endpoint, Location, Source};
 use crate::Auth;
 use nupub_package::NuGetVersion;
@@ -522,42 +522,21 @@ async fn v2_versions(
     roots: &[Url],
     id: &str,
 ) -> Result<Vec<FeedVersion>, FeedError> {
-    let what = format!("listing the versions of {id}");
     let mut last = None;
-    'roots: for root in roots {
-        let base = root.as_str().trim_end_matches('/');
-        let quoted = id.replace('\'', "''");
-        let mut next = Url::parse(&format!(
-            "{base}/FindPackagesById()?id='{quoted}'&semVerLevel=2.0.0"
-        ))
-        .ok();
-        let mut versions = Vec::new();
-        let mut pages = 0;
-        while let Some(url) = next.take() {
-            pages += 1;
-            if pages > 50 {
-                return Err(lookup.invalid(&url, "it has more than 50 pages of versions"));
-            }
-            lookup.source.check_transport(&url)?;
-            let body = match lookup.small(&url, &what).await {
-                Ok(Some(body)) => body,
-                // 404: not the feed's root; try the next one.
-                Ok(None) => continue 'roots,
-                Err(FeedError::HttpStatus { status: 405, .. }) => continue 'roots,
-                Err(e) => return Err(e),
-            };
-            let Ok(page) = crate::odata::parse_page(&body) else {
-                last = Some(lookup.invalid(&url, "it is not a NuGet V2 (OData) feed"));
-                continue 'roots;
-            };
-            versions.extend(
-                page.entries
+    for root in roots {
+        match lookup.v2_listing(root, id).await? {
+            V2Listing::Entries(entries) => {
+                return Ok(entries
                     .into_iter()
-                    .filter_map(|e| v2_version(e.properties)),
-            );
-            next = page.next.and_then(|n| url.join(&n).ok());
+                    .filter_map(|e| v2_version(e.properties))
+                    .collect())
+            }
+            // 404 or 405: not the feed's root; try the next one.
+            V2Listing::NotHere => continue,
+            V2Listing::NotOData(url) => {
+                last = Some(lookup.invalid(&url, "it is not a NuGet V2 (OData) feed"));
+            }
         }
-        return Ok(versions);
     }
     Err(last.unwrap_or_else(|| FeedError::AnswerInvalid {
         feed: lookup.feed.clone(),

@@ -63,6 +63,16 @@ impl Default for FactsOptions {
     }
 }
 
+/// What a V2 root answers to `FindPackagesById()`.
+pub(crate) enum V2Listing {
+    /// Every entry of every page.
+    Entries(Vec<crate::odata::ODataEntry>),
+    /// 404 or 405: this is not the feed's root.
+    NotHere,
+    /// This page is not an OData feed.
+    NotOData(Url),
+}
+
 /// A version the feed lists, and where its .nupkg can be downloaded.
 #[derive(Debug, Clone)]
 struct Listed {
@@ -519,16 +529,42 @@ impl<'a> Lookup<'a> {
 
     /// `Ok(None)` when this root is not a V2 feed (404, 405, not an OData feed).
     async fn versions_v2(&self, root: &Url, id: &str) -> Result<Option<Vec<Listed>>, FeedError> {
-        let base = root.as_str().trim_end_matches('/');
-        let quoted = id.replace('\'', "''");
-        let first = format!("{base}/FindPackagesById()?id='{quoted}'&semVerLevel=2.0.0");
-        let mut next = Url::parse(&first).ok();
-        let mut listed = Vec::new();
+        let V2Listing::Entries(entries) = self.v2_listing(root, id).await? else {
+            // Not the V2 feed's root (try the next one).
+            return Ok(None);
+        };
+        // The normalized version where the feed gives one; an entry whose
+        // version cannot be parsed is skipped (it cannot be "lower").
+        Ok(Some(
+            entries
+                .iter()
+                .filter_map(|entry| {
+                    let text = entry
+                        .property("NormalizedVersion")
+                        .or(entry.property("Version"))?;
+                    let version = NuGetVersion::parse(text.trim()).ok()?;
+                    let download = entry
+                        .content_src
+                        .as_deref()
+                        .and_then(|s| Url::parse(s).ok());
+                    Some(Listed { version, download })
+                })
+                .collect(),
+        ))
+    }
+
+    /// Every entry of the V2 `FindPackagesById()` listing of `id` under `root`
+    /// (all pages, at most [`crate::odata::MAX_PAGES`]), each `<content src>`
+    /// made absolute against its page. Pages read while listings are
+    /// remembered are read once.
+    pub(crate) async fn v2_listing(&self, root: &Url, id: &str) -> Result<V2Listing, FeedError> {
+        let mut next = crate::odata::find_packages_by_id(root, id);
+        let mut entries = Vec::new();
         let mut pages = 0;
         let what = format!("listing the versions of {id}");
         while let Some(url) = next.take() {
             pages += 1;
-            if pages > 50 {
+            if pages > crate::odata::MAX_PAGES {
                 return Err(self.invalid(&url, "it has more than 50 pages of versions"));
             }
             self.source.check_transport(&url)?;
@@ -538,7 +574,7 @@ impl<'a> Lookup<'a> {
                     let response = self.send(&url, self.options.timeout, &what).await?;
                     let status = response.status();
                     if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
-                        return Ok(None);
+                        return Ok(V2Listing::NotHere);
                     }
                     if !status.is_success() {
                         let answer = crate::client::Answer::read(response).await;
@@ -555,23 +591,18 @@ impl<'a> Lookup<'a> {
                 }
             };
             let Ok(page) = crate::odata::parse_page(&body) else {
-                // Not an OData feed: this root is not the V2 feed (try the next one).
-                return Ok(None);
+                return Ok(V2Listing::NotOData(url));
             };
-            for entry in &page.entries {
-                // The normalized version where the feed gives one; an entry whose
-                // version cannot be parsed is skipped (it cannot be "lower").
-                let text = entry
-                    .property("NormalizedVersion")
-                    .or(entry.property("Version"));
-                if let Some(Ok(version)) = text.map(|t| NuGetVersion::parse(t.trim())) {
-                    let download = entry.content_src.as_ref().and_then(|s| url.join(s).ok());
-                    listed.push(Listed { version, download });
-                }
-            }
+            entries.extend(page.entries.into_iter().map(|mut entry| {
+                entry.content_src = entry
+                    .content_src
+                    .and_then(|s| url.join(&s).ok())
+                    .map(String::from);
+                entry
+            }));
             next = page.next.and_then(|n| url.join(&n).ok());
         }
-        Ok(Some(listed))
+        Ok(V2Listing::Entries(entries))
     }
 
     /// Downloads the previous version (bounded) and reads its signature.

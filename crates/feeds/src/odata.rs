@@ -11,6 +11,19 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::HashMap;
 
+/// Most pages of one `FindPackagesById()` listing Nupub follows.
+pub(crate) const MAX_PAGES: usize = 50;
+
+/// The first page of the V2 listing of every version of `id` under `root`.
+pub(crate) fn find_packages_by_id(root: &url::Url, id: &str) -> Option<url::Url> {
+    let base = root.as_str().trim_end_matches('/');
+    let quoted = id.replace('\'', "''");
+    url::Url::parse(&format!(
+        "{base}/FindPackagesById()?id='{quoted}'&semVerLevel=2.0.0"
+    ))
+    .ok()
+}
+
 /// One `<entry>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ODataEntry {
