@@ -4,7 +4,7 @@
 //!
 //! | peer | what it is | module |
 //! |---|---|---|
-//! | NuGet.exe 5.8.0 under Mono | the official client: packs fixtures, pushes, installs | [`nuget_exe`] |
+//! | NuGet.exe 5.8.0 under Mono | the official client: packs fixtures, pushes, installs | [`nuget_exe`] (from `nupub-fixtures`) |
 //! | pynuget 0.2.5 | a real NuGet V2 server, plus a static V3 index in front of it | [`pynuget`] |
 //! | oidc-provider 9.13.3 | a real OpenID Connect provider set up like Microsoft's | [`oidc`] |
 //! | gnome-keyring | a real Secret Service in a private D-Bus session | [`secret_service`] |
@@ -29,11 +29,7 @@ pub mod cli;
 pub mod deprecation;
 pub mod desktop;
 pub mod http;
-pub mod mcs;
-pub mod nuget_exe;
 pub mod oidc;
-pub mod packages;
-pub mod paths;
 pub mod process;
 pub mod pynuget;
 pub mod search;
@@ -42,7 +38,11 @@ pub mod terminal;
 pub mod window;
 pub mod wire;
 
-pub use paths::{artifacts_dir, fixture, fixtures_dir, repo_root, tools_dir};
+// The light half (paths, package builders, NuGet.exe and mcs as commands)
+// lives in nupub-fixtures, for crates whose tests need no peer.
+pub use nupub_fixtures::{
+    artifacts_dir, fixture, fixtures_dir, mcs, nuget_exe, packages, paths, repo_root, tools_dir,
+};
 pub use process::{free_port, PeerProcess};
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
+pub use nupub_fixtures::process::run_with_timeout;
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -198,27 +199,3 @@ pub fn live_members(pgid: i32) -> Vec<i32> {
     found
 }
 
-/// Runs a command to completion with a time limit, capturing its output.
-/// Panics (with the output so far) when the limit is reached.
-pub fn run_with_timeout(mut command: Command, timeout: Duration) -> std::process::Output {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("could not run {command:?}: {e}"));
-    let pgid = i32::try_from(child.id()).expect("pid fits in i32");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(timeout) {
-        Ok(output) => output.unwrap_or_else(|e| panic!("waiting for {command:?}: {e}")),
-        Err(_) => {
-            let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
-            panic!("{command:?} did not finish within {timeout:?}");
-        }
-    }
-}

@@ -865,7 +865,7 @@ mod tests {
     }
 
     fn from_fixture(fixture: &str, path: &str) -> Result<AssemblyInfo, PackageError> {
-        Package::open(&nupub_testkit::fixture(fixture))
+        Package::open(&nupub_fixtures::fixture(fixture))
             .unwrap()
             .assembly_info(path)
     }
@@ -940,7 +940,7 @@ mod tests {
 
     #[test]
     fn runtimes_lib_folder_gives_framework_and_rid() {
-        let bytes = Package::open(&nupub_testkit::fixture("TestData.1.2.3.nupkg"))
+        let bytes = Package::open(&nupub_fixtures::fixture("TestData.1.2.3.nupkg"))
             .unwrap()
             .read_entry("lib/net5.0/TestData.dll", MAX_ASSEMBLY_BYTES)
             .unwrap();
@@ -955,7 +955,7 @@ mod tests {
     #[test]
     fn matches_monos_reading_of_the_same_files() {
         let package =
-            Package::open(&nupub_testkit::fixture("Newtonsoft.Json.13.0.3.nupkg")).unwrap();
+            Package::open(&nupub_fixtures::fixture("Newtonsoft.Json.13.0.3.nupkg")).unwrap();
         let dir = tempfile::tempdir().unwrap();
         for path in [
             "lib/net6.0/Newtonsoft.Json.dll",
@@ -1011,7 +1011,7 @@ mod tests {
             code(describe(&e, b"MZ\0\0garbage")),
             "package.not_an_assembly"
         );
-        let real = Package::open(&nupub_testkit::fixture("TestData.1.2.3.nupkg"))
+        let real = Package::open(&nupub_fixtures::fixture("TestData.1.2.3.nupkg"))
             .unwrap()
             .read_entry("lib/net5.0/TestData.dll", MAX_ASSEMBLY_BYTES)
             .unwrap();
@@ -1028,7 +1028,7 @@ mod tests {
     /// Finds the metadata root in a real assembly and damages one field at a time.
     #[test]
     fn bogus_offsets_and_huge_row_counts() {
-        let real = Package::open(&nupub_testkit::fixture("TestData.1.2.3.nupkg"))
+        let real = Package::open(&nupub_fixtures::fixture("TestData.1.2.3.nupkg"))
             .unwrap()
             .read_entry("lib/net5.0/TestData.dll", MAX_ASSEMBLY_BYTES)
             .unwrap();
@@ -1101,7 +1101,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let real = Package::open(&nupub_testkit::fixture("TestData.1.2.3.nupkg"))
+        let real = Package::open(&nupub_fixtures::fixture("TestData.1.2.3.nupkg"))
             .unwrap()
             .read_entry("lib/net5.0/TestData.dll", MAX_ASSEMBLY_BYTES)
             .unwrap();
@@ -1160,7 +1160,7 @@ mod every_fixture {
     #[test]
     fn every_real_assembly_reads() {
         let mut seen = 0;
-        for dir_entry in std::fs::read_dir(nupub_testkit::fixtures_dir()).unwrap() {
+        for dir_entry in std::fs::read_dir(nupub_fixtures::fixtures_dir()).unwrap() {
             let path = dir_entry.unwrap().path();
             let Ok(package) = Package::open(&path) else {
                 continue;

@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn real_assembly_and_pdb_from_a_fixture() {
         let package =
-            crate::Package::open(&nupub_testkit::fixture("Newtonsoft.Json.Bson.1.0.2.nupkg"))
+            crate::Package::open(&nupub_fixtures::fixture("Newtonsoft.Json.Bson.1.0.2.nupkg"))
                 .unwrap();
         let dll = package
             .read_entry("lib/netstandard2.0/Newtonsoft.Json.Bson.dll", 1 << 26)

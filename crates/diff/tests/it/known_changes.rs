@@ -6,14 +6,14 @@
 
 use nupub_diff::{diff, Bump, ChangeKind, Severity};
 use nupub_package::Package;
-use nupub_testkit::nuget_exe::NuGetExe;
+use nupub_fixtures::nuget_exe::NuGetExe;
 use std::path::{Path, PathBuf};
 
 const ID: &str = "Known.Lib";
 
 fn pack(nuget: &NuGetExe, dir: &Path, version: &str, source: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
-    let dll = nupub_testkit::mcs::compile_library(dir, "Known.Lib", source);
+    let dll = nupub_fixtures::mcs::compile_library(dir, "Known.Lib", source);
     nuget.pack_files(dir, ID, version, &[("lib/net45/Known.Lib.dll", &dll)])
 }
 

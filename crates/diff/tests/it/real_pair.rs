@@ -9,7 +9,7 @@ use nupub_diff::{diff, Bump, ChangeKind, Severity};
 use nupub_package::Package;
 
 fn open(name: &str) -> Package {
-    Package::open(&nupub_testkit::fixture(name)).unwrap()
+    Package::open(&nupub_fixtures::fixture(name)).unwrap()
 }
 
 #[test]

@@ -363,7 +363,7 @@ fn public_surface_equals_monodis_for_every_real_assembly() {
     let mut compared = 0;
     let mut tables_only = Vec::new();
     let mut seen_hashes = BTreeSet::new();
-    let mut fixtures: Vec<_> = std::fs::read_dir(nupub_testkit::fixtures_dir())
+    let mut fixtures: Vec<_> = std::fs::read_dir(nupub_fixtures::fixtures_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| !p.to_string_lossy().contains("CORRUPT"))

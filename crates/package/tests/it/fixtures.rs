@@ -3,7 +3,7 @@
 
 use nupub_error::Coded;
 use nupub_package::{Package, SignatureKind};
-use nupub_testkit::{fixture, fixtures_dir};
+use nupub_fixtures::{fixture, fixtures_dir};
 
 struct Row {
     file: &'static str,

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use nupub_package::{Package, SignatureKind};
-use nupub_testkit::nuget_exe::NuGetExe;
+use nupub_fixtures::nuget_exe::NuGetExe;
 use std::path::Path;
 
 // A 2×3 PNG (valid header and IHDR) for the icon and a readme image.

@@ -753,8 +753,8 @@ fn generated_cases() -> Vec<Case> {
         "PreReleaseTestPackage.1.0.0-a.nupkg",
         "jQuery.2.0.2.nupkg",
     ] {
-        let real = std::fs::read(nupub_testkit::fixture(fixture)).unwrap();
-        let p = Package::open(&nupub_testkit::fixture(fixture)).unwrap();
+        let real = std::fs::read(nupub_fixtures::fixture(fixture)).unwrap();
+        let p = Package::open(&nupub_fixtures::fixture(fixture)).unwrap();
         let id: &'static str = Box::leak(p.id().to_string().into_boxed_str());
         let version: &'static str = Box::leak(
             p.nuspec()
@@ -885,7 +885,7 @@ fn generated_cases() -> Vec<Case> {
 
 fn real_cases() -> Vec<Case> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(nupub_testkit::fixtures_dir()).unwrap() {
+    for entry in std::fs::read_dir(nupub_fixtures::fixtures_dir()).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if !(name.ends_with(".nupkg") || name.ends_with(".snupkg")) {
@@ -1109,7 +1109,7 @@ fn deflated_bombs_and_short_data_are_caught() {
 /// accepts is added to a folder feed, and the refusals .NET shares fail there.
 #[test]
 fn nuget_exe_reads_what_nupub_accepts() {
-    let nuget = nupub_testkit::nuget_exe::NuGetExe::new();
+    let nuget = nupub_fixtures::nuget_exe::NuGetExe::new();
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for (i, c) in generated_cases().iter().enumerate() {

@@ -341,7 +341,7 @@ mod tests {
     use std::path::Path;
 
     fn entry(fixture: &str, path: &str) -> Vec<u8> {
-        nupub_package::Package::open(&nupub_testkit::fixture(fixture))
+        nupub_package::Package::open(&nupub_fixtures::fixture(fixture))
             .unwrap()
             .read_entry(path, 1 << 26)
             .unwrap()
@@ -350,7 +350,7 @@ mod tests {
     #[test]
     fn a_real_package_with_pdbs_is_checked_per_file() {
         let r = validate_file(
-            &nupub_testkit::fixture("Newtonsoft.Json.Bson.1.0.2.nupkg"),
+            &nupub_fixtures::fixture("Newtonsoft.Json.Bson.1.0.2.nupkg"),
             &Options::for_target(RuleTarget::NugetOrg),
         );
         // Built in 2017: Source Link present, but no compiler flags (SDK < 5.0.300) and not deterministic.
@@ -374,12 +374,12 @@ mod tests {
         // Alone, the package's assembly has no symbols: the rule says so…
         let dir = tempfile::tempdir().unwrap();
         let alone = dir.path().join("TestData.1.2.3.nupkg");
-        std::fs::copy(nupub_testkit::fixture("TestData.1.2.3.nupkg"), &alone).unwrap();
+        std::fs::copy(nupub_fixtures::fixture("TestData.1.2.3.nupkg"), &alone).unwrap();
         let r = validate_file(&alone, &Options::for_target(RuleTarget::NugetOrg));
         expect(&r, "health.symbols_missing", Warning, None);
         // …and with its .snupkg beside it, the same rule finds them there.
         std::fs::copy(
-            nupub_testkit::fixture("TestData.1.2.3.snupkg"),
+            nupub_fixtures::fixture("TestData.1.2.3.snupkg"),
             dir.path().join("TestData.1.2.3.snupkg"),
         )
         .unwrap();
@@ -662,7 +662,7 @@ mod tests {
     fn untracked_sources_are_looked_at_only_with_a_source_link_map() {
         // The real pair: TestData's PDB in the .snupkg beside it has no Source Link map.
         let path = "lib/net5.0/TestData.dll";
-        let health = health_of(&nupub_testkit::fixture("TestData.1.2.3.nupkg"), path);
+        let health = health_of(&nupub_fixtures::fixture("TestData.1.2.3.nupkg"), path);
         for code in [
             "health.symbols_missing",
             "health.pdb_mismatch",
@@ -686,7 +686,7 @@ mod tests {
             CheckStatus::NotChecked
         );
         // With a Source Link map (Newtonsoft.Json.Bson's own PDB), untracked sources are looked at.
-        let file = nupub_testkit::fixture("Newtonsoft.Json.Bson.1.0.2.nupkg");
+        let file = nupub_fixtures::fixture("Newtonsoft.Json.Bson.1.0.2.nupkg");
         let health = health_of(&file, DLL);
         assert_eq!(line(&health, "health.source_link").0, CheckStatus::Passed);
         assert_ne!(
@@ -742,7 +742,7 @@ mod tests {
         }
         // A symbol package.
         let health = health_of(
-            &nupub_testkit::fixture("TestData.1.2.3.snupkg"),
+            &nupub_fixtures::fixture("TestData.1.2.3.snupkg"),
             "lib/net5.0/TestData.pdb",
         );
         assert!(health.note.unwrap().contains("symbol package"));
@@ -765,7 +765,7 @@ mod tests {
             "PackageWithNativeCustomControl.1.0.14.nupkg",
             "TestData.1.2.3.nupkg",
         ] {
-            let file = nupub_testkit::fixture(name);
+            let file = nupub_fixtures::fixture(name);
             let package = Package::open(&file).unwrap();
             let mut seen = 0;
             for e in package.entries() {

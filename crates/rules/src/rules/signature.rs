@@ -192,7 +192,7 @@ mod tests {
 
     fn check(name: &str) -> crate::Report {
         validate_file(
-            &nupub_testkit::fixture(name),
+            &nupub_fixtures::fixture(name),
             &Options::for_target(RuleTarget::NugetOrg),
         )
     }
@@ -420,7 +420,7 @@ mod tests {
             ),
             ("nuget.versioning.5.0.0.nupkg", "Microsoft Corporation"),
         ] {
-            let package = nupub_package::Package::open(&nupub_testkit::fixture(name)).unwrap();
+            let package = nupub_package::Package::open(&nupub_fixtures::fixture(name)).unwrap();
             let facts = crate::PackageFacts::gather(&package, false);
             let signing = facts.signing.unwrap();
             let cert = signing.signer.unwrap();
@@ -458,7 +458,7 @@ mod tests {
         }
         // Repository-only signatures are not author signatures: nothing to read.
         let package =
-            nupub_package::Package::open(&nupub_testkit::fixture("Npgsql.8.0.3.nupkg")).unwrap();
+            nupub_package::Package::open(&nupub_fixtures::fixture("Npgsql.8.0.3.nupkg")).unwrap();
         assert_eq!(crate::PackageFacts::gather(&package, false).signing, None);
     }
 

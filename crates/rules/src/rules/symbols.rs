@@ -146,7 +146,7 @@ mod tests {
     use crate::{validate_file, Options, RuleTarget};
 
     fn pdb(fixture: &str, path: &str) -> Vec<u8> {
-        nupub_package::Package::open(&nupub_testkit::fixture(fixture))
+        nupub_package::Package::open(&nupub_fixtures::fixture(fixture))
             .unwrap()
             .read_entry(path, 1 << 26)
             .unwrap()
@@ -178,7 +178,7 @@ mod tests {
     fn with_companion(b: &Builder) -> crate::Report {
         let path = b.write();
         std::fs::copy(
-            nupub_testkit::fixture("TestData.1.2.3.nupkg"),
+            nupub_fixtures::fixture("TestData.1.2.3.nupkg"),
             b.dir().join("TestData.1.2.3.nupkg"),
         )
         .unwrap();
@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn real_pair_passes() {
         let r = validate_file(
-            &nupub_testkit::fixture("TestData.1.2.3.snupkg"),
+            &nupub_fixtures::fixture("TestData.1.2.3.snupkg"),
             &Options::for_target(RuleTarget::NugetOrg),
         );
         assert!(errors(&r).is_empty(), "{:#?}", r.findings);

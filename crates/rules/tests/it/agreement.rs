@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use nupub_rules::{validate_file, Options, RuleTarget};
-use nupub_testkit::nuget_exe::NuGetExe;
+use nupub_fixtures::nuget_exe::NuGetExe;
 use std::collections::BTreeSet;
 use std::path::Path;
 

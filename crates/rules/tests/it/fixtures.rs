@@ -83,7 +83,7 @@ const CORRUPT: &str = "Newtonsoft.Json.13.0.3.CORRUPT-from-sqlwinds.nupkg";
 
 #[test]
 fn accepted_fixtures_have_no_unexplained_error() {
-    let dir = nupub_testkit::fixtures_dir();
+    let dir = nupub_fixtures::fixtures_dir();
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -131,7 +131,7 @@ fn accepted_fixtures_have_no_unexplained_error() {
 
 #[test]
 fn the_corrupt_fixture_fails_on_every_target() {
-    let path = nupub_testkit::fixture(CORRUPT);
+    let path = nupub_fixtures::fixture(CORRUPT);
     for target in RuleTarget::ALL {
         let report = validate_file(&path, &Options::for_target(target));
         let codes: Vec<&str> = report
@@ -158,7 +158,7 @@ fn the_corrupt_fixture_fails_on_every_target() {
 fn one_finding_per_code_and_file_for_every_fixture() {
     use nupub_rules::{check, validate_package, PackageFacts};
     use std::collections::BTreeMap;
-    let dir = nupub_testkit::fixtures_dir();
+    let dir = nupub_fixtures::fixtures_dir();
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -191,7 +191,7 @@ fn one_finding_per_code_and_file_for_every_fixture() {
         dir.display()
     );
     // The corrupt copy: its icon is too long by one byte, told once, whichever pass finds it.
-    let path = nupub_testkit::fixture(CORRUPT);
+    let path = nupub_fixtures::fixture(CORRUPT);
     let package = nupub_package::Package::open(&path).unwrap();
     for verify in [true, false] {
         let facts = PackageFacts::gather(&package, verify);

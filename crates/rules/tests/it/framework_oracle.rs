@@ -12,7 +12,7 @@
 
 use nupub_package::framework::Framework;
 use nupub_package::Package;
-use nupub_testkit::nuget_exe::NuGetExe;
+use nupub_fixtures::nuget_exe::NuGetExe;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -600,7 +600,7 @@ fn nupub_reads_every_framework_string_as_nuget_exe_does() {
 
 #[test]
 fn no_real_package_gets_an_unsupported_framework() {
-    let dir = nupub_testkit::fixtures_dir();
+    let dir = nupub_fixtures::fixtures_dir();
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
