@@ -126,7 +126,7 @@ impl Coded for AccountUiError {
     }
 }
 
-fn info(error: impl Coded) -> ErrorInfo {
+fn error_info(error: impl Coded) -> ErrorInfo {
     error.info()
 }
 
@@ -138,7 +138,7 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|e| {
-            info(AccountUiError::TaskFailed {
+            error_info(AccountUiError::TaskFailed {
                 task,
                 detail: e.to_string(),
             })
@@ -197,14 +197,14 @@ fn today() -> chrono::NaiveDate {
 /// The setup's progress (a first run when nothing was saved yet).
 #[tauri::command(async)]
 pub fn onboarding_state() -> Result<OnboardingState, ErrorInfo> {
-    let dir = settings::config_dir().map_err(info)?;
-    onboarding::load(&dir).map_err(info)
+    let dir = settings::config_dir().map_err(error_info)?;
+    onboarding::load(&dir).map_err(error_info)
 }
 
 #[tauri::command(async)]
 pub fn save_onboarding(state: OnboardingState) -> Result<OnboardingState, ErrorInfo> {
-    let dir = settings::config_dir().map_err(info)?;
-    onboarding::save(&dir, &state).map_err(info)
+    let dir = settings::config_dir().map_err(error_info)?;
+    onboarding::save(&dir, &state).map_err(error_info)
 }
 
 // ---- accounts ----
@@ -262,7 +262,7 @@ fn overview() -> Result<AccountOverview, AccountError> {
 /// Accounts, stored keys (masked) and reminders.
 #[tauri::command]
 pub async fn account_overview() -> Result<AccountOverview, ErrorInfo> {
-    blocking("reading your accounts", || overview().map_err(info)).await
+    blocking("reading your accounts", || overview().map_err(error_info)).await
 }
 
 async fn run_sign_in<R: Runtime>(
@@ -275,13 +275,13 @@ async fn run_sign_in<R: Runtime>(
         let _ = app.emit(SIGN_IN_EVENT, event);
     };
     let prepared = blocking("preparing the sign-in", move || {
-        let accounts = Accounts::system().map_err(info)?;
-        let saved = accounts.saved_client_id().map_err(info)?;
+        let accounts = Accounts::system().map_err(error_info)?;
+        let saved = accounts.saved_client_id().map_err(error_info)?;
         let options = SignInOptions {
             prompt,
             ..SignInOptions::default()
         };
-        let config = SignInConfig::resolve(options.with_env(), saved).map_err(info)?;
+        let config = SignInConfig::resolve(options.with_env(), saved).map_err(error_info)?;
         Ok((accounts, config))
     })
     .await;
@@ -368,7 +368,7 @@ pub async fn sign_in<R: Runtime>(
                 *url = None;
             }
             let _ = app.emit(SIGN_IN_EVENT, SignInEvent::Cancelled);
-            Err(info(AccountUiError::SignInCancelled))
+            Err(error_info(AccountUiError::SignInCancelled))
         }
     }
 }
@@ -387,16 +387,16 @@ pub fn open_device_page(task: tauri::State<'_, SignInTask>) -> Result<(), ErrorI
         .lock()
         .ok()
         .and_then(|u| u.clone())
-        .ok_or_else(|| info(AccountUiError::NoDeviceCode))?;
-    Browser::System.open(&url).map_err(info)
+        .ok_or_else(|| error_info(AccountUiError::NoDeviceCode))?;
+    Browser::System.open(&url).map_err(error_info)
 }
 
 #[tauri::command]
 pub async fn switch_account(account: String) -> Result<AccountsStatus, ErrorInfo> {
     blocking("switching accounts", move || {
-        let accounts = Accounts::system().map_err(info)?;
-        accounts.set_active(&account).map_err(info)?;
-        accounts.status().map_err(info)
+        let accounts = Accounts::system().map_err(error_info)?;
+        accounts.set_active(&account).map_err(error_info)?;
+        accounts.status().map_err(error_info)
     })
     .await
 }
@@ -406,14 +406,14 @@ pub async fn switch_account(account: String) -> Result<AccountsStatus, ErrorInfo
 /// --client-id` does. Answers whether the service could check it fully.
 #[tauri::command]
 pub async fn save_client_id(client_id: String) -> Result<bool, ErrorInfo> {
-    let accounts = blocking("reading your settings", || Accounts::system().map_err(info)).await?;
+    let accounts = blocking("reading your settings", || Accounts::system().map_err(error_info)).await?;
     let options = SignInOptions {
         client_id: Some(client_id),
         ..SignInOptions::default()
     };
-    let config = SignInConfig::resolve(options.with_env(), None).map_err(info)?;
-    let checked = accounts.check_client_id(&config).await.map_err(info)?;
-    accounts.save_client_id(&config.client_id).map_err(info)?;
+    let config = SignInConfig::resolve(options.with_env(), None).map_err(error_info)?;
+    let checked = accounts.check_client_id(&config).await.map_err(error_info)?;
+    accounts.save_client_id(&config.client_id).map_err(error_info)?;
     Ok(checked)
 }
 
@@ -421,8 +421,8 @@ pub async fn save_client_id(client_id: String) -> Result<bool, ErrorInfo> {
 #[tauri::command]
 pub async fn confirm_two_step(account: String, on: bool) -> Result<AccountStatus, ErrorInfo> {
     blocking("saving your answer", move || {
-        let accounts = Accounts::system().map_err(info)?;
-        accounts.confirm_two_step(Some(&account), on).map_err(info)
+        let accounts = Accounts::system().map_err(error_info)?;
+        accounts.confirm_two_step(Some(&account), on).map_err(error_info)
     })
     .await
 }
@@ -431,10 +431,10 @@ pub async fn confirm_two_step(account: String, on: bool) -> Result<AccountStatus
 #[tauri::command]
 pub async fn confirm_publish_email(account: String, on: bool) -> Result<AccountStatus, ErrorInfo> {
     blocking("saving your answer", move || {
-        let accounts = Accounts::system().map_err(info)?;
+        let accounts = Accounts::system().map_err(error_info)?;
         accounts
             .confirm_publish_email(Some(&account), on)
-            .map_err(info)
+            .map_err(error_info)
     })
     .await
 }
@@ -455,12 +455,12 @@ pub struct SignedOut {
 #[tauri::command]
 pub async fn sign_out(account: String, remove_keys: bool) -> Result<SignedOut, ErrorInfo> {
     blocking("signing out", move || {
-        let accounts = Accounts::system().map_err(info)?;
+        let accounts = Accounts::system().map_err(error_info)?;
         let out = accounts
             .sign_out_with(Some(&account), remove_keys)
-            .map_err(info)?;
+            .map_err(error_info)?;
         Ok(SignedOut {
-            accounts: accounts.status().map_err(info)?,
+            accounts: accounts.status().map_err(error_info)?,
             guidance: out.guidance(),
             removed_keys: out.removed_keys,
         })
@@ -487,16 +487,16 @@ pub async fn save_feed_key(
     let key = Secret::new(key);
     blocking("saving the key", move || {
         let mut metadata = metadata;
-        keys::check_key(&source, &key).map_err(info)?;
-        keys::check_metadata(&source, &mut metadata, today()).map_err(info)?;
+        keys::check_key(&source, &key).map_err(error_info)?;
+        keys::check_metadata(&source, &mut metadata, today()).map_err(error_info)?;
         let key = Secret::new(key.expose().trim());
-        let vault = Vault::system().map_err(info)?;
-        vault.set_feed_key(&source, key, metadata).map_err(info)?;
+        let vault = Vault::system().map_err(error_info)?;
+        vault.set_feed_key(&source, key, metadata).map_err(error_info)?;
         stored_keys(&vault)
-            .map_err(info)?
+            .map_err(error_info)?
             .into_iter()
             .find(|k| k.source == source)
-            .ok_or_else(|| info(AccountError::NoFeedKey(source.clone())))
+            .ok_or_else(|| error_info(AccountError::NoFeedKey(source.clone())))
     })
     .await
 }
@@ -505,9 +505,9 @@ pub async fn save_feed_key(
 #[tauri::command]
 pub async fn remove_feed_key(source: String) -> Result<Vec<StoredKey>, ErrorInfo> {
     blocking("removing the key", move || {
-        let vault = Vault::system().map_err(info)?;
-        vault.remove_feed_key(&source).map_err(info)?;
-        stored_keys(&vault).map_err(info)
+        let vault = Vault::system().map_err(error_info)?;
+        vault.remove_feed_key(&source).map_err(error_info)?;
+        stored_keys(&vault).map_err(error_info)
     })
     .await
 }

@@ -3,7 +3,7 @@
 //! `--json`). The surface is the one `nupub diff` compares (nupub-package's
 //! ECMA-335 reader); this command only prints it.
 
-use crate::push::{finish, say, Failure};
+use crate::push::{exit_with, say, Failure};
 use clap::Args;
 use nupub_error::Coded;
 use nupub_package::{ApiSurface, Package};
@@ -21,7 +21,7 @@ pub struct ApiArgs {
 
 pub fn run(args: ApiArgs) -> ExitCode {
     let json = args.json;
-    finish(surfaces(&args).map(|all| present(&all, json)), json)
+    exit_with(surfaces(&args).map(|all| present(&all, json)), json)
 }
 
 fn surfaces(args: &ApiArgs) -> Result<Vec<(String, ApiSurface)>, Failure> {

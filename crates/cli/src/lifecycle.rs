@@ -7,7 +7,7 @@
 //! asked), 130 stopped with Ctrl-C (what was done stays done).
 
 use crate::push::{
-    confirm, finish, resolve_key, resolve_source, say, Failure, ListingArgs, SourceArgs,
+    confirm, exit_with, resolve_key, resolve_source, say, Failure, ListingArgs, SourceArgs,
 };
 use clap::Args;
 use nupub_error::Coded;
@@ -145,7 +145,7 @@ async fn load_view(
 
 pub fn run_versions(args: VersionsArgs) -> ExitCode {
     let json = args.target.json;
-    finish(versions_inner(args), json)
+    exit_with(versions_inner(args), json)
 }
 
 fn versions_inner(args: VersionsArgs) -> Result<serde_json::Value, Failure> {
@@ -231,7 +231,7 @@ pub fn run_listing(args: BulkListingArgs, relist: bool) -> ExitCode {
 fn report_exit(result: Result<ListingReport, Failure>, json: bool) -> ExitCode {
     let report = match result {
         Ok(report) => report,
-        Err(failure) => return finish(Err(failure), json),
+        Err(failure) => return exit_with(Err(failure), json),
     };
     for r in &report.results {
         let text = match &r.outcome {
@@ -334,7 +334,7 @@ fn bulk_inner(args: BulkListingArgs, relist: bool) -> Result<ListingReport, Fail
 
 pub fn run_deprecate(args: DeprecateArgs) -> ExitCode {
     let json = args.target.json;
-    finish(deprecate_inner(args), json)
+    exit_with(deprecate_inner(args), json)
 }
 
 fn deprecate_inner(args: DeprecateArgs) -> Result<serde_json::Value, Failure> {

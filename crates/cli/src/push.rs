@@ -152,7 +152,9 @@ impl From<ErrorInfo> for Failure {
     }
 }
 
-pub(crate) fn finish(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
+/// Prints the outcome (JSON on stdout with `--json`; a failure as its plain
+/// message and hint) and turns it into the exit code.
+pub(crate) fn exit_with(result: Result<serde_json::Value, Failure>, json: bool) -> ExitCode {
     match result {
         Ok(value) => {
             if json {
@@ -367,10 +369,10 @@ pub fn run_push(args: PushArgs) -> ExitCode {
         });
         return match target {
             Ok((scope, feed)) => crate::push_set::run(args, scope, feed),
-            Err(failure) => finish(Err(failure), json),
+            Err(failure) => exit_with(Err(failure), json),
         };
     }
-    finish(push_inner(args), json)
+    exit_with(push_inner(args), json)
 }
 
 /// The plan as the terminal shows it, before the question (on stderr: stdout carries the outcome).
@@ -654,7 +656,7 @@ Nupub is waiting for the feed's answer (and will ask the feed if the answer is l
 
 pub fn run_listing(args: ListingArgs, relist: bool) -> ExitCode {
     let json = args.target.json;
-    finish(listing_inner(args, relist), json)
+    exit_with(listing_inner(args, relist), json)
 }
 
 fn listing_inner(args: ListingArgs, relist: bool) -> Result<serde_json::Value, Failure> {

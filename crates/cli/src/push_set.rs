@@ -10,7 +10,7 @@
 //! report names each); 130 stopped with Ctrl-C (the report says which
 //! packages were published before).
 
-use crate::push::{confirm, finish, say, Failure, PushArgs};
+use crate::push::{confirm, exit_with, say, Failure, PushArgs};
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::{CancellationToken, FeedKind, PushEvent, PushOptions};
 use nupub_publish::batch::SetRequest;
@@ -51,7 +51,7 @@ pub fn run(args: PushArgs, scope: ConfigScope, feed: Option<String>) -> ExitCode
                 ExitCode::from(EXIT_INCOMPLETE)
             }
         }
-        Err(failure) => finish(Err(failure), json),
+        Err(failure) => exit_with(Err(failure), json),
     }
 }
 

@@ -84,7 +84,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     options.github_repository = args.repository.clone();
     let mut unreachable = None;
     if let Some(source) = &source {
-        match look_up(source, &args) {
+        match feed_facts_for(source, &args) {
             Ok(Some(facts)) => options.feed = Some(facts),
             Ok(None) => {} // The package cannot be read: its own findings say so.
             Err(finding) => unreachable = Some(finding),
@@ -177,7 +177,7 @@ fn key_for(source: &Source, args: &ValidateArgs) -> Option<nupub_feeds::ApiKey> 
 /// never one for nuget.org's public reads). `Ok(None)` when the package cannot
 /// be opened (nothing to ask about); `Err` is the error finding that says the
 /// feed could not be asked.
-fn look_up(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Box<Finding>> {
+fn feed_facts_for(source: &Source, args: &ValidateArgs) -> Result<Option<FeedFacts>, Box<Finding>> {
     let key = args.api_key.clone();
     let owner = who_you_are(source, args);
     let seconds = if args.timeout == 0 { 30 } else { args.timeout };

@@ -338,8 +338,8 @@ pub fn content_hash(path: &Path) -> Option<String> {
     let mut cd = vec![0u8; usize::try_from(layout.directory_size).ok()?];
     file.seek(SeekFrom::Start(cd_offset)).ok()?;
     file.read_exact(&mut cd).ok()?;
-    let le16 = |b: &[u8], at: usize| nupub_package::le::u16_at(b, at);
-    let le32 = |b: &[u8], at: usize| nupub_package::le::u32_at(b, at);
+    let le16 = |b: &[u8], at: usize| nupub_package::little_endian::u16_at(b, at);
+    let le32 = |b: &[u8], at: usize| nupub_package::little_endian::u32_at(b, at);
     // Where each record sits in `cd`, and how long it is.
     let position = |i: usize| -> Option<(usize, usize)> {
         let r = records.get(i)?;

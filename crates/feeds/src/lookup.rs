@@ -90,21 +90,21 @@ pub(crate) struct ReadEndpoints {
 }
 
 impl FeedClient {
-    /// Looks up what `source` knows about `id` `version`. `you` is the
+    /// Looks up what `source` knows about `id` `version`. `user_name` is the
     /// nuget.org user name the user gave, compared (case-insensitively) with
     /// the owners. `auth` is sent only to the source's own host, and never to
     /// nuget.org (its read endpoints are public).
-    #[tracing::instrument(err, skip(self, source, auth, options, you), fields(feed = %source.label(), %version))]
+    #[tracing::instrument(err, skip(self, source, auth, options, user_name), fields(feed = %source.label(), %version))]
     pub async fn facts(
         &self,
         source: &Source,
         auth: &Auth,
         id: &str,
         version: &NuGetVersion,
-        you: Option<&str>,
+        user_name: Option<&str>,
         options: &FactsOptions,
     ) -> Result<FeedFacts, FeedError> {
-        let you = you.map(str::trim).filter(|y| !y.is_empty());
+        let user_name = user_name.map(str::trim).filter(|y| !y.is_empty());
         match &source.location {
             Location::Folder(root) => folder_facts(source, root, id, version).await,
             Location::Url(url) => {
@@ -165,7 +165,7 @@ impl FeedClient {
                     ));
                 }
                 if let Some(search) = &read.search {
-                    lookup.owners(search, id, you, &mut facts).await?;
+                    lookup.owners(search, id, user_name, &mut facts).await?;
                 }
                 Ok(facts)
             }
@@ -708,15 +708,15 @@ impl<'a> Lookup<'a> {
         &self,
         search: &Url,
         id: &str,
-        you: Option<&str>,
+        user_name: Option<&str>,
         facts: &mut FeedFacts,
     ) -> Result<(), FeedError> {
         let hits = self.search(search, &format!("packageid:{id}"), id).await?;
         if let Some(hit) = hits.iter().find(|h| h.id.eq_ignore_ascii_case(id)) {
             facts.id_exists = Some(true);
             facts.owners = hit.owners.clone();
-            if let Some(you) = you {
-                let mine = hit.owners.iter().any(|o| o.eq_ignore_ascii_case(you));
+            if let Some(user_name) = user_name {
+                let mine = hit.owners.iter().any(|o| o.eq_ignore_ascii_case(user_name));
                 if !hit.owners.is_empty() {
                     facts.you_are_owner = Some(mine);
                 }
@@ -743,7 +743,8 @@ impl<'a> Lookup<'a> {
             h.verified && (lower.starts_with(&wanted) || lower == prefix.to_lowercase())
         });
         if let Some(hit) = hint {
-            let mine = you.is_some_and(|y| hit.owners.iter().any(|o| o.eq_ignore_ascii_case(y)));
+            let mine =
+                user_name.is_some_and(|y| hit.owners.iter().any(|o| o.eq_ignore_ascii_case(y)));
             if !mine {
                 facts.prefix_hint = Some(PrefixHint {
                     prefix: format!("{prefix}."),

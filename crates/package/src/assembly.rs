@@ -16,7 +16,7 @@
 use crate::archive::Entry;
 use crate::error::PackageError;
 use crate::files;
-use crate::le::{u16_at, u32_at, u64_at};
+use crate::little_endian::{u16_at, u32_at, u64_at};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

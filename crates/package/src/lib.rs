@@ -17,7 +17,7 @@ pub mod assembly;
 mod error;
 pub mod files;
 pub mod framework;
-pub mod le;
+pub mod little_endian;
 pub mod media;
 pub mod names;
 pub mod nuspec;
@@ -370,7 +370,7 @@ impl Package {
     }
     /// The summary `nupub inspect` prints.
     pub fn inspect(&self) -> Inspection {
-        Inspection::of(self)
+        Inspection::read(self)
     }
 
     /// The file this package was read from.

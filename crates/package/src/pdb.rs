@@ -11,7 +11,7 @@
 //! stream headers.
 
 use crate::assembly::{read_pe, MetadataRoot};
-use crate::le::u32_at;
+use crate::little_endian::u32_at;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Read;

@@ -158,7 +158,7 @@ fn tfm(raw: Option<&str>) -> (Option<String>, Option<String>) {
 }
 
 impl Inspection {
-    pub fn of(package: &Package) -> Inspection {
+    pub fn read(package: &Package) -> Inspection {
         let n = package.nuspec();
         let files: Vec<FileInfo> = package.entries().iter().map(classify).collect();
         let dependency_groups: Vec<DependencyGroupInfo> = n

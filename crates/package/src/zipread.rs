@@ -30,7 +30,7 @@
 //! which this check and NuGet's signed-content hash need. Every read is
 //! bounds-checked through [`crate::le`] and bounded by the file's size.
 
-use crate::le::{u16_at, u32_at, u64_at};
+use crate::little_endian::{u16_at, u32_at, u64_at};
 use std::io::{Read, Seek, SeekFrom};
 
 const END_SIG: u32 = 0x0605_4b50;

@@ -111,7 +111,7 @@ pub struct FeedList {
     pub keyring_error: Option<ErrorInfo>,
 }
 
-fn choice(source: &Source, id: String, origin: Option<String>) -> FeedChoice {
+fn feed_choice(source: &Source, id: String, origin: Option<String>) -> FeedChoice {
     let key_need = credential::key_need(source);
     FeedChoice {
         id,
@@ -138,7 +138,7 @@ pub fn list(scope: &ConfigScope) -> Result<FeedList, PublishError> {
     let local = nupub_feeds::default_target()?;
     let local_source = Source::folder(&local.name, Path::new(&local.location));
     let mut sources = vec![{
-        let mut c = choice(&local_source, local.location.clone(), None);
+        let mut c = feed_choice(&local_source, local.location.clone(), None);
         c.is_default_local = true;
         (local_source, c)
     }];
@@ -147,7 +147,7 @@ pub fn list(scope: &ConfigScope) -> Result<FeedList, PublishError> {
     for configured in config.sources.iter().filter(|s| s.enabled) {
         let origin = configured.origin.as_ref().map(|p| p.display().to_string());
         let source = configured.source.clone();
-        let entry = choice(&source, source.name.clone(), origin);
+        let entry = feed_choice(&source, source.name.clone(), origin);
         if source.kind == FeedKind::NugetOrg {
             nuget_org.get_or_insert((source, entry));
         } else if entry.location != local.location {
@@ -156,7 +156,7 @@ pub fn list(scope: &ConfigScope) -> Result<FeedList, PublishError> {
     }
     sources.push(nuget_org.unwrap_or_else(|| {
         let source = Source::nuget_org();
-        let entry = choice(&source, "nuget.org".into(), None);
+        let entry = feed_choice(&source, "nuget.org".into(), None);
         (source, entry)
     }));
 
@@ -195,7 +195,7 @@ mod tests {
     #[test]
     fn a_choice_serializes_without_any_key() {
         let source = Source::nuget_org();
-        let c = choice(&source, "nuget.org".into(), None);
+        let c = feed_choice(&source, "nuget.org".into(), None);
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["needsKey"], true);
         assert_eq!(json["keyNeed"], "required");

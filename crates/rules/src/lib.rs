@@ -72,7 +72,7 @@ pub fn validate_file(path: &Path, options: &Options) -> Report {
         Ok(p) => p,
         Err(e) => {
             let findings = apply_target(rules::open_error(&e), options.target);
-            return finish(None, options.target, findings);
+            return make_report(None, options.target, findings);
         }
     };
     let mut facts = PackageFacts::gather(&package, true);
@@ -87,7 +87,7 @@ pub fn validate_package(package: &Package, facts: &PackageFacts, options: &Optio
         findings.extend(feed::check(package, feed));
     }
     let findings = apply_target(findings, options.target);
-    finish(
+    make_report(
         Some(PackageIdentity {
             id: package.id().to_string(),
             version: package.version().full(),
@@ -119,7 +119,7 @@ pub fn apply_target(findings: Vec<Finding>, target: RuleTarget) -> Vec<Finding> 
         .collect()
 }
 
-fn finish(
+fn make_report(
     package: Option<PackageIdentity>,
     target: RuleTarget,
     mut findings: Vec<Finding>,

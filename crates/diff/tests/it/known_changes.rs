@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use nupub_diff::{diff, Bump, ChangeKind, Severity};
-use nupub_package::Package;
 use nupub_fixtures::nuget_exe::NuGetExe;
+use nupub_package::Package;
 use std::path::{Path, PathBuf};
 
 const ID: &str = "Known.Lib";

@@ -21,8 +21,8 @@ use std::time::Duration;
 const SIGNED: &str = "TestPackage.AuthorSigned.1.0.0.nupkg";
 const SIGNED_ID: &str = "TestPackage.AuthorSigned";
 
-fn facts(source: &Source, id: &str, version: &str, you: Option<&str>) -> FeedFacts {
-    try_facts(source, id, version, you, &FactsOptions::default())
+fn facts(source: &Source, id: &str, version: &str, user_name: Option<&str>) -> FeedFacts {
+    try_facts(source, id, version, user_name, &FactsOptions::default())
         .unwrap_or_else(|e| panic!("facts for {id} {version}: {e}"))
 }
 

@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used)]
 
 use nupub_error::Coded;
-use nupub_package::{Package, SignatureKind};
 use nupub_fixtures::{fixture, fixtures_dir};
+use nupub_package::{Package, SignatureKind};
 
 struct Row {
     file: &'static str,

@@ -2,8 +2,8 @@
 //! use every element read back through the model with every value intact.
 #![allow(clippy::unwrap_used)]
 
-use nupub_package::{Package, SignatureKind};
 use nupub_fixtures::nuget_exe::NuGetExe;
+use nupub_package::{Package, SignatureKind};
 use std::path::Path;
 
 // A 2×3 PNG (valid header and IHDR) for the icon and a readme image.

@@ -132,7 +132,7 @@ pub fn is_snupkg(package: &Package) -> bool {
 }
 
 /// The value of a metadata text element as NuGet reads it: `None` when empty.
-pub fn value(v: &Option<String>) -> Option<&str> {
+pub fn metadata_text(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 

@@ -1,6 +1,6 @@
 //! Licence rules (nuget.org's `CheckLicenseMetadataAsync`).
 
-use super::common::{check_named_file, net_len, value, NamedFile};
+use super::common::{check_named_file, metadata_text, net_len, NamedFile};
 use crate::catalogue as c;
 use crate::facts::PackageFacts;
 use crate::paths::extension;
@@ -30,7 +30,7 @@ pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
         return Vec::new();
     }
     let nuspec = package.nuspec();
-    let url = value(&nuspec.license_url);
+    let url = metadata_text(&nuspec.license_url);
     let mut out = Vec::new();
     let Some(license) = &nuspec.license else {
         match url {

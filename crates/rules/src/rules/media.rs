@@ -2,7 +2,7 @@
 //! `CheckReadmeMetadataAsync`, repository URL warnings and `McpHelper`), plus
 //! GitHub Packages' "the repository URL names the target repository".
 
-use super::common::{check_named_file, value, NamedFile};
+use super::common::{check_named_file, metadata_text, NamedFile};
 use crate::catalogue as c;
 use crate::facts::FileBytes;
 use crate::facts::PackageFacts;
@@ -27,7 +27,7 @@ fn icon(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
     let nuspec = package.nuspec();
     let mut out = Vec::new();
     let Some(icon) = &nuspec.icon else {
-        if let Some(url) = value(&nuspec.icon_url) {
+        if let Some(url) = metadata_text(&nuspec.icon_url) {
             out.push(
                 c::ICON_URL_DEPRECATED
                     .finding(format!("The icon is only a link ({url}); nuget.org shows the default icon for packages without an embedded one."))
@@ -126,7 +126,7 @@ fn readme(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
 
 fn repository(package: &Package) -> Option<Finding> {
     let repo = package.nuspec().repository.as_ref()?;
-    let url = value(&repo.url)?;
+    let url = metadata_text(&repo.url)?;
     let lower = url.to_ascii_lowercase();
     let is_git = repo
         .kind
@@ -170,7 +170,7 @@ fn github(package: &Package, facts: &PackageFacts) -> Option<Finding> {
         .nuspec()
         .repository
         .as_ref()
-        .and_then(|r| value(&r.url).map(str::to_string));
+        .and_then(|r| metadata_text(&r.url).map(str::to_string));
     let Some(url) = url else {
         return Some(c::GITHUB_REPOSITORY_URL.finding(
             "The package has no repository URL; GitHub Packages needs it to know which repository the package belongs to.",

@@ -2,7 +2,7 @@
 //! minClientVersion (nuget.org's `PackageMetadata`, `PackageHelper`,
 //! `ManifestValidator`).
 
-use super::common::{is_valid_id, is_word_dotted, net_len, value};
+use super::common::{is_valid_id, is_word_dotted, metadata_text, net_len};
 use crate::catalogue::{self as c, Rule};
 use crate::facts::PackageFacts;
 use crate::types::Finding;
@@ -112,7 +112,7 @@ fn strict_elements(package: &Package) -> Vec<Finding> {
         ),
         ("serviceable", &nuspec.serviceable_raw),
     ] {
-        if let Some(v) = value(raw) {
+        if let Some(v) = metadata_text(raw) {
             if !v.eq_ignore_ascii_case("true") && !v.eq_ignore_ascii_case("false") {
                 out.push(
                     c::NUSPEC_INVALID_BOOLEAN
@@ -171,14 +171,14 @@ fn too_long(rule: &Rule, property: &str, field: &str, len: usize, max: usize) ->
 fn lengths(package: &Package) -> Vec<Finding> {
     let n = package.nuspec();
     let mut out = Vec::new();
-    if value(&n.description).is_none() {
+    if metadata_text(&n.description).is_none() {
         out.push(
             c::META_DESCRIPTION_REQUIRED
                 .finding("The package has no description (<description> is missing or empty).")
                 .at("<description>"),
         );
     }
-    let len = |v: &Option<String>| value(v).map_or(0, net_len);
+    let len = |v: &Option<String>| metadata_text(v).map_or(0, net_len);
     let id_len = net_len(package.id());
     if id_len > 128 {
         out.extend(too_long(&c::META_LENGTH_ID, "Id", "<id>", id_len, 128));
@@ -336,7 +336,7 @@ fn urls(package: &Package) -> Vec<Finding> {
         ("projectUrl", &n.project_url),
         ("licenseUrl", &n.license_url),
     ] {
-        if let Some(url) = value(v) {
+        if let Some(url) = metadata_text(v) {
             if !is_http_url(url) {
                 out.push(
                     c::URL_INVALID

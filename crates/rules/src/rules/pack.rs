@@ -36,14 +36,14 @@ pub fn check(package: &Package, _facts: &PackageFacts) -> Vec<Finding> {
     out.extend(dependency_groups_mismatch(package, &files));
     out.extend(build_conventions(package, &files));
     let nuspec = package.nuspec();
-    if nuspec.license.is_none() && super::common::value(&nuspec.license_url).is_some() {
+    if nuspec.license.is_none() && super::common::metadata_text(&nuspec.license_url).is_some() {
         out.push(
             c::PACK_NU5125
                 .finding("The licence is given as <licenseUrl>, which NuGet deprecates (NU5125).")
                 .at("<licenseUrl>"),
         );
     }
-    if nuspec.icon.is_none() && super::common::value(&nuspec.icon_url).is_some() {
+    if nuspec.icon.is_none() && super::common::metadata_text(&nuspec.icon_url).is_some() {
         out.push(
             c::PACK_NU5048
                 .finding("The icon is given as <iconUrl>, which NuGet deprecates (NU5048).")

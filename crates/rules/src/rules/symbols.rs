@@ -35,7 +35,7 @@ pub fn check(package: &Package, facts: &PackageFacts) -> Vec<Finding> {
         let present = if field == "owners" {
             v.is_some()
         } else {
-            super::common::value(v).is_some()
+            super::common::metadata_text(v).is_some()
         };
         if present {
             out.push(

@@ -3,8 +3,8 @@
 //! the NU codes it implements) on the package NuGet.exe produced.
 #![allow(clippy::unwrap_used)]
 
-use nupub_rules::{validate_file, Options, RuleTarget};
 use nupub_fixtures::nuget_exe::NuGetExe;
+use nupub_rules::{validate_file, Options, RuleTarget};
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -10,9 +10,9 @@
 //! from the next run; a refusal that names none is split in halves.
 #![allow(clippy::unwrap_used)]
 
+use nupub_fixtures::nuget_exe::NuGetExe;
 use nupub_package::framework::Framework;
 use nupub_package::Package;
-use nupub_fixtures::nuget_exe::NuGetExe;
 use std::collections::BTreeMap;
 use std::path::Path;
 
