@@ -406,14 +406,22 @@ pub async fn switch_account(account: String) -> Result<AccountsStatus, ErrorInfo
 /// --client-id` does. Answers whether the service could check it fully.
 #[tauri::command]
 pub async fn save_client_id(client_id: String) -> Result<bool, ErrorInfo> {
-    let accounts = blocking("reading your settings", || Accounts::system().map_err(error_info)).await?;
+    let accounts = blocking("reading your settings", || {
+        Accounts::system().map_err(error_info)
+    })
+    .await?;
     let options = SignInOptions {
         client_id: Some(client_id),
         ..SignInOptions::default()
     };
     let config = SignInConfig::resolve(options.with_env(), None).map_err(error_info)?;
-    let checked = accounts.check_client_id(&config).await.map_err(error_info)?;
-    accounts.save_client_id(&config.client_id).map_err(error_info)?;
+    let checked = accounts
+        .check_client_id(&config)
+        .await
+        .map_err(error_info)?;
+    accounts
+        .save_client_id(&config.client_id)
+        .map_err(error_info)?;
     Ok(checked)
 }
 
@@ -422,7 +430,9 @@ pub async fn save_client_id(client_id: String) -> Result<bool, ErrorInfo> {
 pub async fn confirm_two_step(account: String, on: bool) -> Result<AccountStatus, ErrorInfo> {
     blocking("saving your answer", move || {
         let accounts = Accounts::system().map_err(error_info)?;
-        accounts.confirm_two_step(Some(&account), on).map_err(error_info)
+        accounts
+            .confirm_two_step(Some(&account), on)
+            .map_err(error_info)
     })
     .await
 }
@@ -491,7 +501,9 @@ pub async fn save_feed_key(
         keys::check_metadata(&source, &mut metadata, today()).map_err(error_info)?;
         let key = Secret::new(key.expose().trim());
         let vault = Vault::system().map_err(error_info)?;
-        vault.set_feed_key(&source, key, metadata).map_err(error_info)?;
+        vault
+            .set_feed_key(&source, key, metadata)
+            .map_err(error_info)?;
         stored_keys(&vault)
             .map_err(error_info)?
             .into_iter()

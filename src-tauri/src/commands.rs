@@ -7,7 +7,6 @@ use crate::links::{self, LinkDecision, LinkOutcome};
 use crate::preview::{self, AssemblyDetails, FilePreview};
 use crate::state::{Browser, OpenPackages, OpenTask, Opened};
 use nupub_error::{Coded, ErrorInfo};
-use nupub_feeds::FeedTarget;
 use nupub_package::{Inspection, IntegrityReport, Limits, OpenObserver, OpenPhase, Package};
 use nupub_rules::{Finding, Report, RuleTarget};
 use serde::Serialize;
@@ -24,8 +23,9 @@ use ts_rs::TS;
 pub struct AppInfo {
     pub product_name: String,
     pub version: String,
-    /// Where a package goes when the user has set up nothing else.
-    pub default_target: FeedTarget,
+    /// Where a package goes when the user has set up nothing else (the same
+    /// type the Feed step lists feeds with).
+    pub default_target: nupub_publish::feeds::FeedChoice,
 }
 
 #[tauri::command]
@@ -33,7 +33,7 @@ pub fn app_info() -> Result<AppInfo, ErrorInfo> {
     Ok(AppInfo {
         product_name: "Nupub".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        default_target: nupub_feeds::default_target().map_err(|e| e.info())?,
+        default_target: nupub_publish::feeds::default_feed().map_err(|e| e.info())?,
     })
 }
 

@@ -11,7 +11,7 @@
 //! - [`plan`]: what is pushed and what comes back (progress, report).
 //!
 //! The fresh-install default stays the local folder feed under the user's
-//! data directory ([`default_target`]).
+//! data directory ([`default_local_feed`]).
 
 pub mod client;
 pub mod config;
@@ -38,9 +38,7 @@ pub use secret::{ApiKey, Credentials};
 pub use source::{FeedKind, Protocol, Source, SourceInfo};
 pub use tokio_util::sync::CancellationToken;
 
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use ts_rs::TS;
 
 /// Log filter directives every log output adds after the user's own: the
 /// HTTP, TLS and keyring crates underneath log raw requests and answers at
@@ -58,18 +56,6 @@ pub const LOG_CAPS: &[&str] = &[
     "secret_service=info",
 ];
 
-/// A source a package can be published to, as shown to the user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct FeedTarget {
-    pub kind: FeedKind,
-    /// Short name shown in lists.
-    pub name: String,
-    /// Folder path or URL.
-    pub location: String,
-}
-
 /// Nupub's data directory (for example `~/.local/share/nupub` on Linux).
 pub fn data_dir() -> Result<PathBuf, FeedError> {
     directories::ProjectDirs::from("org", "Nupub", "Nupub")
@@ -78,16 +64,12 @@ pub fn data_dir() -> Result<PathBuf, FeedError> {
 }
 
 /// The local folder feed a fresh installation publishes to.
-pub fn default_local_feed_in(data_dir: &Path) -> FeedTarget {
-    FeedTarget {
-        kind: FeedKind::Local,
-        name: "Local feed".into(),
-        location: data_dir.join("feed").display().to_string(),
-    }
+pub fn default_local_feed_in(data_dir: &Path) -> Source {
+    Source::folder("Local feed", &data_dir.join("feed"))
 }
 
-/// The default target: the local folder feed under [`data_dir`].
-pub fn default_target() -> Result<FeedTarget, FeedError> {
+/// The default destination: the local folder feed under [`data_dir`].
+pub fn default_local_feed() -> Result<Source, FeedError> {
     Ok(default_local_feed_in(&data_dir()?))
 }
 
@@ -107,17 +89,10 @@ mod tests {
 
     #[test]
     fn default_feed_is_a_folder_under_the_data_dir() {
-        let target = default_local_feed_in(Path::new("/home/ann/.local/share/nupub"));
-        assert_eq!(target.kind, FeedKind::Local);
-        assert_eq!(target.location, "/home/ann/.local/share/nupub/feed");
-    }
-
-    #[test]
-    fn target_serializes_in_camel_case() {
-        let target = default_local_feed_in(Path::new("/d"));
-        let json = serde_json::to_value(&target).unwrap();
-        assert_eq!(json["kind"], "local");
-        assert_eq!(json["name"], "Local feed");
+        let feed = default_local_feed_in(Path::new("/home/ann/.local/share/nupub"));
+        assert_eq!(feed.kind, FeedKind::Local);
+        assert_eq!(feed.name, "Local feed");
+        assert_eq!(feed.location.display(), "/home/ann/.local/share/nupub/feed");
     }
 
     #[test]

@@ -131,17 +131,26 @@ fn feed_choice(source: &Source, id: String, origin: Option<String>) -> FeedChoic
     }
 }
 
+/// The default local folder feed as the Feed step lists it (before any key
+/// lookup: a folder needs none).
+pub fn default_feed() -> Result<FeedChoice, PublishError> {
+    Ok(default_feed_choice(&nupub_feeds::default_local_feed()?))
+}
+
+fn default_feed_choice(source: &Source) -> FeedChoice {
+    FeedChoice {
+        is_default_local: true,
+        ..feed_choice(source, source.location.display(), None)
+    }
+}
+
 /// The feeds: the default local folder feed first, then the enabled nuget.config
 /// sources, nuget.org last, each with the key a publish would use (looked up as
 /// [`credential::resolve_offline`] does).
 pub fn list(scope: &ConfigScope) -> Result<FeedList, PublishError> {
-    let local = nupub_feeds::default_target()?;
-    let local_source = Source::folder(&local.name, Path::new(&local.location));
-    let mut sources = vec![{
-        let mut c = feed_choice(&local_source, local.location.clone(), None);
-        c.is_default_local = true;
-        (local_source, c)
-    }];
+    let local_source = nupub_feeds::default_local_feed()?;
+    let local = default_feed_choice(&local_source);
+    let mut sources = vec![(local_source, local.clone())];
     let config = scope.load()?;
     let mut nuget_org = None;
     for configured in config.sources.iter().filter(|s| s.enabled) {
@@ -191,6 +200,19 @@ pub fn list(scope: &ConfigScope) -> Result<FeedList, PublishError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_feed_is_the_local_folder_marked_as_default() {
+        let source = nupub_feeds::default_local_feed_in(Path::new("/home/ann/.local/share/nupub"));
+        let c = default_feed_choice(&source);
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["kind"], "local");
+        assert_eq!(json["name"], "Local feed");
+        assert_eq!(json["location"], "/home/ann/.local/share/nupub/feed");
+        assert_eq!(json["id"], "/home/ann/.local/share/nupub/feed");
+        assert_eq!(json["isDefaultLocal"], true);
+        assert_eq!(json["needsKey"], false);
+    }
 
     #[test]
     fn a_choice_serializes_without_any_key() {
