@@ -198,4 +198,3 @@ pub fn live_members(pgid: i32) -> Vec<i32> {
     }
     found
 }
-
