@@ -579,24 +579,18 @@ fn dependency(el: &XmlElement) -> Dependency {
 /// Parses nuspec bytes into the typed model.
 pub fn parse(entry: &str, bytes: &[u8]) -> Result<Nuspec, PackageError> {
     let (root, has_bom, declared_encoding) = parse_tree(entry, bytes)?;
+    let no_metadata = || PackageError::NuspecNoMetadata {
+        entry: entry.to_string(),
+    };
     if root.local_name != "package" {
-        return Err(PackageError::NuspecNoMetadata {
-            entry: entry.to_string(),
-        });
+        return Err(no_metadata());
     }
     let metadata_index = root
         .children
         .iter()
         .position(|c| c.local_name == "metadata")
-        .ok_or_else(|| PackageError::NuspecNoMetadata {
-            entry: entry.to_string(),
-        })?;
-    let meta = root
-        .children
-        .get(metadata_index)
-        .ok_or_else(|| PackageError::NuspecNoMetadata {
-            entry: entry.to_string(),
-        })?;
+        .ok_or_else(no_metadata)?;
+    let meta = root.children.get(metadata_index).ok_or_else(no_metadata)?;
     let text = |name: &str| meta.child(name).map(|e| e.text.clone());
     let path_element = |name: &str| {
         meta.child(name).map(|e| PathElement {
@@ -604,85 +598,6 @@ pub fn parse(entry: &str, bytes: &[u8]) -> Result<Nuspec, PackageError> {
             has_child_elements: !e.children.is_empty(),
         })
     };
-    let license = meta.child("license").map(|e| LicenseElement {
-        kind: opt(e.attr("type")),
-        version: opt(e.attr("version")),
-        value: e.text.clone(),
-        has_child_elements: !e.children.is_empty(),
-    });
-    let repository = meta.child("repository").map(|e| Repository {
-        kind: opt(e.attr("type")),
-        url: opt(e.attr("url")),
-        branch: opt(e.attr("branch")),
-        commit: opt(e.attr("commit")),
-    });
-    let package_types = meta
-        .children_named("packageTypes")
-        .flat_map(|p| p.children_named("packageType"))
-        .map(|p| PackageType {
-            name: p.attr("name").unwrap_or_default().to_string(),
-            version: opt(p.attr("version")),
-        })
-        .collect();
-    let mut dependencies = Dependencies::default();
-    if let Some(deps) = meta.child("dependencies") {
-        for child in &deps.children {
-            match child.local_name.as_str() {
-                "dependency" => dependencies.flat.push(dependency(child)),
-                "group" => dependencies.groups.push(DependencyGroup {
-                    target_framework: opt(child.attr("targetFramework")),
-                    dependencies: child.children_named("dependency").map(dependency).collect(),
-                }),
-                _ => {}
-            }
-        }
-    }
-    let framework_assemblies = meta
-        .children_named("frameworkAssemblies")
-        .flat_map(|f| f.children_named("frameworkAssembly"))
-        .map(|f| FrameworkAssembly {
-            assembly_name: opt(f.attr("assemblyName")),
-            target_framework: opt(f.attr("targetFramework")),
-        })
-        .collect();
-    let framework_references = meta
-        .children_named("frameworkReferences")
-        .flat_map(|f| f.children_named("group"))
-        .map(|g| FrameworkReferenceGroup {
-            target_framework: opt(g.attr("targetFramework")),
-            references: g
-                .children_named("frameworkReference")
-                .filter_map(|r| opt(r.attr("name")))
-                .collect(),
-        })
-        .collect();
-    let mut references = References::default();
-    if let Some(refs) = meta.child("references") {
-        for child in &refs.children {
-            match child.local_name.as_str() {
-                "reference" => references.flat.extend(opt(child.attr("file"))),
-                "group" => references.groups.push(ReferenceGroup {
-                    target_framework: opt(child.attr("targetFramework")),
-                    files: child
-                        .children_named("reference")
-                        .filter_map(|r| opt(r.attr("file")))
-                        .collect(),
-                }),
-                _ => {}
-            }
-        }
-    }
-    let content_files = meta
-        .children_named("contentFiles")
-        .flat_map(|c| c.children_named("files"))
-        .map(|f| ContentFilesEntry {
-            include: opt(f.attr("include")),
-            exclude: opt(f.attr("exclude")),
-            build_action: opt(f.attr("buildAction")),
-            copy_to_output: opt(f.attr("copyToOutput")),
-            flatten: opt(f.attr("flatten")),
-        })
-        .collect();
     Ok(Nuspec {
         id: text("id"),
         version: text("version"),
@@ -704,17 +619,128 @@ pub fn parse(entry: &str, bytes: &[u8]) -> Result<Nuspec, PackageError> {
         min_client_version: opt(meta.attr("minClientVersion")),
         icon: path_element("icon"),
         readme: path_element("readme"),
-        license,
-        repository,
-        package_types,
-        dependencies,
-        framework_assemblies,
-        framework_references,
-        references,
-        content_files,
+        license: license(meta),
+        repository: repository(meta),
+        package_types: package_types(meta),
+        dependencies: dependencies(meta),
+        framework_assemblies: framework_assemblies(meta),
+        framework_references: framework_references(meta),
+        references: references(meta),
+        content_files: content_files(meta),
         has_bom,
         declared_encoding,
         metadata_index,
         root,
     })
+}
+
+/// `<license type version>text</license>`.
+fn license(meta: &XmlElement) -> Option<LicenseElement> {
+    meta.child("license").map(|e| LicenseElement {
+        kind: opt(e.attr("type")),
+        version: opt(e.attr("version")),
+        value: e.text.clone(),
+        has_child_elements: !e.children.is_empty(),
+    })
+}
+
+/// `<repository type url branch commit/>`.
+fn repository(meta: &XmlElement) -> Option<Repository> {
+    meta.child("repository").map(|e| Repository {
+        kind: opt(e.attr("type")),
+        url: opt(e.attr("url")),
+        branch: opt(e.attr("branch")),
+        commit: opt(e.attr("commit")),
+    })
+}
+
+/// Every `<packageTypes><packageType name version/>`.
+fn package_types(meta: &XmlElement) -> Vec<PackageType> {
+    meta.children_named("packageTypes")
+        .flat_map(|p| p.children_named("packageType"))
+        .map(|p| PackageType {
+            name: p.attr("name").unwrap_or_default().to_string(),
+            version: opt(p.attr("version")),
+        })
+        .collect()
+}
+
+/// The first `<dependencies>`: flat `<dependency>` elements and `<group>`s.
+fn dependencies(meta: &XmlElement) -> Dependencies {
+    let mut dependencies = Dependencies::default();
+    let Some(deps) = meta.child("dependencies") else {
+        return dependencies;
+    };
+    for child in &deps.children {
+        match child.local_name.as_str() {
+            "dependency" => dependencies.flat.push(dependency(child)),
+            "group" => dependencies.groups.push(DependencyGroup {
+                target_framework: opt(child.attr("targetFramework")),
+                dependencies: child.children_named("dependency").map(dependency).collect(),
+            }),
+            _ => {}
+        }
+    }
+    dependencies
+}
+
+/// Every `<frameworkAssemblies><frameworkAssembly assemblyName targetFramework/>`.
+fn framework_assemblies(meta: &XmlElement) -> Vec<FrameworkAssembly> {
+    meta.children_named("frameworkAssemblies")
+        .flat_map(|f| f.children_named("frameworkAssembly"))
+        .map(|f| FrameworkAssembly {
+            assembly_name: opt(f.attr("assemblyName")),
+            target_framework: opt(f.attr("targetFramework")),
+        })
+        .collect()
+}
+
+/// Every `<frameworkReferences><group targetFramework><frameworkReference name/>`.
+fn framework_references(meta: &XmlElement) -> Vec<FrameworkReferenceGroup> {
+    meta.children_named("frameworkReferences")
+        .flat_map(|f| f.children_named("group"))
+        .map(|g| FrameworkReferenceGroup {
+            target_framework: opt(g.attr("targetFramework")),
+            references: g
+                .children_named("frameworkReference")
+                .filter_map(|r| opt(r.attr("name")))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The first `<references>`: flat `<reference file>` elements and `<group>`s.
+fn references(meta: &XmlElement) -> References {
+    let mut references = References::default();
+    let Some(refs) = meta.child("references") else {
+        return references;
+    };
+    for child in &refs.children {
+        match child.local_name.as_str() {
+            "reference" => references.flat.extend(opt(child.attr("file"))),
+            "group" => references.groups.push(ReferenceGroup {
+                target_framework: opt(child.attr("targetFramework")),
+                files: child
+                    .children_named("reference")
+                    .filter_map(|r| opt(r.attr("file")))
+                    .collect(),
+            }),
+            _ => {}
+        }
+    }
+    references
+}
+
+/// Every `<contentFiles><files include exclude buildAction copyToOutput flatten/>`.
+fn content_files(meta: &XmlElement) -> Vec<ContentFilesEntry> {
+    meta.children_named("contentFiles")
+        .flat_map(|c| c.children_named("files"))
+        .map(|f| ContentFilesEntry {
+            include: opt(f.attr("include")),
+            exclude: opt(f.attr("exclude")),
+            build_action: opt(f.attr("buildAction")),
+            copy_to_output: opt(f.attr("copyToOutput")),
+            flatten: opt(f.attr("flatten")),
+        })
+        .collect()
 }
