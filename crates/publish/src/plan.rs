@@ -699,143 +699,25 @@ fn decide(
     credential: &Credential,
     asked: Asked,
 ) -> Plan {
-    let target = source.kind.rules_target();
     let package = &checked.package;
     let id = package.id().to_string();
     let version = package.version().normalized();
     let findings = checked.findings.clone();
-    let mut from_feed: Vec<Finding> = Vec::new();
-    if let Some(facts) = &asked.facts {
-        from_feed = nupub_rules::apply_target(nupub_rules::feed::check(package, facts), target)
-            .into_iter()
-            .filter(|f| f.code != "version.exists")
-            .collect();
-    }
-    if let Some(finding) = asked.changes.as_ref().and_then(|c| c.finding.clone()) {
-        from_feed.push(finding);
-    }
     let need = credential::key_need(source);
-    if need == KeyNeed::Usually && !credential.has_key() && source.credentials.is_none() {
-        from_feed.push(Finding {
-            code: "publish.no_key".into(),
-            severity: Severity::Warning,
-            title: "No API key for this feed".into(),
-            message: format!(
-                "no API key was given or stored for {}: most feeds refuse a push without one",
-                source.name_or_location()
-            ),
-            hint: Some(format!(
-                "give the feed's key on the Confirm step, or run `nupub key set --source {}`; acknowledge this only if the feed takes pushes without a key",
-                credential::store_name(source)
-            )),
-            server_message: None,
-            path: None,
-            docs: None,
-        });
-    }
-    from_feed.sort_by_key(|f| f.severity);
-
-    let symbols = match &checked.symbols {
-        None => SymbolsPlan::None,
-        Some((path, errors)) => {
-            let file = path.display().to_string();
-            match asked.takes_symbols {
-                Some(false) => SymbolsPlan::NotSupported { file },
-                _ if !errors.is_empty() => SymbolsPlan::Invalid {
-                    file,
-                    errors: errors.clone(),
-                },
-                Some(true) => SymbolsPlan::WillSend { file },
-                None => SymbolsPlan::Unknown { file },
-            }
-        }
-    };
-
-    let label = source.label();
+    let from_feed = feed_findings(source, checked, credential, &asked);
+    let symbols = symbols_plan(checked, asked.takes_symbols);
     let mut blockers = Vec::new();
     if asked.version == VersionState::Present {
-        let detail = match &asked.existing {
-            Some(path) => format!(" ({}); Nupub never overwrites a version", path.display()),
-            None => String::new(),
-        };
-        blockers.push(
-            FeedError::VersionExists {
-                feed: label.clone(),
-                id: id.clone(),
-                version: version.clone(),
-                detail,
-                nuget_org: source.kind == FeedKind::NugetOrg,
-            }
-            .info(),
-        );
+        blockers.push(version_exists(source, &id, &version, &asked));
     }
-    let errors = findings
-        .iter()
-        .chain(&from_feed)
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    if errors > 0 {
-        blockers.push(ErrorInfo::new(
-            CHECKS_FAILED,
-            format!(
-                "{errors} error{} for {}",
-                if errors == 1 { "" } else { "s" },
-                target.as_str()
-            ),
-            None,
-        ));
-    }
+    blockers.extend(checks_failed(source, &findings, &from_feed));
     if let SymbolsPlan::Invalid { file, errors } = &symbols {
-        let listed: Vec<String> = errors
-            .iter()
-            .map(|f| match &f.hint {
-                Some(hint) => format!("{} [{}] (fix: {hint})", f.message, f.code),
-                None => format!("{} [{}]", f.message, f.code),
-            })
-            .collect();
-        blockers.push(
-            FeedError::SymbolsInvalid {
-                path: file.clone(),
-                id: id.clone(),
-                version: version.clone(),
-                detail: format!(
-                    "nuget.org would refuse it, so nothing was sent: {}",
-                    listed.join("; ")
-                ),
-            }
-            .info(),
-        );
+        blockers.push(symbols_invalid(file, errors, &id, &version));
     }
     if need == KeyNeed::Required && !credential.has_key() && source.credentials.is_none() {
-        let missing = if credential::is_azure_artifacts(source) {
-            PublishError::AzureSignIn {
-                feed: label.clone(),
-                reason: credential
-                    .note
-                    .clone()
-                    .unwrap_or_else(|| "no account is signed in".into()),
-                source_name: credential::store_name(source),
-            }
-        } else {
-            PublishError::KeyMissing {
-                feed: label.clone(),
-                store_as: credential::store_name(source),
-            }
-        };
-        blockers.push(missing.info());
+        blockers.push(key_missing(source, credential));
     }
-
-    let acknowledgements: Vec<Acknowledgement> = findings
-        .iter()
-        .map(|f| (f, false))
-        .chain(from_feed.iter().map(|f| (f, true)))
-        .filter(|(f, _)| f.severity == Severity::Warning)
-        .map(|(f, from_feed)| Acknowledgement {
-            key: ack_key(f),
-            from_feed,
-            finding: f.clone(),
-        })
-        .collect();
+    let acknowledgements = acknowledgements(&findings, &from_feed);
     let confirmation = (source.kind == FeedKind::NugetOrg).then(|| format!("{id} {version}"));
     let status = if !blockers.is_empty() {
         PlanStatus::Blocked
@@ -844,7 +726,6 @@ fn decide(
     } else {
         PlanStatus::Ready
     };
-    let stored = credential.stored.as_ref();
     Plan {
         package: PlannedPackage {
             path: request.package.display().to_string(),
@@ -858,18 +739,7 @@ fn decide(
             size: std::fs::metadata(&request.package).map_or(0, |m| m.len()),
         },
         feed: planned_feed(source),
-        key: KeyPlan {
-            need,
-            origin: credential.origin,
-            present: credential.has_key(),
-            feed_credentials: source.credentials.is_some(),
-            store_as: credential::store_name(source),
-            stored_as: stored.map(|e| e.source.clone()),
-            expires: stored.and_then(|e| e.expires.clone()),
-            expires_in_days: stored.and_then(|e| e.expires_in_days),
-            expires_soon: stored.is_some_and(|e| e.expires_soon),
-            note: credential.note.clone(),
-        },
+        key: key_plan(source, credential, need),
         feed_asked: asked.asked,
         reachable: asked.reachable,
         reach_error: asked.reach_error,
@@ -885,6 +755,183 @@ fn decide(
         acknowledgements,
         confirmation,
         status,
+    }
+}
+
+/// What the feed's answers add to the package's own checks: its facts (the
+/// version's existence is a blocker of its own, not a finding), the release
+/// diff's verdict, and a missing key where feeds usually want one. Most
+/// severe first.
+fn feed_findings(
+    source: &Source,
+    checked: &Checked,
+    credential: &Credential,
+    asked: &Asked,
+) -> Vec<Finding> {
+    let target = source.kind.rules_target();
+    let mut from_feed: Vec<Finding> = Vec::new();
+    if let Some(facts) = &asked.facts {
+        from_feed =
+            nupub_rules::apply_target(nupub_rules::feed::check(&checked.package, facts), target)
+                .into_iter()
+                .filter(|f| f.code != "version.exists")
+                .collect();
+    }
+    if let Some(finding) = asked.changes.as_ref().and_then(|c| c.finding.clone()) {
+        from_feed.push(finding);
+    }
+    let need = credential::key_need(source);
+    if need == KeyNeed::Usually && !credential.has_key() && source.credentials.is_none() {
+        from_feed.push(no_key_warning(source));
+    }
+    from_feed.sort_by_key(|f| f.severity);
+    from_feed
+}
+
+fn no_key_warning(source: &Source) -> Finding {
+    Finding {
+        code: "publish.no_key".into(),
+        severity: Severity::Warning,
+        title: "No API key for this feed".into(),
+        message: format!(
+            "no API key was given or stored for {}: most feeds refuse a push without one",
+            source.name_or_location()
+        ),
+        hint: Some(format!(
+            "give the feed's key on the Confirm step, or run `nupub key set --source {}`; acknowledge this only if the feed takes pushes without a key",
+            credential::store_name(source)
+        )),
+        server_message: None,
+        path: None,
+        docs: None,
+    }
+}
+
+/// What happens to the symbol package beside the package, if there is one.
+fn symbols_plan(checked: &Checked, takes_symbols: Option<bool>) -> SymbolsPlan {
+    let Some((path, errors)) = &checked.symbols else {
+        return SymbolsPlan::None;
+    };
+    let file = path.display().to_string();
+    match takes_symbols {
+        Some(false) => SymbolsPlan::NotSupported { file },
+        _ if !errors.is_empty() => SymbolsPlan::Invalid {
+            file,
+            errors: errors.clone(),
+        },
+        Some(true) => SymbolsPlan::WillSend { file },
+        None => SymbolsPlan::Unknown { file },
+    }
+}
+
+fn version_exists(source: &Source, id: &str, version: &str, asked: &Asked) -> ErrorInfo {
+    let detail = match &asked.existing {
+        Some(path) => format!(" ({}); Nupub never overwrites a version", path.display()),
+        None => String::new(),
+    };
+    FeedError::VersionExists {
+        feed: source.label(),
+        id: id.to_string(),
+        version: version.to_string(),
+        detail,
+        nuget_org: source.kind == FeedKind::NugetOrg,
+    }
+    .info()
+}
+
+/// One blocker for all the error findings, the package's and the feed's.
+fn checks_failed(
+    source: &Source,
+    findings: &[Finding],
+    from_feed: &[Finding],
+) -> Option<ErrorInfo> {
+    let errors = findings
+        .iter()
+        .chain(from_feed)
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    (errors > 0).then(|| {
+        ErrorInfo::new(
+            CHECKS_FAILED,
+            format!(
+                "{errors} error{} for {}",
+                if errors == 1 { "" } else { "s" },
+                source.kind.rules_target().as_str()
+            ),
+            None,
+        )
+    })
+}
+
+fn symbols_invalid(file: &str, errors: &[ErrorInfo], id: &str, version: &str) -> ErrorInfo {
+    let listed: Vec<String> = errors
+        .iter()
+        .map(|f| match &f.hint {
+            Some(hint) => format!("{} [{}] (fix: {hint})", f.message, f.code),
+            None => format!("{} [{}]", f.message, f.code),
+        })
+        .collect();
+    FeedError::SymbolsInvalid {
+        path: file.to_string(),
+        id: id.to_string(),
+        version: version.to_string(),
+        detail: format!(
+            "nuget.org would refuse it, so nothing was sent: {}",
+            listed.join("; ")
+        ),
+    }
+    .info()
+}
+
+/// The feed needs a key and none is at hand: sign in (Azure Artifacts) or store one.
+fn key_missing(source: &Source, credential: &Credential) -> ErrorInfo {
+    let feed = source.label();
+    let missing = if credential::is_azure_artifacts(source) {
+        PublishError::AzureSignIn {
+            feed,
+            reason: credential
+                .note
+                .clone()
+                .unwrap_or_else(|| "no account is signed in".into()),
+            source_name: credential::store_name(source),
+        }
+    } else {
+        PublishError::KeyMissing {
+            feed,
+            store_as: credential::store_name(source),
+        }
+    };
+    missing.info()
+}
+
+/// Every warning, the package's then the feed's, to be acknowledged.
+fn acknowledgements(findings: &[Finding], from_feed: &[Finding]) -> Vec<Acknowledgement> {
+    findings
+        .iter()
+        .map(|f| (f, false))
+        .chain(from_feed.iter().map(|f| (f, true)))
+        .filter(|(f, _)| f.severity == Severity::Warning)
+        .map(|(f, from_feed)| Acknowledgement {
+            key: ack_key(f),
+            from_feed,
+            finding: f.clone(),
+        })
+        .collect()
+}
+
+fn key_plan(source: &Source, credential: &Credential, need: KeyNeed) -> KeyPlan {
+    let stored = credential.stored.as_ref();
+    KeyPlan {
+        need,
+        origin: credential.origin,
+        present: credential.has_key(),
+        feed_credentials: source.credentials.is_some(),
+        store_as: credential::store_name(source),
+        stored_as: stored.map(|e| e.source.clone()),
+        expires: stored.and_then(|e| e.expires.clone()),
+        expires_in_days: stored.and_then(|e| e.expires_in_days),
+        expires_soon: stored.is_some_and(|e| e.expires_soon),
+        note: credential.note.clone(),
     }
 }
 
