@@ -558,6 +558,36 @@ fn kind_rank(k: MemberKind) -> u8 {
 fn compare_members(t: &ApiType, a: &ApiMember, b: &ApiMember, out: &mut Vec<Change>) {
     let owner = &t.name;
     let sig = Some(b.signature.as_str());
+    member_visibility(owner, a, b, out);
+    member_modifiers(t, a, b, out);
+    if a.kind == MemberKind::Field {
+        field_changes(t, a, b, out);
+    }
+    if matches!(a.kind, MemberKind::Property | MemberKind::Event) {
+        accessor_changes(owner, a, b, out);
+    }
+    parameter_changes(owner, a, b, out);
+    constraints(
+        owner,
+        &b.signature,
+        &a.generic_parameters,
+        &b.generic_parameters,
+        sig,
+        out,
+    );
+    obsolete(
+        owner,
+        &b.signature,
+        a.obsolete.as_ref(),
+        b.obsolete.as_ref(),
+        sig,
+        out,
+    );
+}
+
+/// CP0019/CP0020: the member's visibility went down or up.
+fn member_visibility(owner: &str, a: &ApiMember, b: &ApiMember, out: &mut Vec<Change>) {
+    let sig = Some(b.signature.as_str());
     let breaking =
         |id: Option<&str>, message: String| api(Severity::Breaking, id, owner, message, sig);
     if b.visibility < a.visibility {
@@ -584,6 +614,14 @@ fn compare_members(t: &ApiType, a: &ApiMember, b: &ApiMember, out: &mut Vec<Chan
             sig,
         ));
     }
+}
+
+/// CP0012/CP0013/CP0005 (where a type can be derived from) and `static`.
+fn member_modifiers(t: &ApiType, a: &ApiMember, b: &ApiMember, out: &mut Vec<Change>) {
+    let owner = &t.name;
+    let sig = Some(b.signature.as_str());
+    let breaking =
+        |id: Option<&str>, message: String| api(Severity::Breaking, id, owner, message, sig);
     let derivable = can_derive(t) || t.kind == TypeKind::Interface;
     if t.kind != TypeKind::Interface && derivable {
         if a.is_virtual && !b.is_virtual {
@@ -617,73 +655,91 @@ fn compare_members(t: &ApiType, a: &ApiMember, b: &ApiMember, out: &mut Vec<Chan
             ),
         ));
     }
-    if a.kind == MemberKind::Field {
-        if t.kind == TypeKind::Enum && a.constant != b.constant {
-            out.push(breaking(
-                Some("CP0011"),
+}
+
+/// An enum value (CP0011), a const's value, `readonly`.
+fn field_changes(t: &ApiType, a: &ApiMember, b: &ApiMember, out: &mut Vec<Change>) {
+    let owner = &t.name;
+    let sig = Some(b.signature.as_str());
+    let breaking =
+        |id: Option<&str>, message: String| api(Severity::Breaking, id, owner, message, sig);
+    if t.kind == TypeKind::Enum && a.constant != b.constant {
+        out.push(breaking(
+            Some("CP0011"),
+            format!(
+                "Value of field '{}' in enum '{owner}' changed from '{}' to '{}'.",
+                a.name,
+                a.constant.clone().unwrap_or_default(),
+                b.constant.clone().unwrap_or_default()
+            ),
+        ));
+    } else if a.constant != b.constant {
+        out.push(api(
+            Severity::Significant,
+            None,
+            owner,
+            format!(
+                "The value of const '{}' changed from {} to {} (code compiled against the baseline keeps the old value)",
+                a.name,
+                a.constant.clone().unwrap_or_default(),
+                b.constant.clone().unwrap_or_default()
+            ),
+            sig,
+        ));
+    }
+    if !a.read_only && b.read_only {
+        out.push(breaking(
+            None,
+            format!("Field '{}' became readonly", a.name),
+        ));
+    }
+}
+
+/// A property's get/set or an event's add/remove removed, narrowed or added.
+fn accessor_changes(owner: &str, a: &ApiMember, b: &ApiMember, out: &mut Vec<Change>) {
+    let sig = Some(b.signature.as_str());
+    let breaking =
+        |id: Option<&str>, message: String| api(Severity::Breaking, id, owner, message, sig);
+    let word = if a.kind == MemberKind::Property {
+        ("get", "set")
+    } else {
+        ("add", "remove")
+    };
+    for (was, now, w) in [(a.getter, b.getter, word.0), (a.setter, b.setter, word.1)] {
+        match (was, now) {
+            (Some(_), None) => out.push(breaking(
+                Some("CP0002"),
                 format!(
-                    "Value of field '{}' in enum '{owner}' changed from '{}' to '{}'.",
-                    a.name,
-                    a.constant.clone().unwrap_or_default(),
-                    b.constant.clone().unwrap_or_default()
+                    "The {w} accessor of '{}' exists on the baseline but not on this version",
+                    a.signature
                 ),
-            ));
-        } else if a.constant != b.constant {
-            out.push(api(
-                Severity::Significant,
-                None,
+            )),
+            (Some(x), Some(y)) if y < x => out.push(breaking(
+                Some("CP0019"),
+                format!(
+                    "Visibility of the {w} accessor of '{}' reduced from '{}' to '{}'",
+                    a.signature,
+                    x.keyword(),
+                    y.keyword()
+                ),
+            )),
+            (None, Some(_)) => out.push(api(
+                Severity::Addition,
+                Some("CP0002"),
                 owner,
-                format!(
-                    "The value of const '{}' changed from {} to {} (code compiled against the baseline keeps the old value)",
-                    a.name,
-                    a.constant.clone().unwrap_or_default(),
-                    b.constant.clone().unwrap_or_default()
-                ),
+                format!("'{}' has a new {w} accessor", b.signature),
                 sig,
-            ));
-        }
-        if !a.read_only && b.read_only {
-            out.push(breaking(
-                None,
-                format!("Field '{}' became readonly", a.name),
-            ));
+            )),
+            _ => {}
         }
     }
-    if matches!(a.kind, MemberKind::Property | MemberKind::Event) {
-        let word = if a.kind == MemberKind::Property {
-            ("get", "set")
-        } else {
-            ("add", "remove")
-        };
-        for (was, now, w) in [(a.getter, b.getter, word.0), (a.setter, b.setter, word.1)] {
-            match (was, now) {
-                (Some(_), None) => out.push(breaking(
-                    Some("CP0002"),
-                    format!(
-                        "The {w} accessor of '{}' exists on the baseline but not on this version",
-                        a.signature
-                    ),
-                )),
-                (Some(x), Some(y)) if y < x => out.push(breaking(
-                    Some("CP0019"),
-                    format!(
-                        "Visibility of the {w} accessor of '{}' reduced from '{}' to '{}'",
-                        a.signature,
-                        x.keyword(),
-                        y.keyword()
-                    ),
-                )),
-                (None, Some(_)) => out.push(api(
-                    Severity::Addition,
-                    Some("CP0002"),
-                    owner,
-                    format!("'{}' has a new {w} accessor", b.signature),
-                    sig,
-                )),
-                _ => {}
-            }
-        }
-    }
+}
+
+/// `out`/`params` modifiers changed (breaking) and parameter names (CP0017).
+fn parameter_changes(owner: &str, a: &ApiMember, b: &ApiMember, out: &mut Vec<Change>) {
+    let sig = Some(b.signature.as_str());
+    let breaking =
+        |id: Option<&str>, message: String| api(Severity::Breaking, id, owner, message, sig);
     for (pa, pb) in a.parameters.iter().zip(&b.parameters) {
         if pa.modifier != pb.modifier
             && (pa.modifier == "out"
@@ -712,20 +768,4 @@ fn compare_members(t: &ApiType, a: &ApiMember, b: &ApiMember, out: &mut Vec<Chan
             ));
         }
     }
-    constraints(
-        owner,
-        &b.signature,
-        &a.generic_parameters,
-        &b.generic_parameters,
-        sig,
-        out,
-    );
-    obsolete(
-        owner,
-        &b.signature,
-        a.obsolete.as_ref(),
-        b.obsolete.as_ref(),
-        sig,
-        out,
-    );
 }
