@@ -262,6 +262,29 @@ impl PushReport {
     }
 }
 
+/// The error for a symbol package nuget.org would refuse: each error
+/// finding with its code and fix, and that nothing was sent.
+pub fn symbols_refused(path: &str, id: &str, version: &str, errors: &[ErrorInfo]) -> ErrorInfo {
+    use nupub_error::Coded;
+    let listed: Vec<String> = errors
+        .iter()
+        .map(|f| match &f.hint {
+            Some(hint) => format!("{} [{}] (fix: {hint})", f.message, f.code),
+            None => format!("{} [{}]", f.message, f.code),
+        })
+        .collect();
+    crate::FeedError::SymbolsInvalid {
+        path: path.to_string(),
+        id: id.to_string(),
+        version: version.to_string(),
+        detail: format!(
+            "nuget.org would refuse it, so nothing was sent: {}",
+            listed.join("; ")
+        ),
+    }
+    .info()
+}
+
 /// Which symbol package follows the package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SymbolsChoice {
@@ -304,23 +327,12 @@ pub fn plan_for(path: &std::path::Path, symbols: SymbolsChoice) -> Result<PushPl
             })?;
             let refused = symbol_package_errors(&opened, &package);
             if !refused.is_empty() {
-                let listed: Vec<String> = refused
-                    .iter()
-                    .map(|f| match &f.hint {
-                        Some(hint) => format!("{} [{}] (fix: {hint})", f.message, f.code),
-                        None => format!("{} [{}]", f.message, f.code),
-                    })
-                    .collect();
-                return Err(crate::FeedError::SymbolsInvalid {
-                    path: p.display().to_string(),
-                    id: package_ref.id.clone(),
-                    version: package_ref.version.clone(),
-                    detail: format!(
-                        "nuget.org would refuse it, so nothing was sent: {}",
-                        listed.join("; ")
-                    ),
-                }
-                .info());
+                return Err(symbols_refused(
+                    &p.display().to_string(),
+                    &package_ref.id,
+                    &package_ref.version,
+                    &refused,
+                ));
             }
             Some(SymbolsRef::of(p, &opened))
         }

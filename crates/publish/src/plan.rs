@@ -712,7 +712,9 @@ fn decide(
     }
     blockers.extend(checks_failed(source, &findings, &from_feed));
     if let SymbolsPlan::Invalid { file, errors } = &symbols {
-        blockers.push(symbols_invalid(file, errors, &id, &version));
+        blockers.push(nupub_feeds::plan::symbols_refused(
+            file, &id, &version, errors,
+        ));
     }
     if need == KeyNeed::Required && !credential.has_key() && source.credentials.is_none() {
         blockers.push(key_missing(source, credential));
@@ -861,26 +863,6 @@ fn checks_failed(
             None,
         )
     })
-}
-
-fn symbols_invalid(file: &str, errors: &[ErrorInfo], id: &str, version: &str) -> ErrorInfo {
-    let listed: Vec<String> = errors
-        .iter()
-        .map(|f| match &f.hint {
-            Some(hint) => format!("{} [{}] (fix: {hint})", f.message, f.code),
-            None => format!("{} [{}]", f.message, f.code),
-        })
-        .collect();
-    FeedError::SymbolsInvalid {
-        path: file.to_string(),
-        id: id.to_string(),
-        version: version.to_string(),
-        detail: format!(
-            "nuget.org would refuse it, so nothing was sent: {}",
-            listed.join("; ")
-        ),
-    }
-    .info()
 }
 
 /// The feed needs a key and none is at hand: sign in (Azure Artifacts) or store one.
