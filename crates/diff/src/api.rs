@@ -6,7 +6,7 @@
 //! (strict mode in ApiCompat) are reported too, as additions.
 
 use crate::parts::best_match;
-use crate::{Change, ChangeKind, DiffError, Progress, Severity};
+use crate::{error::DiffError, types::Change, types::ChangeKind, types::Progress, types::Severity};
 use nupub_package::api_surface::{ApiMember, ApiSurface, ApiType, MemberKind, TypeKind};
 use nupub_package::files::classify;
 use nupub_package::framework::Framework;

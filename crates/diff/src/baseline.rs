@@ -7,7 +7,7 @@
 //! bytes are stored once. The user can name a file or a version instead.
 //! "No earlier version" (a new id) is an answer, not an error.
 
-use crate::DiffError;
+use crate::error::DiffError;
 use nupub_feeds::{Auth, FactsOptions, FeedClient, Source};
 use nupub_package::{NuGetVersion, Package};
 use serde::{Deserialize, Serialize};
@@ -353,7 +353,7 @@ pub struct ChangesReport {
     pub baseline: Option<BaselineInfo>,
     /// Why nothing was compared (a new id, no lower version on the feed).
     pub no_baseline: Option<String>,
-    pub diff: Option<crate::ReleaseDiff>,
+    pub diff: Option<crate::types::ReleaseDiff>,
     /// The `version.bump_too_small` warning for the Checks/Confirm steps, when the bump is too small.
     pub finding: Option<nupub_rules::Finding>,
 }
@@ -368,7 +368,7 @@ impl ChangesReport {
                 None => "Nothing to compare with".to_string(),
             };
         };
-        let count = |severity: crate::Severity| {
+        let count = |severity: crate::types::Severity| {
             diff.changes
                 .iter()
                 .filter(|c| c.severity == severity)
@@ -377,16 +377,20 @@ impl ChangesReport {
         let mut parts = Vec::new();
         for (n, one, many) in [
             (
-                count(crate::Severity::Breaking),
+                count(crate::types::Severity::Breaking),
                 "breaking change",
                 "breaking changes",
             ),
             (
-                count(crate::Severity::Significant),
+                count(crate::types::Severity::Significant),
                 "change to look at",
                 "changes to look at",
             ),
-            (count(crate::Severity::Addition), "addition", "additions"),
+            (
+                count(crate::types::Severity::Addition),
+                "addition",
+                "additions",
+            ),
         ] {
             if n > 0 {
                 parts.push(format!("{n} {}", if n == 1 { one } else { many }));
@@ -406,7 +410,7 @@ impl ChangesReport {
                 v.chosen.as_str(),
                 v.suggested_version
             )
-        } else if v.chosen == crate::Bump::None {
+        } else if v.chosen == crate::types::Bump::None {
             "the version numbers stay the same, which is enough".to_string()
         } else {
             format!("the {} bump is enough", v.chosen.as_str())
@@ -425,7 +429,7 @@ pub async fn changes_since(
     path: &Path,
     request: &BaselineRequest,
     cache_dir: &Path,
-    progress: std::sync::Arc<dyn Fn(crate::Progress) + Send + Sync>,
+    progress: std::sync::Arc<dyn Fn(crate::types::Progress) + Send + Sync>,
     cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) -> Result<ChangesReport, DiffError> {
     let owned = path.to_path_buf();
@@ -435,7 +439,7 @@ pub async fn changes_since(
             path: path.display().to_string(),
             detail: e.to_string(),
         })??;
-    progress(crate::Progress {
+    progress(crate::types::Progress {
         step: "finding the earlier version on the feed".into(),
         done: 0,
         total: 3,
@@ -460,7 +464,7 @@ pub async fn changes_since(
         crate::diff_with(
             &old,
             &new,
-            &crate::DiffOptions::default(),
+            &crate::types::DiffOptions::default(),
             &*progress,
             &cancel,
         )
