@@ -434,7 +434,7 @@ fn columns(table: usize) -> &'static [Col] {
     }
 }
 
-/// The parts of the metadata this reader uses (also read by [`crate::api_surface`]).
+/// The parts of the metadata this reader uses (the API surface reads them too).
 pub(crate) struct Metadata<'a> {
     version: String,
     strings: &'a [u8],

@@ -3,8 +3,9 @@
 use crate::files::{classify, FileInfo};
 use crate::framework::Framework;
 use crate::media::{IconInfo, LicenseInfo, ReadmeInfo};
+use crate::package::Package;
 use crate::signature::SignatureInfo;
-use crate::{Package, VersionRange};
+use crate::version::VersionRange;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -136,8 +137,8 @@ pub struct Inspection {
     pub package_size: u64,
     pub nuspec_entry: String,
     pub signature: Option<SignatureInfo>,
-    /// Result of the CRC check, when it was run ([`crate::Package::verify_integrity`]).
-    pub integrity: Option<crate::IntegrityReport>,
+    /// Result of the CRC check, when it was run ([`Package::verify_integrity`]).
+    pub integrity: Option<crate::archive::IntegrityReport>,
 }
 
 fn clean(v: &Option<String>) -> Option<String> {
@@ -154,6 +155,13 @@ fn tfm(raw: Option<&str>) -> (Option<String>, Option<String>) {
             (Some(f.short_name), Some(f.display_name))
         }
         None => (None, None),
+    }
+}
+
+impl Package {
+    /// The summary `nupub inspect` prints.
+    pub fn inspect(&self) -> Inspection {
+        Inspection::read(self)
     }
 }
 

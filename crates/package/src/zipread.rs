@@ -28,7 +28,7 @@
 //! cannot read), keeps entries in a map keyed by name (hiding duplicates), and
 //! does not expose record positions, local-header fields or the end record,
 //! which this check and NuGet's signed-content hash need. Every read is
-//! bounds-checked through [`crate::le`] and bounded by the file's size.
+//! bounds-checked through [`crate::little_endian`] and bounded by the file's size.
 
 use crate::little_endian::{u16_at, u32_at, u64_at};
 use std::io::{Read, Seek, SeekFrom};

@@ -41,6 +41,6 @@ totalSize: number,
  */
 packageSize: number, nuspecEntry: string, signature: SignatureInfo | null, 
 /**
- * Result of the CRC check, when it was run ([`crate::Package::verify_integrity`]).
+ * Result of the CRC check, when it was run ([`Package::verify_integrity`]).
  */
 integrity: IntegrityReport | null, };
