@@ -109,6 +109,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Account(args) => account::run(args),
         Command::Key(args) => key::run(args),
+        Command::Push(args) if push_set::is_set(&args) => push_set::run(args),
         Command::Push(args) => push::run_push(args),
         Command::Versions(args) => lifecycle::run_versions(args),
         Command::Unlist(args) => lifecycle::run_listing(args, false),

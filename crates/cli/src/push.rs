@@ -213,14 +213,17 @@ pub(crate) fn exit_with(result: Result<serde_json::Value, Failure>, json: bool) 
 }
 
 /// Where nuget.config files are read from: the current folder, or only `--configfile`.
-fn scope(args: &SourceArgs) -> Result<ConfigScope, Failure> {
+pub(crate) fn scope(args: &SourceArgs) -> Result<ConfigScope, Failure> {
     let cwd = std::env::current_dir()
         .map_err(|e| Failure::Usage(format!("the current folder cannot be read: {e}")))?;
     Ok(ConfigScope::folder(cwd, args.configfile.clone()))
 }
 
 /// `--source`, or defaultPushSource; usage error when neither says where.
-fn wanted_source(args: &SourceArgs, scope: &ConfigScope) -> Result<Option<String>, Failure> {
+pub(crate) fn wanted_source(
+    args: &SourceArgs,
+    scope: &ConfigScope,
+) -> Result<Option<String>, Failure> {
     if args.source.is_none() && scope.load()?.default_push_source.is_none() {
         return Err(Failure::Usage(
             "say where to publish with --source (a name from `nupub sources`, a URL or a folder); nuget.config sets no defaultPushSource".into(),
@@ -360,18 +363,9 @@ fn progress_printer(json: bool) -> ProgressSink {
     })
 }
 
+/// `nupub push` with one package (a set goes to `push_set::run`).
 pub fn run_push(args: PushArgs) -> ExitCode {
     let json = args.target.json;
-    if crate::push_set::is_set(&args) {
-        let target = scope(&args.target).and_then(|scope| {
-            let feed = wanted_source(&args.target, &scope)?;
-            Ok((scope, feed))
-        });
-        return match target {
-            Ok((scope, feed)) => crate::push_set::run(args, scope, feed),
-            Err(failure) => exit_with(Err(failure), json),
-        };
-    }
     exit_with(push_inner(args), json)
 }
 

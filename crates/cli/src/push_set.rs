@@ -33,7 +33,20 @@ pub fn is_set(args: &PushArgs) -> bool {
     args.files.len() > 1 || args.files.first().is_some_and(|p| p.is_dir())
 }
 
-pub fn run(args: PushArgs, scope: ConfigScope, feed: Option<String>) -> ExitCode {
+/// `nupub push` with several packages or a folder.
+pub fn run(args: PushArgs) -> ExitCode {
+    let json = args.target.json;
+    let target = crate::push::scope(&args.target).and_then(|scope| {
+        let feed = crate::push::wanted_source(&args.target, &scope)?;
+        Ok((scope, feed))
+    });
+    match target {
+        Ok((scope, feed)) => run_in(args, scope, feed),
+        Err(failure) => exit_with(Err(failure), json),
+    }
+}
+
+fn run_in(args: PushArgs, scope: ConfigScope, feed: Option<String>) -> ExitCode {
     let json = args.target.json;
     match inner(&args, scope, feed) {
         Ok((value, report)) => {
