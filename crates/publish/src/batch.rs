@@ -12,7 +12,7 @@
 //!   order: dependencies before dependents, ties broken by id. What the feed
 //!   already holds is shown as such and skipped.
 //! - [`SetPlan::check`]: the one decision for the set.
-//! - [`execute`](self::execute::execute_set): the uploads, a few at a time
+//! - the `execute` submodule: the uploads, a few at a time
 //!   where the order allows, with progress, cancel, and one report.
 //!
 //! The graph work (order, cycles) is a few lines of Kahn's algorithm over at
@@ -38,11 +38,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use ts_rs::TS;
-
-pub use execute::{
-    execute_set, publish_set, MemberOutcome, MemberResult, SetEvent, SetOptions, SetProgressSink,
-    SetReport,
-};
 
 /// Files a set may hold: more is refused before anything is read (bounded time and memory).
 pub const MAX_SET_FILES: usize = 2000;
@@ -833,7 +828,7 @@ fn decide(
             MemberAction::AlreadyThere => continue,
             MemberAction::Blocked => {
                 for b in &m.plan.blockers {
-                    let message = match m.plan.check(&crate::Consent::everything()) {
+                    let message = match m.plan.check(&crate::plan::Consent::everything()) {
                         Err(e) if b.code == "publish.blocked_by_checks" => e.to_string(),
                         _ => b.message.clone(),
                     };

@@ -2,7 +2,7 @@
 //! feed named as the window and `nupub` name feeds: resolved from the
 //! nuget.config files beside the package, read with the reading credentials.
 
-use crate::{credential, ConfigScope, PublishError};
+use crate::{credential, error::PublishError, feeds::ConfigScope};
 use nupub_diff::baseline::{self, BaselineRequest, ChangesReport};
 use nupub_feeds::FeedClient;
 use std::path::Path;

@@ -293,7 +293,7 @@ pub fn store(
     source: &Source,
     key: &ApiKey,
     mut metadata: KeyMetadata,
-) -> Result<String, crate::PublishError> {
+) -> Result<String, crate::error::PublishError> {
     let name = store_name(source);
     let secret = nupub_accounts::Secret::new(key.expose().trim().to_string());
     nupub_accounts::keys::check_key(&name, &secret)?;

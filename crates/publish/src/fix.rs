@@ -3,7 +3,7 @@
 //! its push: the corrected package goes through the same plan, checks and key
 //! lookup as any publish.
 
-use crate::{credential, ConfigScope, PublishError};
+use crate::{credential, error::PublishError, feeds::ConfigScope};
 use nupub_error::Coded;
 use nupub_feeds::{CancellationToken, FeedClient};
 use nupub_lifecycle::fix::{run_fix, FeedFixOps, FixState};
@@ -36,10 +36,10 @@ pub async fn run_saved_fix(
         let (feed, progress, cancel) = (feed.to_string(), progress.clone(), cancel.clone());
         async move {
             let request =
-                crate::PlanRequest::new(path.clone(), Some(feed), ConfigScope::beside(&path));
+                crate::plan::PlanRequest::new(path.clone(), Some(feed), ConfigScope::beside(&path));
             // The fix's own confirmation covers the warnings; blockers still refuse.
-            let consent = crate::Consent::everything();
-            crate::publish(&request, &consent, &Default::default(), &progress, &cancel)
+            let consent = crate::plan::Consent::everything();
+            crate::run::publish(&request, &consent, &Default::default(), &progress, &cancel)
                 .await
                 .map(|o| o.report.summary())
                 .map_err(|e| e.info())

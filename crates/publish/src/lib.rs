@@ -26,10 +26,13 @@ pub mod fix;
 pub mod plan;
 pub mod run;
 
+pub use batch::execute::{
+    execute_set, publish_set, MemberOutcome, MemberResult, SetEvent, SetOptions, SetProgressSink,
+    SetReport,
+};
 pub use batch::{
-    collect, execute_set, prepare_set, publish_set, MemberAction, MemberOutcome, MemberResult,
-    PreparedSet, SetAcknowledgement, SetConsent, SetEvent, SetMember, SetOptions, SetPlan,
-    SetProblem, SetProgressSink, SetReport, SetRequest,
+    collect, prepare_set, MemberAction, PreparedSet, SetAcknowledgement, SetConsent, SetMember,
+    SetPlan, SetProblem, SetRequest,
 };
 pub use credential::{CredentialOrigin, KeyNeed};
 pub use error::PublishError;

@@ -61,7 +61,7 @@ pub async fn publish(
     execute(prepared, consent, options, progress, cancel).await
 }
 
-/// Carries out a prepared plan, after [`crate::Plan::check`] says yes. Nothing is sent otherwise.
+/// Carries out a prepared plan, after [`crate::plan::Plan::check`] says yes. Nothing is sent otherwise.
 #[tracing::instrument(skip_all, err(Debug), fields(id = %prepared.plan.package.id, version = %prepared.plan.package.version, feed = %prepared.plan.feed.label))]
 pub async fn execute(
     prepared: Prepared,

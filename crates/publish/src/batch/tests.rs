@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use super::execute::Budget;
+use super::execute::*;
 use super::*;
 use nupub_testkit::packages::{make_nupkg, make_snupkg};
 use std::sync::Arc;
