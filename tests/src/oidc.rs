@@ -57,7 +57,7 @@ impl OidcProvider {
 
     /// The provider also acting as a CI's OIDC token issuer (GitHub Actions'
     /// claim set): `jobs` maps a job name to the claims its tokens carry (see
-    /// CI issuer mode in `peers/oidc_provider.mjs`); [`crate::ci`] uses it.
+    /// CI issuer mode in `peers/oidc_provider.mjs`); the CI publishing fakes use it.
     pub fn start_ci_issuer(jobs: &serde_json::Value) -> OidcProvider {
         Self::start_configured(false, false, Some(jobs))
     }

@@ -1,6 +1,6 @@
 //! The V3 service index: parsing and resource resolution by the official
 //! client's `@type` order (protocol reference §1.2). Fetching and caching
-//! live in [`crate::client::FeedClient`].
+//! live in `FeedClient` (client.rs), which uses this module.
 
 use crate::error::FeedError;
 use serde::{Deserialize, Serialize};

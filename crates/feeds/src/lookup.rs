@@ -17,12 +17,12 @@
 //! part becomes `FeedFacts::prefix_hint` (search cannot say more).
 
 use crate::client::v2_roots as v2_roots_for;
+use crate::client::Auth;
 use crate::client::{describe, moved, Endpoints, Existence, FeedClient};
 use crate::error::FeedError;
 use crate::index::ServiceIndex;
 use crate::local;
 use crate::source::{FeedKind, Location, Protocol, Source};
-use crate::Auth;
 use nupub_package::{NuGetVersion, Package, SignatureKind};
 use nupub_rules::feed::{FeedFacts, PrefixHint, PreviousVersion};
 use reqwest::StatusCode;
@@ -299,7 +299,7 @@ pub(crate) fn feed_name(source: &Source) -> String {
 }
 
 /// One lookup's requests: time and size limits, credentials only for the
-/// source's own host (shared with [`crate::lifecycle`]).
+/// source's own host (the lifecycle requests use it too).
 pub(crate) struct Lookup<'a> {
     pub client: &'a FeedClient,
     pub source: &'a Source,

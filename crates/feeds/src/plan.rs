@@ -273,7 +273,7 @@ pub fn symbols_refused(path: &str, id: &str, version: &str, errors: &[ErrorInfo]
             None => format!("{} [{}]", f.message, f.code),
         })
         .collect();
-    crate::FeedError::SymbolsInvalid {
+    crate::error::FeedError::SymbolsInvalid {
         path: path.to_string(),
         id: id.to_string(),
         version: version.to_string(),

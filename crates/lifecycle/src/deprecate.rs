@@ -3,8 +3,8 @@
 //! rules before anything is sent (so the user never waits for a 400 Nupub
 //! could have said), and every documented answer explained.
 
+use crate::error::LifecycleError;
 use crate::listing::{with_waits, LifecycleSink};
-use crate::LifecycleError;
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::lifecycle::{DeprecationBody, Sent};
 use nupub_feeds::{Auth, CancellationToken, FeedClient, FeedKind, Source};

@@ -14,7 +14,7 @@
 //! the new version of the same id goes into the deprecation message.
 
 use crate::deprecate::{DeprecationRequest, ListedVerb, Reason};
-use crate::LifecycleError;
+use crate::error::LifecycleError;
 use nupub_error::ErrorInfo;
 use nupub_feeds::lifecycle::{FeedVersionList, VersionsFrom};
 use nupub_package::NuGetVersion;

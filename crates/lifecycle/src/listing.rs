@@ -11,7 +11,7 @@
 //! - Versions already in the wanted state are skipped (and said so), so
 //!   running the same command again after a stop finishes the rest.
 
-use crate::LifecycleError;
+use crate::error::LifecycleError;
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::lifecycle::{FeedVersion, Sent};
 use nupub_feeds::source::Location;

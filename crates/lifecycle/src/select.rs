@@ -17,7 +17,7 @@
 //! filters narrow it (with none of the former, they narrow every version).
 //! So "all prereleases older than 2.0.0" is `prerelease <2.0.0`.
 
-use crate::LifecycleError;
+use crate::error::LifecycleError;
 use nupub_feeds::lifecycle::FeedVersion;
 use nupub_package::{NuGetVersion, VersionRange};
 use std::cmp::Ordering;
