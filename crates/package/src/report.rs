@@ -3,6 +3,7 @@
 use crate::files::{classify, FileInfo};
 use crate::framework::Framework;
 use crate::media::{IconInfo, LicenseInfo, ReadmeInfo};
+use crate::nuspec::{Dependency, Nuspec};
 use crate::package::Package;
 use crate::signature::SignatureInfo;
 use crate::version::VersionRange;
@@ -166,57 +167,12 @@ impl Package {
 }
 
 impl Inspection {
+    /// Everything the inspector shows about a package, from its model.
     pub fn read(package: &Package) -> Inspection {
         let n = package.nuspec();
         let files: Vec<FileInfo> = package.entries().iter().map(classify).collect();
-        let dependency_groups: Vec<DependencyGroupInfo> = n
-            .dependencies
-            .effective_groups()
-            .iter()
-            .map(|g| {
-                let (short, display) = tfm(g.target_framework.as_deref());
-                DependencyGroupInfo {
-                    target_framework: short,
-                    target_framework_original: g.target_framework.clone(),
-                    target_framework_display: display,
-                    dependencies: g
-                        .dependencies
-                        .iter()
-                        .map(|d| {
-                            let parsed = d.version.as_deref().map(VersionRange::parse);
-                            DependencyInfo {
-                                id: d.id.clone().unwrap_or_default().trim().to_string(),
-                                range: match (&parsed, &d.version) {
-                                    (Some(Ok(r)), _) => r.normalized(),
-                                    (_, Some(raw)) => raw.clone(),
-                                    (_, None) => String::new(),
-                                },
-                                range_original: d.version.clone(),
-                                range_valid: !matches!(parsed, Some(Err(_))),
-                                include: d.include.clone(),
-                                exclude: d.exclude.clone(),
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        let framework_assemblies = n
-            .framework_assemblies
-            .iter()
-            .map(|f| FrameworkAssemblyInfo {
-                assembly_name: f.assembly_name.clone().unwrap_or_default(),
-                target_frameworks: f
-                    .target_framework
-                    .as_deref()
-                    .unwrap_or("")
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| Framework::parse(s).short_name)
-                    .collect(),
-            })
-            .collect();
+        let dependency_groups = dependency_groups(n);
+        let framework_assemblies = framework_assemblies(n);
         let framework_references = n
             .framework_references
             .iter()
@@ -225,36 +181,7 @@ impl Inspection {
                 references: g.references.clone(),
             })
             .collect();
-        let mut frameworks: Vec<Framework> = Vec::new();
-        let mut add = |f: Framework| {
-            if !frameworks.iter().any(|x| x.short_name == f.short_name) {
-                frameworks.push(f);
-            }
-        };
-        for file in &files {
-            if let Some(t) = &file.target_framework {
-                add(Framework::parse(t));
-            }
-        }
-        for g in &n.dependencies.groups {
-            if let Some(t) = g
-                .target_framework
-                .as_deref()
-                .filter(|t| !t.trim().is_empty())
-            {
-                add(Framework::parse(t));
-            }
-        }
-        for g in &n.framework_references {
-            if let Some(t) = g
-                .target_framework
-                .as_deref()
-                .filter(|t| !t.trim().is_empty())
-            {
-                add(Framework::parse(t));
-            }
-        }
-        frameworks.sort_by(|a, b| a.short_name.cmp(&b.short_name));
+        let frameworks = frameworks(&files, n);
         let v = package.version();
         let display = crate::names::display_form;
         Inspection {
@@ -304,14 +231,7 @@ impl Inspection {
             dependency_groups,
             framework_assemblies,
             framework_references,
-            frameworks: frameworks
-                .into_iter()
-                .map(|f| FrameworkSummary {
-                    short_name: f.short_name,
-                    display_name: f.display_name,
-                    unsupported: f.is_unsupported,
-                })
-                .collect(),
+            frameworks,
             file_count: files
                 .iter()
                 .filter(|f| f.group != crate::files::FileGroup::Directory)
@@ -324,4 +244,91 @@ impl Inspection {
             integrity: None,
         }
     }
+}
+
+/// The dependency groups as NuGet uses them (a flat list is one group), with
+/// each range normalized where it parses.
+fn dependency_groups(n: &Nuspec) -> Vec<DependencyGroupInfo> {
+    n.dependencies
+        .effective_groups()
+        .iter()
+        .map(|g| {
+            let (short, display) = tfm(g.target_framework.as_deref());
+            DependencyGroupInfo {
+                target_framework: short,
+                target_framework_original: g.target_framework.clone(),
+                target_framework_display: display,
+                dependencies: g.dependencies.iter().map(dependency_info).collect(),
+            }
+        })
+        .collect()
+}
+
+fn dependency_info(d: &Dependency) -> DependencyInfo {
+    let parsed = d.version.as_deref().map(VersionRange::parse);
+    DependencyInfo {
+        id: d.id.clone().unwrap_or_default().trim().to_string(),
+        range: match (&parsed, &d.version) {
+            (Some(Ok(r)), _) => r.normalized(),
+            (_, Some(raw)) => raw.clone(),
+            (_, None) => String::new(),
+        },
+        range_original: d.version.clone(),
+        range_valid: !matches!(parsed, Some(Err(_))),
+        include: d.include.clone(),
+        exclude: d.exclude.clone(),
+    }
+}
+
+/// Each `<frameworkAssembly>` with its comma list of frameworks split and parsed.
+fn framework_assemblies(n: &Nuspec) -> Vec<FrameworkAssemblyInfo> {
+    n.framework_assemblies
+        .iter()
+        .map(|f| FrameworkAssemblyInfo {
+            assembly_name: f.assembly_name.clone().unwrap_or_default(),
+            target_frameworks: f
+                .target_framework
+                .as_deref()
+                .unwrap_or("")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Framework::parse(s).short_name)
+                .collect(),
+        })
+        .collect()
+}
+
+/// Every framework the package names (file folders, dependency groups,
+/// framework reference groups), once each, by short name.
+fn frameworks(files: &[FileInfo], n: &Nuspec) -> Vec<FrameworkSummary> {
+    let mut frameworks: Vec<Framework> = Vec::new();
+    let mut add = |f: Framework| {
+        if !frameworks.iter().any(|x| x.short_name == f.short_name) {
+            frameworks.push(f);
+        }
+    };
+    for file in files {
+        if let Some(t) = &file.target_framework {
+            add(Framework::parse(t));
+        }
+    }
+    let named = n
+        .dependencies
+        .groups
+        .iter()
+        .map(|g| &g.target_framework)
+        .chain(n.framework_references.iter().map(|g| &g.target_framework));
+    for t in named.filter_map(|t| t.as_deref().filter(|t| !t.trim().is_empty())) {
+        add(Framework::parse(t));
+    }
+    frameworks.sort_by(|a, b| a.short_name.cmp(&b.short_name));
+    frameworks
+        .into_iter()
+        .map(|f| FrameworkSummary {
+            short_name: f.short_name,
+            display_name: f.display_name,
+            unsupported: f.is_unsupported,
+        })
+        .collect()
 }
