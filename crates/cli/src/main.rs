@@ -91,6 +91,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A reader that stops early (`nupub inspect --json … | head`) ends the
+    // command quietly, as it ends other Unix tools, instead of a panic on a
+    // broken pipe.
+    sigpipe::reset();
     let cli = Cli::parse();
     log::init(cli.verbose);
     match cli.command {

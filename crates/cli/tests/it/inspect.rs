@@ -13,6 +13,26 @@ fn nupub(args: &[&str]) -> std::process::Output {
 }
 
 #[test]
+fn a_reader_that_stops_early_ends_it_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    // Standard output is a pipe whose reader has already gone, as when
+    // `nupub inspect --json … | head -c 0` stops reading: every write fails.
+    let (reader, writer) = nix::unistd::pipe().unwrap();
+    drop(reader);
+    let path = fixture("Newtonsoft.Json.13.0.3.nupkg");
+    let out = Command::new(env!("CARGO_BIN_EXE_nupub"))
+        .args(["inspect", "--json", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::from(writer))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    // Ended by SIGPIPE like other Unix tools, not by a panic's exit code 101.
+    assert_eq!(out.status.signal(), Some(13), "{:?}", out.status);
+}
+
+#[test]
 fn human_summary_of_a_signed_package() {
     let path = fixture("Newtonsoft.Json.13.0.3.nupkg");
     let out = nupub(&["inspect", path.to_str().unwrap()]);
