@@ -502,15 +502,7 @@ pub(crate) fn push_key(
 
 fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
     let json = args.target.json;
-    let scope = scope(&args.target)?;
-    let feed = wanted_source(&args.target, &scope)?;
-    let file = args.files.first().cloned().unwrap_or_default();
-    let mut request = PlanRequest::new(file, feed, scope);
-    request.symbols = match args.symbols.as_str() {
-        "auto" => SymbolsChoice::Auto,
-        "none" => SymbolsChoice::None,
-        path => SymbolsChoice::File(PathBuf::from(path)),
-    };
+    let mut request = plan_request(&args)?;
     let runtime = nupub_feeds::runtime()
         .map_err(|e| Failure::Usage(format!("could not start the network runtime: {e}")))?;
     request.key = push_key(&args, &request.scope, request.feed.as_deref(), &runtime)?;
@@ -532,6 +524,46 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
         timeout: Duration::from_secs(if args.timeout == 0 { 300 } else { args.timeout }),
         ..PushOptions::default()
     };
+    let outcome = upload(&runtime, prepared, &consent, &options, json);
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) if e.is_refusal() => {
+            return Err(Failure::Refused {
+                info: e.info(),
+                exists: false,
+                plan: Box::new(plan),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tell_outcome(&outcome, &plan, json)
+}
+
+/// What to plan: the one package named, the feed wanted, the symbol choice.
+fn plan_request(args: &PushArgs) -> Result<PlanRequest, Failure> {
+    let scope = scope(&args.target)?;
+    let feed = wanted_source(&args.target, &scope)?;
+    let file = args.files.first().cloned().unwrap_or_default();
+    let mut request = PlanRequest::new(file, feed, scope);
+    request.symbols = match args.symbols.as_str() {
+        "auto" => SymbolsChoice::Auto,
+        "none" => SymbolsChoice::None,
+        path => SymbolsChoice::File(PathBuf::from(path)),
+    };
+    Ok(request)
+}
+
+/// Carries out the prepared push with progress on the terminal and Ctrl-C
+/// watched (what a Ctrl-C means depends on whether the body was all sent).
+fn upload(
+    runtime: &tokio::runtime::Runtime,
+    prepared: nupub_publish::plan::Prepared,
+    consent: &Consent,
+    options: &PushOptions,
+    json: bool,
+) -> Result<nupub_publish::run::Outcome, PublishError> {
+    let plan = &prepared.plan;
+    let what = format!("{} {}", plan.package.id, plan.package.version);
     let cancel = CancellationToken::new();
     let body_sent = Arc::new(AtomicBool::new(false));
     let printer = progress_printer(json);
@@ -546,24 +578,22 @@ fn push_inner(args: PushArgs) -> Result<serde_json::Value, Failure> {
             printer(event)
         })
     };
-    let what = format!("{} {}", plan.package.id, plan.package.version);
-    let outcome = runtime.block_on(async {
+    runtime.block_on(async {
         let watcher = tokio::spawn(stop_on_ctrl_c(cancel.clone(), body_sent, what));
-        let result = execute(prepared, &consent, &options, &progress, &cancel).await;
+        let result = execute(prepared, consent, options, &progress, &cancel).await;
         watcher.abort();
         result
-    });
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
-        Err(e) if e.is_refusal() => {
-            return Err(Failure::Refused {
-                info: e.info(),
-                exists: false,
-                plan: Box::new(plan),
-            })
-        }
-        Err(e) => return Err(e.into()),
-    };
+    })
+}
+
+/// The outcome in words on the terminal (notes and reminders on stderr) and
+/// as the JSON value `--json` prints; a symbol package that failed after the
+/// package went is an error.
+fn tell_outcome(
+    outcome: &nupub_publish::run::Outcome,
+    plan: &Plan,
+    json: bool,
+) -> Result<serde_json::Value, Failure> {
     let report = &outcome.report;
     if std::io::stderr().is_terminal() && !json {
         eprintln!();
