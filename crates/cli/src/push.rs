@@ -19,6 +19,7 @@
 //! waiting without knowing the outcome.
 
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nupub_error::{Coded, ErrorInfo};
 use nupub_feeds::{
     ApiKey, CancellationToken, FeedKind, ProgressSink, PushEvent, PushOptions, Source,
@@ -33,7 +34,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const EXIT_EXISTS: u8 = 3;
@@ -296,11 +297,17 @@ pub(crate) fn confirm(question: &str) -> bool {
     )
 }
 
-/// Progress on a terminal: one line rewritten in place; otherwise only the
-/// events that matter (retries, checks) as plain lines.
+/// Progress on a terminal: an `indicatif` bar for the upload (its rate and
+/// time left are the feeds crate's own estimate) and for the wait until the
+/// version shows; otherwise only the events that matter (retries, checks) as
+/// plain lines.
 fn progress_printer(json: bool) -> ProgressSink {
-    let terminal = std::io::stderr().is_terminal();
+    let terminal = std::io::stderr().is_terminal() && !json;
+    let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
     Arc::new(move |event| {
+        let mut bar = bar
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let line = match &event {
             PushEvent::Uploading {
                 file,
@@ -308,30 +315,42 @@ fn progress_printer(json: bool) -> ProgressSink {
                 total_bytes,
                 bytes_per_second,
                 eta_seconds,
-            } if terminal && !json => {
-                let percent = if *total_bytes > 0 {
-                    *sent_bytes as f64 * 100.0 / *total_bytes as f64
-                } else {
-                    100.0
-                };
+            } if terminal => {
+                let upload = bar.get_or_insert_with(|| {
+                    terminal_bar(
+                        *total_bytes,
+                        "{prefix} {wide_bar} {percent:>3}% of {total_bytes}, {msg}",
+                    )
+                });
+                upload.set_prefix(file.clone());
+                upload.set_position(*sent_bytes);
                 // A zero rate means the feeds crate has not measured one yet
                 // (the first burst only fills the kernel's buffers).
-                let speed = if *bytes_per_second > 0.0 {
+                upload.set_message(if *bytes_per_second > 0.0 {
                     let eta = eta_seconds
                         .map(|s| format!(", {s:.0} s left"))
                         .unwrap_or_default();
                     format!("{:.1} MB/s{eta}", bytes_per_second / 1e6)
                 } else {
                     "measuring the speed...".to_string()
-                };
-                eprint!(
-                    "\r{file}: {percent:5.1}% of {:.1} MB, {speed}    ",
-                    *total_bytes as f64 / 1e6,
-                );
+                });
                 return;
             }
-            PushEvent::Sent { .. } if terminal && !json => {
-                "\nSent; waiting for the feed's answer...".to_string()
+            PushEvent::WaitingForVisibility {
+                elapsed_seconds,
+                limit_seconds,
+            } if terminal => {
+                let wait = bar.get_or_insert_with(|| {
+                    terminal_bar(
+                        limit_seconds.ceil() as u64,
+                        "Waiting for the feed to show the version: {pos} of {len} s",
+                    )
+                });
+                wait.set_position(*elapsed_seconds as u64);
+                return;
+            }
+            PushEvent::Sent { .. } if terminal => {
+                "Sent; waiting for the feed's answer...".to_string()
             }
             PushEvent::Sent { file } => format!("Sent {file}; waiting for the feed's answer..."),
             PushEvent::Started {
@@ -350,17 +369,25 @@ fn progress_printer(json: bool) -> ProgressSink {
                 wait_seconds,
                 reason,
             } => format!("{reason}; attempt {attempt} in {wait_seconds:.1} s."),
-            PushEvent::WaitingForVisibility {
-                elapsed_seconds,
-                limit_seconds,
-            } if terminal && !json => {
-                eprint!("\rWaiting for the feed to show the version: {elapsed_seconds:.0} of {limit_seconds:.0} s   ");
-                return;
-            }
             _ => return,
         };
+        // A line after a bar: the bar stays as it last was, the line goes under it.
+        if let Some(done) = bar.take() {
+            done.abandon();
+            // indicatif leaves the cursor at the end of the bar's line.
+            eprintln!();
+        }
         eprintln!("{line}");
     })
+}
+
+/// A bar drawn on stderr (stdout carries the outcome).
+fn terminal_bar(length: u64, template: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(length), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// `nupub push` with one package (a set goes to `push_set::run`).
