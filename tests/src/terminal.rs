@@ -23,7 +23,17 @@ pub fn on_terminal(
     input: &str,
     timeout: Duration,
 ) -> Output {
-    let pty = openpty(None, None).unwrap();
+    // A terminal window of the usual size (a pty starts at 0×0, which no
+    // user's terminal is, and where progress bars have no room to draw).
+    let size = nix::pty::Winsize {
+        ws_row: 24,
+        ws_col: 100,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let pty = openpty(Some(&size), None).unwrap();
+    // And a terminal type, as every terminal emulator sets one.
+    command.env("TERM", "xterm-256color");
     let slave = File::from(pty.slave);
     let mut child = command
         .stdin(Stdio::from(slave.try_clone().unwrap()))

@@ -374,8 +374,11 @@ fn progress_printer(json: bool) -> ProgressSink {
         // A line after a bar: the bar stays as it last was, the line goes under it.
         if let Some(done) = bar.take() {
             done.abandon();
-            // indicatif leaves the cursor at the end of the bar's line.
-            eprintln!();
+            // indicatif leaves the cursor at the end of the bar's line (where
+            // it drew one: not on a terminal without a TERM type).
+            if !done.is_hidden() {
+                eprintln!();
+            }
         }
         eprintln!("{line}");
     })

@@ -256,6 +256,53 @@ fn on_a_terminal_push_shows_what_and_where_and_asks() {
     assert_eq!(read(&stored), read(&package));
 }
 
+#[test]
+fn on_a_terminal_an_upload_shows_a_bar_and_the_next_line_starts_clean() {
+    let home = tempfile::tempdir().unwrap();
+    let server = PyNuGet::start(KEY);
+    // 4 MB of incompressible content: several progress events.
+    let package = make_nupkg(
+        &home.path().join("pkgs"),
+        "Nupub.Bar",
+        "1.0.0",
+        "",
+        4_000_000,
+    );
+    let pkg = package.to_string_lossy().into_owned();
+    let url = server.push_url();
+    let out = nupub_on_terminal(
+        home.path(),
+        &["push", &pkg, "--source", &url, "--api-key", KEY],
+        "y\n",
+    );
+    assert_exit(&out, 0);
+    // What a terminal shows: escape sequences dropped, each \r-rewrite a line.
+    let raw = text(&out);
+    let mut shown = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters, then one final letter.
+            chars.next();
+            while chars.next().is_some_and(|c| !c.is_ascii_alphabetic()) {}
+        } else {
+            shown.push(if c == '\r' { '\n' } else { c });
+        }
+    }
+    let lines: Vec<&str> = shown.lines().map(str::trim_end).collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Nupub.Bar.1.0.0.nupkg ") && l.contains("100% of 3.")),
+        "{shown}"
+    );
+    assert!(
+        lines.contains(&"Sent; waiting for the feed's answer..."),
+        "the line after the bar starts on its own line: {shown}"
+    );
+    assert!(server.stored_package("Nupub.Bar", "1.0.0").is_some());
+}
+
 /// Starts `nupub push PACKAGE --api-key KEY --yes` to `server` through a
 /// proxy that applies `fault`, for a test to act while it runs.
 fn push_through(
