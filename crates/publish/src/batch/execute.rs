@@ -275,21 +275,9 @@ pub async fn execute_set(
     } = prepared;
     plan.check(consent)?;
     let count = plan.members.len();
-    let mut results: Vec<Option<MemberOutcome>> = vec![None; count];
+    let mut results = already_there(&plan);
     let mut slots: Vec<Option<Prepared>> = prepared.into_iter().map(Some).collect();
     let deps = dependency_indexes(&plan);
-    for (n, member) in plan.members.iter().enumerate() {
-        if member.action == MemberAction::AlreadyThere {
-            let detail = member.plan.version_detail.clone().unwrap_or_else(|| {
-                format!(
-                    "{} says it holds {} already: nothing was sent",
-                    plan.feed.name,
-                    member.name()
-                )
-            });
-            results[n] = Some(MemberOutcome::AlreadyThere { detail });
-        }
-    }
     let overall = Arc::new(Mutex::new(Overall {
         started: Instant::now(),
         total: count,
@@ -300,11 +288,7 @@ pub async fn execute_set(
     let concurrency = options.concurrency.max(1);
     let per_hour = options
         .pushes_per_hour
-        .or(if source.kind == FeedKind::NugetOrg {
-            Some(NUGET_ORG_PUSHES_PER_HOUR)
-        } else {
-            None
-        });
+        .or((source.kind == FeedKind::NugetOrg).then_some(NUGET_ORG_PUSHES_PER_HOUR));
     let mut budget = Budget::new(per_hour);
     // The set's consent covers each package's: its check passed above.
     let member_consent = Consent::everything();
@@ -390,44 +374,20 @@ pub async fn execute_set(
         let Some((n, result)) = in_flight.next().await else {
             break;
         };
-        let outcome = match result {
-            Ok(outcome) => MemberOutcome::Published {
-                outcome: Box::new(outcome),
-            },
-            Err(e) if e.is_cancelled() => MemberOutcome::NotSent {
-                reason: "not sent: publishing was cancelled while it was being sent, before the feed had all of it".into(),
-            },
-            Err(e) if e.is_version_exists() => MemberOutcome::AlreadyThere {
-                detail: format!("the feed answered that it already holds this version when Nupub sent it: {}", e.info().message),
-            },
-            Err(e) => {
-                if !options.keep_going && stopped_after.is_none() {
-                    stopped_after = Some(plan.members[n].name());
-                }
-                MemberOutcome::Failed { error: e.info() }
-            }
-        };
+        let outcome = member_outcome(result);
+        if matches!(outcome, MemberOutcome::Failed { .. })
+            && !options.keep_going
+            && stopped_after.is_none()
+        {
+            stopped_after = Some(plan.members[n].name());
+        }
         finish(&plan, n, outcome, &mut results, &overall, progress);
     }
     let cancelled = cancel.is_cancelled();
     for n in 0..count {
         if results[n].is_none() {
-            if let Some(reason) = blocked_by(&plan, &deps[n], &results) {
-                finish(
-                    &plan,
-                    n,
-                    MemberOutcome::NotSent { reason },
-                    &mut results,
-                    &overall,
-                    progress,
-                );
-                continue;
-            }
-            let reason = match &stopped_after {
-                Some(failed) => format!("not sent: Nupub stopped after {failed} failed (with --keep-going, or \"keep going\" in the window, packages that do not depend on it are still sent)"),
-                None if cancelled => "not sent: publishing was cancelled before it started".to_string(),
-                None => "not sent".to_string(),
-            };
+            let reason = blocked_by(&plan, &deps[n], &results)
+                .unwrap_or_else(|| not_sent_reason(stopped_after.as_deref(), cancelled));
             finish(
                 &plan,
                 n,
@@ -439,6 +399,50 @@ pub async fn execute_set(
         }
     }
     Ok(report(&plan, results, cancelled))
+}
+
+/// The members the feed holds already: settled before anything is sent.
+fn already_there(plan: &SetPlan) -> Vec<Option<MemberOutcome>> {
+    plan.members
+        .iter()
+        .map(|member| {
+            (member.action == MemberAction::AlreadyThere).then(|| {
+                let detail = member.plan.version_detail.clone().unwrap_or_else(|| {
+                    format!(
+                        "{} says it holds {} already: nothing was sent",
+                        plan.feed.name,
+                        member.name()
+                    )
+                });
+                MemberOutcome::AlreadyThere { detail }
+            })
+        })
+        .collect()
+}
+
+/// What one member's push came to.
+fn member_outcome(result: Result<Outcome, PublishError>) -> MemberOutcome {
+    match result {
+        Ok(outcome) => MemberOutcome::Published {
+            outcome: Box::new(outcome),
+        },
+        Err(e) if e.is_cancelled() => MemberOutcome::NotSent {
+            reason: "not sent: publishing was cancelled while it was being sent, before the feed had all of it".into(),
+        },
+        Err(e) if e.is_version_exists() => MemberOutcome::AlreadyThere {
+            detail: format!("the feed answered that it already holds this version when Nupub sent it: {}", e.info().message),
+        },
+        Err(e) => MemberOutcome::Failed { error: e.info() },
+    }
+}
+
+/// Why a member that no failed sibling blocks was not sent.
+fn not_sent_reason(stopped_after: Option<&str>, cancelled: bool) -> String {
+    match stopped_after {
+        Some(failed) => format!("not sent: Nupub stopped after {failed} failed (with --keep-going, or \"keep going\" in the window, packages that do not depend on it are still sent)"),
+        None if cancelled => "not sent: publishing was cancelled before it started".to_string(),
+        None => "not sent".to_string(),
+    }
 }
 
 /// Why a member cannot be sent: a sibling it depends on failed or was not sent.
