@@ -411,47 +411,43 @@ impl Package {
     /// culture, public-key token, framework and runtime folder (read bounded,
     /// CRC-checked, at most [`assembly::MAX_ASSEMBLY_BYTES`]).
     pub fn assembly_info(&self, path: &str) -> Result<AssemblyInfo, PackageError> {
-        let entry = self
-            .find_entry(path)
-            .ok_or_else(|| PackageError::NoSuchEntry {
-                entry: path.to_string(),
-            })?
-            .clone();
+        let entry = self.entry_at(path)?;
         if entry.is_directory || !assembly::is_assembly_path(&entry.path) {
             return Err(PackageError::NotAnAssembly {
-                entry: entry.path,
+                entry: entry.path.clone(),
                 detail: "only .dll and .exe files are read as assemblies".into(),
             });
         }
-        if entry.size > assembly::MAX_ASSEMBLY_BYTES {
-            return Err(PackageError::EntryTooLarge {
-                entry: entry.path,
-                size: entry.size,
-                limit: assembly::MAX_ASSEMBLY_BYTES,
-            });
-        }
-        let bytes = self.read_entry(&entry.path, assembly::MAX_ASSEMBLY_BYTES)?;
-        assembly::describe(&entry, &bytes)
+        let bytes = self.assembly_bytes(entry)?;
+        assembly::describe(entry, &bytes)
     }
 
     /// The public API surface of a `.dll`/`.exe` entry (`None` for a native
     /// file), read bounded like [`Package::assembly_info`].
     pub fn api_surface(&self, path: &str) -> Result<Option<ApiSurface>, PackageError> {
-        let entry = self
-            .find_entry(path)
+        let entry = self.entry_at(path)?;
+        let bytes = self.assembly_bytes(entry)?;
+        api_surface::read(&entry.path, &bytes)
+    }
+
+    /// The entry `path` names (matched as [`Package::find_entry`] does).
+    fn entry_at(&self, path: &str) -> Result<&Entry, PackageError> {
+        self.find_entry(path)
             .ok_or_else(|| PackageError::NoSuchEntry {
                 entry: path.to_string(),
-            })?
-            .clone();
+            })
+    }
+
+    /// An assembly entry's bytes; larger than [`assembly::MAX_ASSEMBLY_BYTES`] is refused unread.
+    fn assembly_bytes(&self, entry: &Entry) -> Result<Vec<u8>, PackageError> {
         if entry.size > assembly::MAX_ASSEMBLY_BYTES {
             return Err(PackageError::EntryTooLarge {
-                entry: entry.path,
+                entry: entry.path.clone(),
                 size: entry.size,
                 limit: assembly::MAX_ASSEMBLY_BYTES,
             });
         }
-        let bytes = self.read_entry(&entry.path, assembly::MAX_ASSEMBLY_BYTES)?;
-        api_surface::read(&entry.path, &bytes)
+        self.read_entry(&entry.path, assembly::MAX_ASSEMBLY_BYTES)
     }
 
     /// Reads one entry's bytes (at most `limit`), checking its CRC.
