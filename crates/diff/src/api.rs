@@ -5,8 +5,9 @@
 //! (`shared/spec/api-compat.md` §2) and a C#-like signature; additions
 //! (strict mode in ApiCompat) are reported too, as additions.
 
+use crate::error::DiffError;
 use crate::parts::best_match;
-use crate::{error::DiffError, types::Change, types::ChangeKind, types::Progress, types::Severity};
+use crate::types::{Change, ChangeKind, Progress, Severity};
 use nupub_package::api_surface::{ApiMember, ApiSurface, ApiType, MemberKind, TypeKind};
 use nupub_package::files::classify;
 use nupub_package::framework::Framework;

@@ -1,9 +1,7 @@
 //! The package-level comparisons: nuspec metadata, licence, target
 //! frameworks, dependencies, files, signature, health and readme.
 
-use crate::{
-    types::Change, types::ChangeKind, types::DiffLine, types::ReadmeDiff, types::Severity,
-};
+use crate::types::{Change, ChangeKind, DiffLine, ReadmeDiff, Severity};
 use nupub_package::framework::Framework;
 use nupub_package::report::DependencyGroupInfo;
 use nupub_package::{Inspection, Package, VersionRange};

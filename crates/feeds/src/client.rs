@@ -390,7 +390,10 @@ impl FeedClient {
         while let Some(url) = next.take() {
             pages += 1;
             if pages > crate::odata::MAX_PAGES {
-                return V2Answer::Failed(format!("{first} has more than 50 pages"));
+                return V2Answer::Failed(format!(
+                    "{first} has more than {} pages",
+                    crate::odata::MAX_PAGES
+                ));
             }
             if source.check_transport(&url).is_err() {
                 return V2Answer::Failed(format!("{url} is not https"));

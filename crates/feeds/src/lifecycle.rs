@@ -14,8 +14,7 @@
 //! Every request has a time limit and every answer a size limit (the same
 //! [`FactsOptions`] as feed facts); hostile answers are errors, never panics.
 
-use crate::client::Auth;
-use crate::client::{Answer, FeedClient};
+use crate::client::{Answer, Auth, FeedClient};
 use crate::error::FeedError;
 use crate::lookup::{feed_name, parse_flat_versions, FactsOptions, Lookup, V2Listing};
 use crate::source::{package_endpoint, Location, Source};

@@ -17,8 +17,7 @@
 //! part becomes `FeedFacts::prefix_hint` (search cannot say more).
 
 use crate::client::v2_roots as v2_roots_for;
-use crate::client::Auth;
-use crate::client::{describe, moved, Endpoints, Existence, FeedClient};
+use crate::client::{describe, moved, Auth, Endpoints, Existence, FeedClient};
 use crate::error::FeedError;
 use crate::index::ServiceIndex;
 use crate::local;
@@ -565,7 +564,13 @@ impl<'a> Lookup<'a> {
         while let Some(url) = next.take() {
             pages += 1;
             if pages > crate::odata::MAX_PAGES {
-                return Err(self.invalid(&url, "it has more than 50 pages of versions"));
+                return Err(self.invalid(
+                    &url,
+                    format!(
+                        "it has more than {} pages of versions",
+                        crate::odata::MAX_PAGES
+                    ),
+                ));
             }
             self.source.check_transport(&url)?;
             let body = match self.client.remembered_listing(&url) {
