@@ -17,9 +17,6 @@ export function setConsent(acknowledged: Record<string, boolean>, allWarnings: b
   };
 }
 
-/** The set's phrase matches ignoring case and spacing ("publish 7 packages"); one package's is `Id Version` (the one rule: lib/phrase.ts). */
-export const setPhraseMatches = phraseMatches;
-
 /** What still stands before Publish, in words; empty when it can be pressed. */
 export function whatIsMissing(plan: SetPlan, consent: SetConsent): string[] {
   const missing: string[] = [];
@@ -27,7 +24,7 @@ export function whatIsMissing(plan: SetPlan, consent: SetConsent): string[] {
   if (plan.toSend === 0) missing.push("nothing to send: the feed holds every package");
   const open = consent.allWarnings ? 0 : plan.acknowledgements.filter((a) => !consent.acknowledged.includes(a.key)).length;
   if (open > 0) missing.push(`${open} warning${open === 1 ? "" : "s"} to acknowledge`);
-  if (plan.confirmation && !setPhraseMatches(consent.typed ?? "", plan.confirmation)) missing.push(`type "${plan.confirmation}"`);
+  if (plan.confirmation && !phraseMatches(consent.typed ?? "", plan.confirmation)) missing.push(`type "${plan.confirmation}"`);
   return missing;
 }
 

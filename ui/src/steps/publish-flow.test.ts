@@ -5,7 +5,8 @@ import { emit } from "@tauri-apps/api/event";
 import FeedStep from "./feed/FeedStep.svelte";
 import ConfirmStep from "./confirm/ConfirmStep.svelte";
 import PublishStep from "./publish/PublishStep.svelte";
-import { ackKey, confirmPhrase, describeEvent, keyStatus, phraseMatches } from "./feed/feeds";
+import { ackKey, confirmPhrase, describeEvent, keyStatus } from "./feed/feeds";
+import { phraseMatches } from "../lib/phrase";
 import { opened } from "../testing/opened";
 import type { FeedChoice } from "../bindings/FeedChoice";
 import type { FeedList } from "../bindings/FeedList";
@@ -141,12 +142,12 @@ afterEach(() => {
 describe("publish helpers", () => {
   it("accepts only the exact `Id Version` phrase (id case-insensitive)", () => {
     expect(confirmPhrase("My.Lib", "1.2.3")).toBe("My.Lib 1.2.3");
-    expect(phraseMatches("My.Lib 1.2.3", "My.Lib", "1.2.3")).toBe(true);
-    expect(phraseMatches("  my.lib   1.2.3 ", "My.Lib", "1.2.3")).toBe(true);
-    expect(phraseMatches("My.Lib 1.2.4", "My.Lib", "1.2.3")).toBe(false);
-    expect(phraseMatches("My.Lib", "My.Lib", "1.2.3")).toBe(false);
-    expect(phraseMatches("My.Lib 1.2.3 extra", "My.Lib", "1.2.3")).toBe(false);
-    expect(phraseMatches("", "My.Lib", "1.2.3")).toBe(false);
+    expect(phraseMatches("My.Lib 1.2.3", confirmPhrase("My.Lib", "1.2.3"))).toBe(true);
+    expect(phraseMatches("  my.lib   1.2.3 ", confirmPhrase("My.Lib", "1.2.3"))).toBe(true);
+    expect(phraseMatches("My.Lib 1.2.4", confirmPhrase("My.Lib", "1.2.3"))).toBe(false);
+    expect(phraseMatches("My.Lib", confirmPhrase("My.Lib", "1.2.3"))).toBe(false);
+    expect(phraseMatches("My.Lib 1.2.3 extra", confirmPhrase("My.Lib", "1.2.3"))).toBe(false);
+    expect(phraseMatches("", confirmPhrase("My.Lib", "1.2.3"))).toBe(false);
   });
 
   it("describes keys without ever showing one", () => {

@@ -9,16 +9,10 @@ import type { Acknowledgement } from "../../bindings/Acknowledgement";
 import type { Finding } from "../../bindings/Finding";
 import type { ErrorInfo } from "../../bindings/ErrorInfo";
 import { formatBytes } from "../../lib/format";
-import { phraseMatches as matchesPhrase } from "../../lib/phrase";
 
 /** What the user types before publishing to nuget.org: `Id Version`. */
 export function confirmPhrase(id: string, version: string): string {
   return `${id} ${version}`;
-}
-
-/** Typed text matches a package's phrase `Id Version` (the one rule: lib/phrase.ts). */
-export function phraseMatches(typed: string, id: string, version: string): boolean {
-  return matchesPhrase(typed, confirmPhrase(id, version));
 }
 
 export { ackKey } from "../../lib/targets";
