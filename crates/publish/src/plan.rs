@@ -704,7 +704,7 @@ fn decide(
     let version = package.version().normalized();
     let findings = checked.findings.clone();
     let need = credential::key_need(source);
-    let from_feed = feed_findings(source, checked, credential, &asked);
+    let from_feed = feed_findings(source, checked, credential, need, &asked);
     let symbols = symbols_plan(checked, asked.takes_symbols);
     let mut blockers = Vec::new();
     if asked.version == VersionState::Present {
@@ -768,6 +768,7 @@ fn feed_findings(
     source: &Source,
     checked: &Checked,
     credential: &Credential,
+    need: KeyNeed,
     asked: &Asked,
 ) -> Vec<Finding> {
     let target = source.kind.rules_target();
@@ -782,7 +783,6 @@ fn feed_findings(
     if let Some(finding) = asked.changes.as_ref().and_then(|c| c.finding.clone()) {
         from_feed.push(finding);
     }
-    let need = credential::key_need(source);
     if need == KeyNeed::Usually && !credential.has_key() && source.credentials.is_none() {
         from_feed.push(no_key_warning(source));
     }
