@@ -18,7 +18,12 @@ phase() {
   "$@"
   local took=$((SECONDS - start))
   echo "[time] $name: ${took}s"
+  echo "[disk] free after $name: $(free_mb) MB"
   PHASE_REPORT+="$(printf '  %-34s %5ss' "$name" "$took")"$'\n'
+}
+# Free space, in MB, on the filesystem holding the checkout (target/ grows there).
+free_mb() {
+  df -Pk "$NUPUB_ROOT" | awk 'NR == 2 { print int($4 / 1024) }'
 }
 phase_summary() {
   echo "=== phase durations"
